@@ -1,0 +1,303 @@
+"""The ``chiptui`` command: the browser, and scriptable list/show/check/facets.
+
+Only the browser imports Textual; the other commands load the corpus store and
+print, so ``chiptui --help`` and ``chiptui list`` start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, TextIO
+
+from chiptui import __version__
+
+if TYPE_CHECKING:
+    from chiptui.corpus.models import Article
+    from chiptui.corpus.store import CorpusStore
+
+SORT_CHOICES = ("newest", "oldest", "quality", "heat", "title", "relevance")
+COMMANDS = ("list", "show", "check", "facets")
+EXIT_OK, EXIT_FOUND_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+DESCRIPTION = """\
+A terminal browser for a local corpus of news articles.
+
+  chiptui [PATH ...]          open the browser (the bundled seeds when no PATH)
+  chiptui list   [PATH ...]   list articles (filter, sort, --json)
+  chiptui show   ARTICLE      one article with its related links and cleaned body
+  chiptui check  [PATH ...]   every problem in the corpus, as PATH:LINE: severity: message
+  chiptui facets [PATH ...]   topics and providers with counts
+
+PATH is a file or folder (read recursively). With no PATH, $CHIPTUI_CORPUS
+(paths separated by '{sep}') or else the bundled seed corpus is used.
+Run 'chiptui COMMAND --help' for a command's options.
+"""
+
+
+def _max_bytes_default() -> int:
+    from_env = os.environ.get("CHIPTUI_MAX_BYTES", "")
+    return int(from_env) if from_env.isdigit() else 2 * 1024 * 1024
+
+
+def _corpus_options() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--max-bytes",
+        type=int,
+        default=None,
+        metavar="N",
+        help="skip files larger than N bytes (default 2 MiB, or $CHIPTUI_MAX_BYTES)",
+    )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _corpus_options()
+    parser = argparse.ArgumentParser(
+        prog="chiptui",
+        description=DESCRIPTION.format(sep=os.pathsep),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"chiptui {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("list", parents=[common], help="list articles", description="List articles, filtered and sorted.")
+    p.add_argument("paths", nargs="*", metavar="PATH")
+    p.add_argument("--query", "-q", default="", metavar="TEXT", help="fuzzy match on title, provider and topics")
+    p.add_argument("--topic", action="append", default=[], metavar="NAME", help="only this topic (repeat: any of them)")
+    p.add_argument("--provider", action="append", default=[], metavar="NAME", help="only this provider (repeat: any of them)")
+    p.add_argument("--sort", choices=SORT_CHOICES, default=None, help="order (default: relevance with --query, else newest)")
+    p.add_argument("--limit", type=_positive_int, default=None, metavar="N", help="at most N articles")
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+
+    p = sub.add_parser("show", parents=[common], help="show one article", description="Show one article in full.")
+    p.add_argument("article", metavar="ARTICLE", help="an article id, or text whose best title match wins")
+    p.add_argument("paths", nargs="*", metavar="PATH")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+    p = sub.add_parser("check", parents=[common], help="report problems", description="Report every problem in the corpus.")
+    p.add_argument("paths", nargs="*", metavar="PATH")
+    p.add_argument("--json", action="store_true", help="one JSON object per problem, one per line")
+
+    p = sub.add_parser("facets", parents=[common], help="topics and providers", description="Topics and providers with counts.")
+    p.add_argument("paths", nargs="*", metavar="PATH")
+    p.add_argument("--json", action="store_true", help='print {"topics": [...], "providers": [...]}')
+    return parser
+
+
+def build_ui_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="chiptui", parents=[_corpus_options()], description="Open the browser.")
+    parser.add_argument("paths", nargs="*", metavar="PATH")
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if args_list and (args_list[0] in COMMANDS or args_list[0] in ("-h", "--help", "--version")):
+            args = build_parser().parse_args(args_list)
+        else:
+            args = build_ui_parser().parse_args(args_list)
+            args.command = None
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # the reader went away (chiptui list | head): not an error
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        except OSError:
+            pass
+        return EXIT_OK
+
+
+def _run(args: argparse.Namespace) -> int:
+    from chiptui.paths import corpus_paths
+
+    paths = corpus_paths(args.paths)
+    missing = [p for p in paths if not os.path.exists(p)]
+    if missing:
+        for path in missing:
+            print(f"chiptui: {path}: no such file or folder", file=sys.stderr)
+        return EXIT_USAGE
+    max_bytes = args.max_bytes if args.max_bytes is not None else _max_bytes_default()
+    if args.command is None:
+        return _run_ui(paths, max_bytes)
+
+    from chiptui.corpus.store import CorpusStore
+
+    store = CorpusStore.load(paths, max_bytes=max_bytes)
+    out = sys.stdout
+    if args.command == "list":
+        return cmd_list(store, args, out)
+    if args.command == "show":
+        return cmd_show(store, args, out)
+    if args.command == "check":
+        return cmd_check(store, args, out)
+    return cmd_facets(store, args, out)
+
+
+def _run_ui(paths: list[str], max_bytes: int) -> int:
+    if not sys.stdout.isatty() or not sys.stdin.isatty():
+        print("chiptui: the browser needs a terminal; use 'chiptui list' in scripts", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        from chiptui.app import ChiptuiApp
+    except ImportError:
+        print("chiptui: the browser is not built yet; use 'chiptui list' or 'chiptui show'", file=sys.stderr)
+        return EXIT_USAGE
+    app = ChiptuiApp(paths, max_bytes=max_bytes)
+    app.run()
+    return app.return_code or 0
+
+
+# ---------------------------------------------------------------------------
+# commands
+
+
+def _width(out: TextIO) -> int:
+    if out.isatty():
+        return max(40, shutil.get_terminal_size((80, 24)).columns)
+    return 80
+
+
+def _summary(store: CorpusStore, shown: int) -> str:
+    errors = sum(1 for p in store.problems if p.severity == "error")
+    warnings = len(store.problems) - errors
+    text = f"{shown:,} of {len(store):,} articles"
+    if store.problems:
+        text += f"; {errors:,} errors and {warnings:,} warnings in the corpus (run 'chiptui check')"
+    return text
+
+
+def cmd_list(store: CorpusStore, args: argparse.Namespace, out: TextIO) -> int:
+    from chiptui.corpus.serialize import article_json
+    from chiptui.textfmt import fit
+
+    sort = args.sort or ("relevance" if args.query.strip() else "newest")
+    result = store.filter(args.query, args.topic, args.provider, sort)
+    articles = result[: args.limit] if args.limit else list(result)
+    if args.json:
+        for article in articles:
+            out.write(json.dumps(article_json(article), ensure_ascii=False) + "\n")
+        return EXIT_OK
+    width = _width(out)
+    provider_width = 18
+    for article in articles:
+        date = article.published.strftime("%Y-%m-%d") if article.published else " " * 10
+        title_width = width - 10 - provider_width - 4
+        line = f"{date}  {fit(article.provider_name, provider_width)}  {fit(article.title, title_width)}"
+        out.write(line.rstrip() + "\n")
+    if out.isatty() or not articles:
+        print(_summary(store, len(result)), file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_show(store: CorpusStore, args: argparse.Namespace, out: TextIO) -> int:
+    from chiptui.corpus.serialize import article_json
+
+    article = store.find(args.article)
+    if article is None:
+        print(f"chiptui: no article matches {args.article!r} (try 'chiptui list --query ...')", file=sys.stderr)
+        return EXIT_FOUND_PROBLEMS
+    body = store.body(article)
+    if args.json:
+        out.write(json.dumps(article_json(article, body, with_body=True), ensure_ascii=False) + "\n")
+        return EXIT_OK
+    out.write("\n".join(render_article(store, article, body, _width(out))) + "\n")
+    return EXIT_OK
+
+
+def render_article(store: CorpusStore, article: Article, body: list[str] | None, width: int) -> list[str]:
+    from chiptui.textfmt import wrap
+
+    width = min(width, 100)
+    lines = wrap(article.title, width)
+    meta = [article.provider_name, article.published.strftime("%Y-%m-%d %H:%M UTC") if article.published else ""]
+    lines.append(" \u00b7 ".join(m for m in meta if m))
+    if article.topics:
+        lines.extend(wrap("Topics: " + ", ".join(article.topics), width))
+    scores = [f"{name} {value}" for name, value in (("quality", article.quality), ("heat", article.heat)) if value is not None]
+    lines.append(" \u00b7 ".join([*scores, f"id {article.id}"]))
+    if article.url:
+        lines.append(article.url)
+    elif article.urls.candidates():
+        lines.append("(no http/https link; the card's links are not opened)")
+    if article.excerpt:
+        lines.append("")
+        lines.extend(wrap(article.excerpt, width))
+    if article.related:
+        lines += ["", "Related"]
+        for number, related in enumerate(article.related, 1):
+            lines.extend(wrap(f"{number}. {related.title}", width, "  ")[:1] + wrap(related.title, width - 5, "     ")[1:])
+            detail = [related.provider.name if related.provider else "", related.published.strftime("%Y-%m-%d") if related.published else ""]
+            lines.append("     " + " \u00b7 ".join(d for d in detail if d))
+            if related.url:
+                lines.append("     " + related.url)
+            if related.article_id:
+                lines.append(f"     (in this corpus: {related.article_id})")
+    lines.append("")
+    if body:
+        lines.append(f"Body (from {article.body.path if article.body else article.source})")
+        for paragraph in body:
+            lines.append("")
+            lines.extend(wrap(paragraph, width))
+    else:
+        lines.append("No body in the corpus.")
+    return lines
+
+
+def cmd_check(store: CorpusStore, args: argparse.Namespace, out: TextIO) -> int:
+    for problem in store.problems:
+        if args.json:
+            out.write(json.dumps(problem.to_json(), ensure_ascii=False) + "\n")
+        else:
+            out.write(problem.format() + "\n")
+    errors = sum(1 for p in store.problems if p.severity == "error")
+    warnings = len(store.problems) - errors
+    print(
+        f"{store.files:,} files, {len(store):,} articles, {errors:,} errors, {warnings:,} warnings",
+        file=sys.stderr,
+    )
+    return EXIT_FOUND_PROBLEMS if errors else EXIT_OK
+
+
+def cmd_facets(store: CorpusStore, args: argparse.Namespace, out: TextIO) -> int:
+    from chiptui.textfmt import fit
+
+    facets = store.facets()
+    if args.json:
+        data = {
+            "topics": [{"name": f.name, "count": f.count} for f in facets.topics],
+            "providers": [{"name": f.name, "count": f.count} for f in facets.providers],
+        }
+        out.write(json.dumps(data, ensure_ascii=False) + "\n")
+        return EXIT_OK
+    from chiptui.textfmt import text_width
+
+    names = [f.name for f in (*facets.topics, *facets.providers)]
+    name_width = min(max([text_width(n) for n in names] + [10]), _width(out) - 12)
+    for heading, entries in (("Topics", facets.topics), ("Providers", facets.providers)):
+        out.write(f"{heading}\n")
+        for facet in entries:
+            out.write(f"  {fit(facet.name, name_width)}  {facet.count:>7,}\n")
+        out.write("\n")
+    return EXIT_OK

@@ -1,0 +1,23 @@
+"""The corpus store: files -> articles -> one immutable snapshot.
+
+Nothing in this package imports Textual, so the command line stays fast and the
+core is tested without a terminal.
+"""
+
+from __future__ import annotations
+
+from chiptui.corpus.models import Article, Image, Problem, Provider, Related, Urls
+from chiptui.corpus.store import CorpusStore, FilterResult, Hit, SORTS
+
+__all__ = [
+    "Article",
+    "CorpusStore",
+    "FilterResult",
+    "Hit",
+    "Image",
+    "Problem",
+    "Provider",
+    "Related",
+    "SORTS",
+    "Urls",
+]

@@ -1,0 +1,204 @@
+"""Split a file into front matter and body, and read the front matter safely.
+
+The YAML loader is PyYAML's safe loader (the C one where present) with a
+YAML 1.2-like core schema: only ``true``/``false`` are booleans and only plain
+decimal, octal ``0o`` and hex ``0x`` numbers are numbers, so ``no`` stays "no"
+and ``1:30`` stays "1:30". Timestamps are not resolved at all: dates are parsed
+by us, so an impossible date is a warning instead of a crash. Unknown tags
+(``!!python/object`` and friends) are never run; their nodes are read as plain
+data and reported.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import yaml
+
+try:  # the C loader is several times faster; fall back when libyaml is missing
+    _BaseLoader = yaml.CSafeLoader  # type: ignore[attr-defined]
+except AttributeError:  # pragma: no cover - depends on the build of PyYAML
+    _BaseLoader = yaml.SafeLoader  # type: ignore[misc]
+
+
+class _RawInt(int):
+    raw: str
+
+
+class _RawFloat(float):
+    raw: str
+
+
+class CorpusLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """Safe loader with a core schema, raw text kept for numbers, tags reported."""
+
+    yaml_implicit_resolvers: dict = {}
+    yaml_constructors = dict(_BaseLoader.yaml_constructors)
+    yaml_multi_constructors = dict(getattr(_BaseLoader, "yaml_multi_constructors", {}))
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.ignored_tags: list[tuple[str, int]] = []
+
+
+def _add_resolver(tag: str, pattern: str, first: str) -> None:
+    CorpusLoader.add_implicit_resolver(tag, re.compile(pattern, re.X), list(first))
+
+
+_add_resolver("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF")
+_add_resolver("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789")
+_add_resolver(
+    "tag:yaml.org,2002:float",
+    r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+    "-+0123456789.",
+)
+_add_resolver("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""])  # type: ignore[arg-type]
+CorpusLoader.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), ["<"])
+
+
+def _construct_int(loader: CorpusLoader, node: yaml.ScalarNode) -> int:
+    text = node.value
+    try:
+        if text.startswith("0o"):
+            value = _RawInt(int(text[2:], 8))
+        elif text.startswith("0x"):
+            value = _RawInt(int(text[2:], 16))
+        else:
+            value = _RawInt(int(text, 10))
+    except ValueError:
+        return text  # type: ignore[return-value]
+    value.raw = text
+    return value
+
+
+def _construct_float(loader: CorpusLoader, node: yaml.ScalarNode) -> float:
+    text = node.value
+    lowered = text.lower()
+    if lowered.endswith(".inf"):
+        number = float("-inf") if text.startswith("-") else float("inf")
+    elif lowered == ".nan":
+        number = float("nan")
+    else:
+        number = float(text)
+    value = _RawFloat(number)
+    value.raw = text
+    return value
+
+
+def _construct_timestamp_as_text(loader: CorpusLoader, node: yaml.ScalarNode) -> str:
+    return str(node.value)
+
+
+def _construct_unknown(loader: CorpusLoader, suffix: str, node: yaml.Node) -> object:
+    loader.ignored_tags.append((node.tag, node.start_mark.line))
+    if isinstance(node, yaml.MappingNode):
+        return loader.construct_mapping(node, deep=True)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node, deep=True)
+    return str(node.value)
+
+
+CorpusLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+CorpusLoader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+CorpusLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_text)
+CorpusLoader.add_constructor(None, lambda loader, node: _construct_unknown(loader, "", node))  # type: ignore[arg-type]
+CorpusLoader.add_multi_constructor("", _construct_unknown)  # type: ignore[arg-type]
+CorpusLoader.add_multi_constructor("!", _construct_unknown)  # type: ignore[arg-type]
+CorpusLoader.add_multi_constructor("tag:", _construct_unknown)  # type: ignore[arg-type]
+
+
+def raw_scalar(value: object) -> str | None:
+    """The text a scalar was written as (``1.10`` stays "1.10"), or None for non-scalars."""
+    raw = getattr(value, "raw", None)
+    if isinstance(raw, str):
+        return raw
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float, str)):
+        return str(value)
+    return None
+
+
+_FENCE = re.compile(r"^---[ \t]*$")
+_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
+
+
+@dataclass(frozen=True, slots=True)
+class Split:
+    """A file cut at its front matter fences."""
+
+    front: str | None  # the YAML text, or None when the file has no front matter
+    front_line: int  # 1-based line of the first YAML line
+    body: str
+    body_offset: int  # character offset of the body in the text
+    closed: bool = True
+
+
+def split_front_matter(text: str) -> Split:
+    """Cut ``text`` (BOM and CR already removed) into YAML and body."""
+    start = 0
+    # tolerate blank lines before the opening fence
+    while start < len(text) and text[start] in " \t\n":
+        start += 1
+    line_end = text.find("\n", start)
+    first = text[start:] if line_end < 0 else text[start:line_end]
+    if not _FENCE.match(first):
+        return Split(None, 0, text, 0)
+    fence_line = text.count("\n", 0, start) + 1
+    yaml_start = len(text) if line_end < 0 else line_end + 1
+    close = _CLOSE.search(text, yaml_start)
+    if close is None:
+        return Split(text[yaml_start:], fence_line + 1, "", len(text), closed=False)
+    body_start = close.end()
+    if body_start < len(text) and text[body_start] == "\n":
+        body_start += 1
+    return Split(text[yaml_start : close.start()], fence_line + 1, text[body_start:], body_start)
+
+
+class FrontMatterError(Exception):
+    def __init__(self, message: str, line: int | None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+@dataclass(slots=True)
+class Parsed:
+    data: object
+    key_lines: dict[str, int]  # top-level key -> 1-based line in the file
+    item_lines: dict[str, list[int]]  # top-level key -> lines of its sequence items
+    ignored_tags: list[tuple[str, int]]
+
+
+def parse_yaml(front: str, first_line: int) -> Parsed:
+    """Parse front matter, keeping the line of every top-level key for messages."""
+    loader = CorpusLoader(front)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return Parsed(None, {}, {}, [])
+        key_lines: dict[str, int] = {}
+        item_lines: dict[str, list[int]] = {}
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    key_lines.setdefault(key_node.value, key_node.start_mark.line + first_line)
+                    if isinstance(value_node, yaml.SequenceNode):
+                        item_lines[key_node.value] = [
+                            item.start_mark.line + first_line for item in value_node.value
+                        ]
+        data = loader.construct_document(node)
+        tags = [(tag, line + first_line) for tag, line in loader.ignored_tags]
+        return Parsed(data, key_lines, item_lines, tags)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + first_line if mark is not None else None
+        what = exc.problem or exc.context or "invalid YAML"
+        raise FrontMatterError(f"front matter is not valid YAML: {what}", line) from None
+    except yaml.YAMLError as exc:
+        raise FrontMatterError(f"front matter is not valid YAML: {exc}", first_line) from None
+    except RecursionError:
+        raise FrontMatterError("front matter is nested too deeply to read", first_line) from None
+    finally:
+        loader.dispose()

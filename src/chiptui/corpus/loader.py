@@ -1,0 +1,400 @@
+"""Files -> articles and problems.
+
+``parse_file`` handles one file and is pure (no shared state), so it can run in
+worker processes and its result can be cached by the index. ``assemble`` joins the
+results of a whole corpus: it gives ids, attaches scraped bodies to their cards and
+links related coverage to the articles it points at.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import stat as stat_module
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from chiptui.corpus.fields import build_article
+from chiptui.corpus.frontmatter import FrontMatterError, parse_yaml, split_front_matter
+from chiptui.corpus.models import Article, BodyRef, Problem, Related
+from chiptui.corpus.sanitize import clean_line, clean_text, has_control_chars
+
+DEFAULT_MAX_BYTES = 2 * 1024 * 1024
+MIN_TITLE_WORDS = 3  # a scraped page is matched only on titles at least this long
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    """What one file holds: a card, a scraped body, or nothing usable."""
+
+    path: str
+    article: Article | None = None
+    scraped_words: str | None = None  # normalised words of a scraped page, for matching
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass(slots=True)
+class Corpus:
+    articles: list[Article] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    files: int = 0
+
+
+def norm_words(text: str) -> str:
+    """Lower-case words separated by single spaces: the form titles are matched in.
+
+    Quotes, punctuation, case and white space differences all disappear here.
+    """
+    return " ".join(_WORD.findall(text.casefold()))
+
+
+# ---------------------------------------------------------------------------
+# discovering files
+
+
+def discover(paths: Iterable[str], problems: list[Problem] | None = None) -> list[str]:
+    """Every regular file under ``paths``, recursively, sorted, each once.
+
+    Hidden files and folders are skipped. Symbolic links are followed, but a
+    folder already visited (by its real path) is not entered again, so link
+    loops end.
+    """
+    found: dict[str, None] = {}
+    seen_dirs: set[tuple[int, int]] = set()
+
+    def report(path: str, message: str) -> None:
+        if problems is not None:
+            problems.append(Problem(path, None, "error", message))
+
+    def walk(directory: str) -> Iterator[str]:
+        try:
+            st = os.stat(directory)
+        except OSError as exc:
+            report(directory, f"cannot open folder: {exc.strerror or exc}")
+            return
+        key = (st.st_dev, st.st_ino)
+        if key in seen_dirs:
+            return
+        seen_dirs.add(key)
+        try:
+            with os.scandir(directory) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            report(directory, f"cannot read folder: {exc.strerror or exc}")
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                if entry.is_dir():
+                    yield from walk(entry.path)
+                elif entry.is_file():
+                    yield entry.path
+                elif entry.is_symlink():
+                    report(entry.path, "broken symbolic link; it was skipped")
+            except OSError as exc:
+                report(entry.path, f"cannot read: {exc.strerror or exc}")
+
+    for path in paths:
+        try:
+            st = os.stat(path)
+        except OSError as exc:
+            report(path, f"no such file or folder ({exc.strerror or exc}); check the path")
+            continue
+        if stat_module.S_ISDIR(st.st_mode):
+            for file_path in walk(path):
+                found.setdefault(file_path, None)
+        else:
+            found.setdefault(path, None)
+    return list(found)
+
+
+# ---------------------------------------------------------------------------
+# reading one file
+
+
+def decode(data: bytes, path: str) -> tuple[str, list[Problem]]:
+    """UTF-8 text with BOM and CR line endings removed; bad bytes replaced and reported."""
+    problems: list[Problem] = []
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        text = data.decode("utf-8", errors="replace")
+        bad = text.count("\ufffd")
+        problems.append(
+            Problem(
+                path,
+                line,
+                "warning",
+                f"not valid UTF-8 ({bad} bad byte sequence{'s' if bad != 1 else ''}, first here); "
+                "shown as \ufffd. Re-save the file as UTF-8 to fix",
+            )
+        )
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if has_control_chars(text):
+        # YAML refuses raw control characters, and no output may carry them: drop them
+        # here, once, so the card still loads and every later read sees the same text
+        first = next(i for i, ch in enumerate(text) if clean_text(ch) != ch)
+        cleaned = clean_text(text)
+        problems.append(
+            Problem(
+                path,
+                text.count("\n", 0, first) + 1,
+                "warning",
+                f"{len(text) - len(cleaned)} control character(s) such as terminal escapes were removed "
+                "(first here); they cannot be shown safely",
+            )
+        )
+        text = cleaned
+    return text, problems
+
+
+def read_text(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str | None, list[Problem]]:
+    """The decoded text of ``path``, or None with an error saying why it was skipped."""
+    try:
+        with open(path, "rb") as handle:
+            st = os.fstat(handle.fileno())
+            if not stat_module.S_ISREG(st.st_mode):
+                return None, [Problem(path, None, "error", "not a regular file; it was skipped")]
+            if st.st_size > max_bytes:
+                return None, [
+                    Problem(
+                        path,
+                        None,
+                        "error",
+                        f"file is {st.st_size:,} bytes, over the {max_bytes:,}-byte limit; it was skipped "
+                        "(raise the limit with --max-bytes or CHIPTUI_MAX_BYTES if it is a real article)",
+                    )
+                ]
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        return None, [Problem(path, None, "error", f"cannot read file: {exc.strerror or exc}")]
+    if len(data) > max_bytes:
+        return None, [Problem(path, None, "error", f"file is over the {max_bytes:,}-byte limit; it was skipped")]
+    if not data.strip():
+        return None, [Problem(path, None, "error", "file is empty; it was skipped")]
+    if b"\x00" in data[:8192]:
+        return None, [Problem(path, None, "error", "binary file (it contains NUL bytes), not an article; it was skipped")]
+    text, problems = decode(data, path)
+    return text, problems
+
+
+def parse_text(path: str, text: str) -> FileResult:
+    """Parse decoded text: a card when it starts with a ``---`` fence, else a scraped page."""
+    split = split_front_matter(text)
+    if split.front is None:
+        words = norm_words(text)
+        if not words:
+            return FileResult(path, problems=(Problem(path, None, "error", "file has no words; it was skipped"),))
+        return FileResult(path, scraped_words=words)
+    if not split.closed:
+        return FileResult(
+            path,
+            problems=(
+                Problem(
+                    path,
+                    split.front_line - 1,
+                    "error",
+                    "front matter opened with --- is never closed; add a line with --- after the last field",
+                ),
+            ),
+        )
+    try:
+        parsed = parse_yaml(split.front, split.front_line)
+    except FrontMatterError as exc:
+        return FileResult(path, problems=(Problem(path, exc.line, "error", f"{exc}; the card is not listed"),))
+    if not isinstance(parsed.data, dict):
+        kind = "empty" if parsed.data is None else f"a {type(parsed.data).__name__}"
+        return FileResult(
+            path,
+            problems=(
+                Problem(
+                    path,
+                    split.front_line,
+                    "error",
+                    f"front matter is {kind}, not a mapping of fields; write it as  title: ...  lines",
+                ),
+            ),
+        )
+    article, problems = build_article(parsed.data, parsed, path)
+    if article is not None and split.body.strip():
+        article = dataclasses.replace(article, body=BodyRef(path, "card", split.body_offset))
+    return FileResult(path, article=article, problems=tuple(problems))
+
+
+def parse_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> FileResult:
+    """Read and parse one file. Never raises: every failure becomes a Problem."""
+    try:
+        text, problems = read_text(path, max_bytes)
+        if text is None:
+            return FileResult(path, problems=tuple(problems))
+        result = parse_text(path, text)
+    except Exception as exc:  # noqa: BLE001 - one bad file must never stop a load
+        return FileResult(
+            path,
+            problems=(Problem(path, None, "error", f"could not be read ({type(exc).__name__}: {exc}); it was skipped"),),
+        )
+    if problems:
+        result = dataclasses.replace(result, problems=tuple(problems) + result.problems)
+    return result
+
+
+# ---------------------------------------------------------------------------
+# joining a corpus
+
+
+def make_id(path: str) -> str:
+    stem = os.path.splitext(os.path.basename(path))[0] or os.path.basename(path)
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", clean_line(stem)).strip("-") or "article"
+
+
+def url_key(url: str | None) -> str | None:
+    """A URL reduced to what identifies the page: no scheme, www., fragment or final slash."""
+    if not url:
+        return None
+    key = url.strip()
+    key = re.sub(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", "", key)
+    key = key.split("#", 1)[0]
+    host, _, rest = key.partition("/")
+    host = host.lower().removeprefix("www.")
+    return (host + "/" + rest).rstrip("/") or None
+
+
+def assemble(results: Iterable[FileResult]) -> Corpus:
+    """Join per-file results into one corpus: ids, scraped bodies, related links."""
+    corpus = Corpus()
+    cards: list[Article] = []
+    scraped: list[FileResult] = []
+    for result in results:
+        corpus.files += 1
+        corpus.problems.extend(result.problems)
+        if result.article is not None:
+            cards.append(result.article)
+        elif result.scraped_words is not None:
+            scraped.append(result)
+
+    # ids from file names, made unique
+    by_id: dict[str, list[int]] = {}
+    for index, article in enumerate(cards):
+        by_id.setdefault(make_id(article.source), []).append(index)
+    ids = [""] * len(cards)
+    for base, indexes in by_id.items():
+        if len(indexes) == 1:
+            ids[indexes[0]] = base
+        else:
+            for index in indexes:
+                ids[index] = f"{base}~{_short_hash(cards[index].source)}"
+    cards = [dataclasses.replace(article, id=ids[index]) for index, article in enumerate(cards)]
+
+    bodies = _match_scraped(cards, scraped, corpus.problems)
+
+    urls: dict[str, str] = {}
+    for article in cards:
+        for candidate in article.urls.candidates():
+            key = url_key(candidate)
+            if key:
+                urls.setdefault(key, article.id)
+
+    for index, article in enumerate(cards):
+        changes: dict[str, object] = {}
+        body_path = bodies.get(index)
+        if body_path is not None:
+            if article.body is None:
+                changes["body"] = BodyRef(body_path, "scraped")
+            else:
+                corpus.problems.append(
+                    Problem(
+                        body_path,
+                        None,
+                        "warning",
+                        f"scraped page matches {article.id!r}, which has its own body; the card's body is shown",
+                    )
+                )
+        if article.related:
+            linked = tuple(_link(related, urls, article.id) for related in article.related)
+            if linked != article.related:
+                changes["related"] = linked
+        corpus.articles.append(dataclasses.replace(article, **changes) if changes else article)
+    return corpus
+
+
+def _link(related: Related, urls: dict[str, str], own_id: str) -> Related:
+    key = url_key(related.url)
+    target = urls.get(key) if key else None
+    if target and target != own_id:
+        return dataclasses.replace(related, article_id=target)
+    return related
+
+
+def _short_hash(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:6]
+
+
+def _match_scraped(cards: list[Article], scraped: list[FileResult], problems: list[Problem]) -> dict[int, str]:
+    """Find, for each scraped page, the card whose title appears in it.
+
+    Titles are compared as normalised words, so quotes, case, punctuation and white
+    space may differ. Candidates come from an index of each title's first three
+    words, so the cost grows with the pages' length, not with the number of cards.
+    The longest title found wins.
+    """
+    if not scraped:
+        return {}
+    heads: dict[tuple[str, ...], list[tuple[str, int]]] = {}
+    for index, article in enumerate(cards):
+        words = norm_words(article.title).split()
+        if len(words) < MIN_TITLE_WORDS:
+            continue
+        heads.setdefault(tuple(words[:MIN_TITLE_WORDS]), []).append((" ".join(words), index))
+    matched: dict[int, str] = {}
+    for result in scraped:
+        words = result.scraped_words.split() if result.scraped_words else []
+        text = " " + " ".join(words) + " "
+        best: tuple[int, int] | None = None  # (title length, card index)
+        for start in range(len(words) - MIN_TITLE_WORDS + 1):
+            for title, index in heads.get(tuple(words[start : start + MIN_TITLE_WORDS]), ()):
+                if (best is None or len(title) > best[0]) and f" {title} " in text:
+                    best = (len(title), index)
+        if best is None:
+            problems.append(
+                Problem(
+                    result.path,
+                    None,
+                    "error",
+                    "page text without front matter, and no article's title appears in it, so it is not shown; "
+                    "add the card it belongs to, or front matter with a title",
+                )
+            )
+            continue
+        index = best[1]
+        if index in matched:
+            problems.append(
+                Problem(
+                    result.path,
+                    None,
+                    "warning",
+                    f"another page ({matched[index]}) already gives the body of {cards[index].id!r}; this one is not used",
+                )
+            )
+            continue
+        matched[index] = result.path
+    return matched
+
+
+def load_corpus(paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Corpus:
+    """Read every file under ``paths`` in this process (the index does it in parallel)."""
+    problems: list[Problem] = []
+    files = discover(paths, problems)
+    corpus = assemble(parse_file(path, max_bytes) for path in files)
+    corpus.problems[:0] = problems
+    return corpus
+
+

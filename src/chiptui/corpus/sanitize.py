@@ -1,0 +1,69 @@
+"""One sanitiser for every piece of article text, and the one rule for URLs we open.
+
+Control characters are removed at load time so that no output of ours (CLI or UI)
+can carry terminal escape sequences or reorder text with bidi overrides.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote, urlsplit
+
+_REMOVE = [c for c in range(0x00, 0x20) if c not in (0x09, 0x0A)]
+_REMOVE += [0x7F] + list(range(0x80, 0xA0))
+# bidi embeddings/overrides/isolates and the invisible direction marks
+_REMOVE += [0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069]
+_REMOVE += [0x200E, 0x200F, 0x061C]
+_TEXT_TABLE = {c: None for c in _REMOVE} | {0x2028: 0x0A, 0x2029: 0x0A}
+_LINE_TABLE = _TEXT_TABLE | {0x09: 0x20, 0x0A: 0x20, 0x2028: 0x20, 0x2029: 0x20}
+_SPACES = re.compile(r"\s+")
+
+
+def clean_text(value: str) -> str:
+    """Remove control characters (C0 but newline and tab, DEL, C1, bidi controls)."""
+    return value.translate(_TEXT_TABLE)
+
+
+def clean_line(value: str) -> str:
+    """``clean_text`` for one-line fields (titles, names): white space folded, trimmed."""
+    return _SPACES.sub(" ", value.translate(_LINE_TABLE)).strip()
+
+
+def has_control_chars(value: str) -> bool:
+    return value != value.translate(_TEXT_TABLE)
+
+
+SAFE_SCHEMES = ("http", "https")
+
+
+def safe_url(value: str | None) -> str | None:
+    """Return ``value`` as a URL fit to hand to a web browser, or None.
+
+    Only absolute http/https URLs with a host are allowed. Spaces are
+    percent-encoded (real cards have them); control characters are refused.
+    """
+    if not value or not isinstance(value, str):
+        return None
+    url = value.strip()
+    if not url or url.startswith("-") or has_control_chars(url) or len(url) > 8192:
+        return None
+    if any(ch in url for ch in "\n\t"):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in SAFE_SCHEMES or not parts.netloc or not parts.hostname:
+        return None
+    if " " in url:
+        url = quote(url, safe=":/?#[]@!$&'()*+,;=%~")
+    return url
+
+
+def url_problem(value: str) -> str:
+    """Why ``value`` is not opened, in words a user can act on."""
+    shown = clean_line(value)[:80]
+    scheme = shown.split(":", 1)[0].lower() if ":" in shown else ""
+    if scheme and scheme not in SAFE_SCHEMES:
+        return f"{shown!r} is a {scheme}: link; only http and https links are opened"
+    return f"{shown!r} is not an absolute http(s) link; only http and https links are opened"

@@ -1,0 +1,57 @@
+"""Articles as JSON-ready dicts: one shape for ``list``, ``show`` and future exports."""
+
+from __future__ import annotations
+
+from chiptui.corpus.fields import format_datetime
+from chiptui.corpus.models import Article, Image, Provider, Related
+
+
+def provider_json(provider: Provider | None) -> dict[str, object] | None:
+    if provider is None:
+        return None
+    return {"name": provider.name, "domain": provider.domain}
+
+
+def image_json(image: Image) -> dict[str, object]:
+    return {"url": image.url, "width": image.width, "height": image.height}
+
+
+def related_json(related: Related) -> dict[str, object]:
+    data: dict[str, object] = {
+        "title": related.title,
+        "excerpt": related.excerpt,
+        "url": related.url,
+        "provider": provider_json(related.provider),
+        "published": format_datetime(related.published),
+    }
+    if related.article_id:
+        data["article_id"] = related.article_id
+    return data
+
+
+def article_json(article: Article, body: list[str] | None = None, *, with_body: bool = False) -> dict[str, object]:
+    data: dict[str, object] = {
+        "id": article.id,
+        "title": article.title,
+        "excerpt": article.excerpt,
+        "published": format_datetime(article.published),
+        "provider": provider_json(article.provider),
+        "topics": list(article.topics),
+        "url": article.url,
+        "urls": {
+            "web": article.urls.web,
+            "original": article.urls.original,
+            "amp": article.urls.amp,
+            "cdn_amp": article.urls.cdn_amp,
+        },
+        "quality": article.quality,
+        "heat": article.heat,
+        "type": article.type,
+        "related": [related_json(r) for r in article.related],
+        "images": [image_json(i) for i in article.images],
+        "source": article.source,
+    }
+    if with_body:
+        data["body"] = "\n\n".join(body) if body else None
+        data["body_source"] = article.body.path if (article.body and body) else None
+    return data

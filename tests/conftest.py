@@ -1,0 +1,76 @@
+"""Shared fixtures: every test runs with its own cache, data and config directories."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO / "seeds"
+SHARED = REPO.parent / "shared"
+EVERYDAY_AI = SHARED / "corpora" / "everyday-ai" / "news"
+TRAINIUM_ID = "000_ba230b9fdc77d4a3"
+SCRAPED_SEED = "003_800afc12a872d068.txt"
+
+needs_everyday_ai = pytest.mark.skipif(
+    not EVERYDAY_AI.is_dir(), reason="needs ../shared/corpora/everyday-ai beside the checkout (absent here)"
+)
+
+
+@pytest.fixture(autouse=True)
+def isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
+    """Point every user directory chiptui may touch at a fresh temporary folder."""
+    base = tmp_path_factory.mktemp("user")
+    dirs = {name: base / name for name in ("cache", "data", "config")}
+    for name, path in dirs.items():
+        path.mkdir()
+        monkeypatch.setenv(f"CHIPTUI_{name.upper()}_DIR", str(path))
+    monkeypatch.delenv("CHIPTUI_CORPUS", raising=False)
+    monkeypatch.delenv("CHIPTUI_MAX_BYTES", raising=False)
+    return dirs
+
+
+@pytest.fixture
+def seeds_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "seeds"
+    shutil.copytree(SEEDS, target)
+    return target
+
+
+CardWriter = Callable[..., Path]
+
+
+def card_text(title: object = "A title", **fields: object) -> str:
+    """Front matter for a card; values are written as given (strings are YAML text)."""
+    lines = ["---"]
+    if title is not None:
+        lines.append(f"title: {title}")
+    for key, value in fields.items():
+        lines.append(f"{key}: {value}")
+    lines.append("---")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture
+def corpus_dir(tmp_path: Path) -> Path:
+    path = tmp_path / "corpus"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def write(corpus_dir: Path) -> Callable[[str, str | bytes], Path]:
+    def _write(name: str, content: str | bytes) -> Path:
+        path = corpus_dir / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content) if content.startswith("\n") else content, encoding="utf-8")
+        return path
+
+    return _write
