@@ -121,8 +121,9 @@ _META = re.compile(
 
 # Inline runs that are never prose: removed before sentences are split.
 _INLINE = re.compile(
-    r"(?:\b(?:share|post|tweet|email|pin|send|copy)(?: (?:on|to|via|this|link))? ?"
-    r"(?:on )?(?:facebook|x|twitter|linkedin|reddit|whatsapp|e-?mail|pinterest|telegram|flipboard|threads|bluesky|mastodon|link)\b[ |,]*)+"
+    r"(?i:(?:\b(?:(?:share|post|tweet|email|pin|send|copy)(?: (?:on|to|via|this|link))? ?"
+    r"(?:on )?(?:facebook|x|twitter|linkedin|reddit|whatsapp|e-?mail|pinterest|telegram|flipboard|threads|bluesky|mastodon|link)"
+    r"|tweet|share this(?: article| story)?)\b[ |,]*)+)"
     r"|\b(?:ADVERTISEMENT|Advertisement|SPONSORED CONTENT|Story continues below(?: advertisement)?)\b",
 )
 

@@ -1,0 +1,148 @@
+"""The body cleaner on the real seed page and on pages laid out like other sites."""
+
+from __future__ import annotations
+
+from chiptui.corpus.clean import clean_body
+
+from .conftest import SCRAPED_SEED, SEEDS
+
+SEED_TITLE = "Amazon debuts Trainium, a custom chip for machine learning training in the cloud"
+
+
+def seed_paragraphs() -> list[str]:
+    return clean_body((SEEDS / SCRAPED_SEED).read_text(encoding="utf-8"), SEED_TITLE)
+
+
+def test_seed_body_starts_at_the_first_paragraph() -> None:
+    assert seed_paragraphs()[0].startswith("Amazon today debuted AWS Trainium, a chip custom-designed")
+
+
+def test_seed_body_keeps_every_article_paragraph_whole_and_in_order() -> None:
+    lines = (SEEDS / SCRAPED_SEED).read_text(encoding="utf-8").splitlines()
+    spliced = "VB Event The AI Impact Tour Connect with the enterprise AI community at VentureBeat\u2019s AI Impact Tour coming to a city near you! "
+    expected = [lines[1], lines[2], lines[3].replace(spliced, ""), lines[4], lines[5]]
+    assert seed_paragraphs() == expected
+
+
+def test_seed_body_has_none_of_the_page_furniture() -> None:
+    text = "\n".join(seed_paragraphs())
+    for furniture in [
+        "View All",
+        "Share on",
+        "sponsor",
+        "Learn more",
+        "VB Event",
+        "city near you",
+        "mission is to",
+        "Briefings",
+        "Join us",
+        "Follow us",
+        "Privacy Policy",
+        "All rights reserved",
+        SEED_TITLE,
+    ]:
+        assert furniture not in text
+
+
+NEWSPAPER_LINES = """\
+Skip to main content
+Home
+World
+Business
+Technology
+Robots learn to fold laundry in record time
+By Jane Doe, Technology Reporter
+Published 3 hours ago | 4 min read
+Share on Facebook Share on Twitter Email
+Researchers at a university lab said on Tuesday that their robot folded a towel in under ten seconds, a record for machines of its kind.
+Image credit: Getty Images
+The team trained the system on thousands of videos of people folding clothes, then refined it with practice on real garments.
+Advertisement
+Sign up for our morning newsletter and get the day's top stories delivered to your inbox.
+"It still struggles with fitted sheets," said the lab's director. "But so do we."
+Experts cautioned that household robots remain expensive and slow to reach the market.
+Related Articles
+Robot vacuum makers face new rules
+Why folding is hard for machines
+We use cookies to improve your experience. By continuing you agree to our Cookie Policy.
+Copyright 2024 Daily Planet. All rights reserved.
+"""
+
+
+def test_newspaper_layout_with_byline_ads_and_related_list() -> None:
+    paragraphs = clean_body(NEWSPAPER_LINES, "Robots learn to fold laundry in record time")
+    assert paragraphs == [
+        "Researchers at a university lab said on Tuesday that their robot folded a towel in under ten seconds, a record for machines of its kind.",
+        "The team trained the system on thousands of videos of people folding clothes, then refined it with practice on real garments.",
+        "\"It still struggles with fitted sheets,\" said the lab's director. \"But so do we.\"",
+        "Experts cautioned that household robots remain expensive and slow to reach the market.",
+    ]
+
+
+BLOG_ONE_RUN = (
+    "Menu Products Pricing Blog Careers Contact "
+    "Why our database switched to columnar storage "
+    "Posted by Sam Lee on March 3, 2023 Tweet Share on LinkedIn "
+    "For years the engine stored rows one after another on disk. "
+    "That layout made writes fast but scans slow. "
+    "Analytical queries read only a few columns, so most of each row was wasted work. "
+    "Subscribe to our newsletter for more engineering stories! "
+    "The new format groups values by column and compresses each group separately. "
+    "Early benchmarks show scans running four times faster on the same hardware. "
+    "Writes are batched in memory and flushed as compressed segments. "
+    "The change ships in the next major release. "
+    "Follow us on Twitter and LinkedIn. \u00a9 2023 Example Inc. Privacy Policy Terms of Service"
+)
+
+
+def test_one_long_run_from_a_company_blog() -> None:
+    paragraphs = clean_body(BLOG_ONE_RUN, "Why our database switched to columnar storage")
+    text = " ".join(paragraphs)
+    assert text.startswith("For years the engine stored rows one after another on disk.")
+    assert text.endswith("The change ships in the next major release.")
+    assert "Subscribe" not in text and "Posted by" not in text and "Follow us" not in text
+    assert "Analytical queries read only a few columns" in text and "Writes are batched" in text
+
+
+def test_without_a_title_menus_and_footers_still_go() -> None:
+    page = (
+        "News Sport Weather Culture Travel Earth Video Live\n"
+        "The city council approved the new budget on Thursday after a long debate about transport funding.\n"
+        "Council members said the plan would add two bus routes and repair several bridges next year.\n"
+        "Most Read\n"
+        "Ten things to do this weekend\n"
+    )
+    assert clean_body(page) == [
+        "The city council approved the new budget on Thursday after a long debate about transport funding.",
+        "Council members said the plan would add two bus routes and repair several bridges next year.",
+    ]
+
+
+def test_headline_inside_the_first_sentence_is_not_cut() -> None:
+    page = "Apple ships new chip, the company said on Monday, ending months of rumours about its plans.\n"
+    assert clean_body(page, "Apple ships new chip") == [page.strip()]
+
+
+def test_short_line_between_paragraphs_survives_but_not_at_the_edges() -> None:
+    page = (
+        "Photo: Reuters\n"
+        "The first paragraph of the report describes the event in plain sentences for readers.\n"
+        "He declined.\n"
+        "The second paragraph continues the report with more detail about what happened next.\n"
+        "Share this.\n"
+    )
+    assert clean_body(page) == [
+        "The first paragraph of the report describes the event in plain sentences for readers.",
+        "He declined.",
+        "The second paragraph continues the report with more detail about what happened next.",
+    ]
+
+
+def test_control_characters_never_reach_the_output() -> None:
+    page = "A paragraph with an escape \x1b[2J sequence inside it that should be stripped out now.\n"
+    assert clean_body(page) == ["A paragraph with an escape [2J sequence inside it that should be stripped out now."]
+
+
+def test_empty_and_furniture_only_pages_give_nothing() -> None:
+    assert clean_body("") == []
+    assert clean_body("Home News Sport\nSubscribe to our newsletter!\n\u00a9 2024 All rights reserved.") == []

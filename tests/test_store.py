@@ -1,0 +1,112 @@
+"""Search ranking, facets, sorting and lookups of the CorpusStore."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from chiptui.corpus.store import CorpusStore
+
+from .conftest import SEEDS, TRAINIUM_ID, card_text
+
+
+@pytest.fixture(scope="module")
+def seeds() -> CorpusStore:
+    return CorpusStore.load([str(SEEDS)])
+
+
+def titles(result) -> list[str]:
+    return [a.title for a in result]
+
+
+def test_typo_finds_the_trainium_articles_first(seeds: CorpusStore) -> None:
+    result = seeds.filter("tranium", sort="relevance")
+    assert len(result) >= 2
+    assert all("Trainium" in title for title in titles(result)[:2])
+    hit = result.hit(0)
+    assert hit is not None
+    start, end = hit.spans[0]
+    assert result[0].title[start:end] == "Trainium"
+
+
+def test_exact_short_token_narrows_to_one(seeds: CorpusStore) -> None:
+    result = seeds.filter("trn1")
+    assert titles(result) == ["AWS introduces new Trn1 chips to speed up training of machine learning models"]
+    hit = result.hit(0)
+    assert hit is not None and [result[0].title[s:e] for s, e in hit.spans] == ["Trn1"]
+
+
+def test_every_query_word_must_match(seeds: CorpusStore) -> None:
+    both = seeds.filter("amazon chips")
+    assert sorted(a.id for a in both) == ["000_ba230b9fdc77d4a3", "001_0f0ced13208c9d55", "004_a6918d56927156a0"]
+    assert len(seeds.filter("amazon zzzzqqq")) == 0
+
+
+def test_query_matches_provider_and_topics(seeds: CorpusStore) -> None:
+    assert titles(seeds.filter("techcrunch")) == ["AWS introduces new Trn1 chips to speed up training of machine learning models"]
+    assert len(seeds.filter("hardware")) == 3
+
+
+def test_facets_on_the_seeds(seeds: CorpusStore) -> None:
+    topics = {f.name: f.count for f in seeds.facets().topics}
+    assert topics == {"AI": 4, "AI Hardware": 3, "Machine Learning": 2, "AWS AI": 2}
+    assert [f.name for f in seeds.facets().topics][:2] == ["AI", "AI Hardware"]
+
+
+def test_facets_within_a_filter(seeds: CorpusStore) -> None:
+    result = seeds.filter("trn1")
+    topics = {f.name: f.count for f in seeds.facets(result.indices).topics}
+    assert topics == {"Machine Learning": 1, "AI": 1, "AWS AI": 1}
+
+
+def test_topics_or_within_and_across_sections(seeds: CorpusStore) -> None:
+    assert len(seeds.filter(topics=["AWS AI", "Machine Learning"])) == 3
+    assert titles(seeds.filter(topics=["AWS AI"], providers=["TechCrunch"])) == [
+        "AWS introduces new Trn1 chips to speed up training of machine learning models"
+    ]
+    assert len(seeds.filter(topics=["AWS AI"], providers=["VentureBeat"])) == 0
+
+
+@pytest.mark.parametrize(
+    ("sort", "first"),
+    [
+        ("newest", "004_a6918d56927156a0"),
+        ("oldest", "000_ba230b9fdc77d4a3"),
+        ("quality", "002_7b924ab732b8f9d9"),
+        ("heat", "002_7b924ab732b8f9d9"),
+        ("title", "000_ba230b9fdc77d4a3"),
+    ],
+)
+def test_sorts(seeds: CorpusStore, sort: str, first: str) -> None:
+    result = seeds.filter(sort=sort)
+    assert len(result) == 4 and result[0].id == first
+
+
+def test_missing_values_sort_last(corpus_dir: Path, write) -> None:
+    write("a.md", card_text('"Undated"'))
+    write("b.md", card_text('"Dated"', publishedDateTime="2020-01-01T00:00:00Z", quality=5))
+    store = CorpusStore.load([str(corpus_dir)])
+    for sort in ("newest", "oldest", "quality"):
+        assert titles(store.filter(sort=sort)) == ["Dated", "Undated"]
+
+
+def test_narrowing_within_previous_hits_gives_the_same_answer(seeds: CorpusStore) -> None:
+    broad = seeds.filter("amaz")
+    narrow = seeds.filter("amazon chips", candidates=broad.indices)
+    assert narrow.indices == seeds.filter("amazon chips").indices
+
+
+def test_lookups(seeds: CorpusStore) -> None:
+    article = seeds.get(TRAINIUM_ID)
+    assert article is not None
+    assert seeds.by_url("http://venturebeat.com/2020/12/01/amazon-debuts-trainium-a-custom-chip-for-machine-learning-training-workloads") is article
+    assert seeds.find("000_ba") is article
+    assert seeds.find("Amazon debuts Trainium") is article
+    assert seeds.find("nothing like this at all qqq") is None
+
+
+def test_body_is_read_on_demand_and_none_without_one(seeds: CorpusStore) -> None:
+    body = seeds.body(TRAINIUM_ID)
+    assert body is not None and len(body) == 5
+    assert seeds.body("001_0f0ced13208c9d55") is None
