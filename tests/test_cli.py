@@ -50,7 +50,8 @@ def test_show_trainium_prints_related_links_and_clean_body() -> None:
     assert "1. AWS announces machine learning training chip Trainium" in human.stdout
     assert "2. Amazon launches Trainium custom AI chip" in human.stdout
     assert "Amazon today debuted AWS Trainium" in human.stdout
-    prose = [line for line in human.stdout.splitlines() if "://" not in line]  # URLs stay whole to be copied
+    # URLs and file paths stay whole so they can be copied; everything else wraps
+    prose = [line for line in human.stdout.splitlines() if "://" not in line and os.sep not in line]
     assert max(len(line) for line in prose) <= 80
 
 

@@ -256,7 +256,8 @@ def render_article(store: CorpusStore, article: Article, body: list[str] | None,
                 lines.append(f"     (in this corpus: {related.article_id})")
     lines.append("")
     if body:
-        lines.append(f"Body (from {article.body.path if article.body else article.source})")
+        lines.append("Body")
+        lines.append(f"  from {article.body.path if article.body else article.source}")
         for paragraph in body:
             lines.append("")
             lines.extend(wrap(paragraph, width))
