@@ -110,3 +110,10 @@ def test_body_is_read_on_demand_and_none_without_one(seeds: CorpusStore) -> None
     body = seeds.body(TRAINIUM_ID)
     assert body is not None and len(body) == 5
     assert seeds.body("001_0f0ced13208c9d55") is None
+
+
+def test_refine_narrows_a_result_like_filtering_with_facets(seeds: CorpusStore) -> None:
+    base = seeds.filter("amazon", sort="relevance")
+    refined = seeds.refine(base, topics=["AWS AI"])
+    assert refined.indices == seeds.filter("amazon", topics=["AWS AI"], sort="relevance").indices
+    assert set(refined.hits) == set(refined.indices)

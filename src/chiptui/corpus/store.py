@@ -260,6 +260,13 @@ class CorpusStore:
             indices = self.order(sort)
         return FilterResult(self, indices, hits, query, tuple(topics), tuple(providers), sort)
 
+    def refine(self, result: FilterResult, topics: Sequence[str] = (), providers: Sequence[str] = ()) -> FilterResult:
+        """``result`` narrowed by a facet selection, keeping its order and hits (no new search)."""
+        allowed = self.allowed(topics, providers)
+        indices = result.indices if allowed is None else tuple(i for i in result.indices if i in allowed)
+        hits = result.hits if allowed is None else {i: h for i, h in result.hits.items() if i in allowed}
+        return FilterResult(self, indices, hits, result.query, tuple(topics), tuple(providers), result.sort)
+
     # -- bodies ------------------------------------------------------------------
 
     def body(self, article: Article | str) -> list[str] | None:

@@ -1,0 +1,65 @@
+"""The help screen: every key, generated from the bindings themselves."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+def key_label(keys: str) -> str:
+    names = {"slash": "/", "exclamation_mark": "!", "question_mark": "?", "space": "Space", "enter": "Enter",
+             "escape": "Esc", "pagedown": "PgDn", "pageup": "PgUp", "shift+tab": "Shift+Tab", "tab": "Tab",
+             "ctrl+p": "Ctrl+P", "f1": "F1", "down": "\u2193", "up": "\u2191", "home": "Home", "end": "End"}
+    return ", ".join(names.get(k.strip(), k.strip()) for k in keys.split(","))
+
+
+def binding_rows(sections: Iterable[tuple[str, Iterable[Binding]]]) -> list[tuple[str, str, str]]:
+    """(section, keys, description) rows; the nine related-link keys fold into one row."""
+    rows: list[tuple[str, str, str]] = []
+    for section, bindings in sections:
+        folded = False
+        for binding in bindings:
+            if binding.action.startswith("open_related("):
+                if not folded:
+                    rows.append((section, "1 \u2026 9", "Open related link 1 to 9"))
+                    folded = True
+                continue
+            rows.append((section, key_label(binding.key), binding.description))
+    return rows
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close", id="help.close")]
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll { width: 72; max-width: 100%; height: auto; max-height: 90%;
+        border: thick $primary; background: $surface; padding: 0 1; }
+    """
+
+    def __init__(self, sections: list[tuple[str, Iterable[Binding]]]) -> None:
+        super().__init__()
+        self.sections = sections
+
+    def compose(self) -> ComposeResult:
+        table = Table(box=None, expand=True, show_header=False, padding=(0, 1))
+        table.add_column("keys", style="bold yellow", no_wrap=True)
+        table.add_column("what")
+        last = None
+        for section, keys, description in binding_rows(self.sections):
+            if section != last:
+                if last is not None:
+                    table.add_row("", "")
+                table.add_row(Text(section, style="bold underline"), "")
+                last = section
+            table.add_row(Text(keys), Text(description))
+        with VerticalScroll():
+            yield Static(Text("chiptui keys  (Esc closes)", style="bold"))
+            yield Static(table)

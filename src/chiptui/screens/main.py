@@ -1,0 +1,383 @@
+"""The main screen: owns the browsing state and wires the store to the widgets.
+
+Data flows one way: the store (built in a worker) -> a FilterResult computed in an
+exclusive worker -> the widgets. Widgets post messages up; none reaches a sibling.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Input
+from textual.worker import get_current_worker
+
+from chiptui import browser
+from chiptui.corpus.models import Article
+from chiptui.corpus.store import SORTS, CorpusStore, FilterResult
+from chiptui.widgets.article_list import ArticleList
+from chiptui.widgets.detail import BODY_LOADING, DetailPane
+from chiptui.widgets.facet_list import FacetList
+from chiptui.widgets.status import StatusLine
+
+USER_SORTS = tuple(s for s in SORTS if s != "relevance")
+NARROW = 120  # below this many columns the detail pane goes under the list
+TINY = 70  # below this the sidebar is hidden
+
+
+class FilterInput(Input):
+    BINDINGS = [
+        Binding("escape", "clear", "Clear filter", id="filter.clear"),
+        Binding("down", "to_list", "To list", show=False, id="filter.down"),
+    ]
+
+    @dataclass
+    class Done(Message):
+        cleared: bool
+
+    def action_clear(self) -> None:
+        self.value = ""
+        self.post_message(self.Done(cleared=True))
+
+    def action_to_list(self) -> None:
+        self.post_message(self.Done(cleared=False))
+
+
+@dataclass
+class Loaded(Message):
+    store: CorpusStore
+
+
+@dataclass
+class LoadFailed(Message):
+    error: str
+
+
+@dataclass
+class Filtered(Message):
+    generation: int
+    result: FilterResult
+    counts: dict[tuple[str, str], int]
+
+
+class MainScreen(Screen[None]):
+    BINDINGS = [
+        Binding("slash", "focus_filter", "Filter", id="main.filter"),
+        Binding("o", "open", "Open", id="main.open"),
+        Binding("y", "copy_url", "Copy URL", id="main.copy"),
+        Binding("s", "cycle_sort", "Sort", id="main.sort"),
+        Binding("exclamation_mark", "problems", "Problems", id="main.problems"),
+        Binding("tab", "cycle_focus(1)", "Next pane", show=False, priority=True, id="main.next_pane"),
+        Binding("shift+tab", "cycle_focus(-1)", "Previous pane", show=False, priority=True, id="main.previous_pane"),
+        *[
+            Binding(str(n), f"open_related({n})", f"Open related link {n}", show=False, id=f"main.related_{n}")
+            for n in range(1, 10)
+        ],
+    ]
+
+    def __init__(self, paths: list[str], max_bytes: int) -> None:
+        super().__init__()
+        self.paths = paths
+        self.max_bytes = max_bytes
+        self.store: CorpusStore | None = None
+        self.result: FilterResult | None = None
+        self.query_text = ""
+        self.topics: tuple[str, ...] = ()
+        self.providers: tuple[str, ...] = ()
+        self.sort = "newest"
+        self.generation = 0
+        self.article: Article | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="body"):
+            yield FacetList(id="sidebar")
+            with Container(id="work"):
+                with Vertical(id="center"):
+                    yield FilterInput(placeholder="/ filter: fuzzy on title, provider, topics", id="filter")
+                    yield ArticleList(id="articles")
+                yield DetailPane(id="detail")
+        yield StatusLine("Loading corpus\u2026", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#sidebar", FacetList).border_title = "Topics & providers"
+        self.query_one("#articles", ArticleList).focus()
+        self._adapt(self.app.size.width)
+        self.load()
+
+    def on_resize(self, event) -> None:  # type: ignore[no-untyped-def]
+        self._adapt(event.size.width)
+
+    def _adapt(self, width: int) -> None:
+        self.set_class(width < NARROW, "-narrow")
+        self.set_class(width < TINY, "-tiny")
+
+    # -- loading ------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="load")
+    def load(self) -> None:
+        try:
+            store = CorpusStore.load(self.paths, max_bytes=self.max_bytes)
+        except Exception as exc:  # noqa: BLE001 - shown to the user, never a traceback
+            self.post_message(LoadFailed(f"{type(exc).__name__}: {exc}"))
+            return
+        self.post_message(Loaded(store))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        self.store = message.store
+        self.query_one("#sidebar", FacetList).set_facets(message.store.facets())
+        self.refilter()
+        errors = len(message.store.errors)
+        if message.store.problems:
+            self.notify(
+                f"{len(message.store.problems):,} problems in the corpus ({errors:,} files skipped); press ! to see them",
+                severity="warning" if errors else "information",
+                markup=False,
+            )
+
+    @on(LoadFailed)
+    def _load_failed(self, message: LoadFailed) -> None:
+        self.query_one("#status", StatusLine).show_message(f"Could not load the corpus: {message.error}")
+        self.notify(f"Could not load the corpus: {message.error}", severity="error", markup=False)
+
+    # -- filtering ----------------------------------------------------------------
+
+    def refilter(self) -> None:
+        if self.store is None:
+            return
+        self.generation += 1
+        self.run_filter(self.generation, self.store, self.query_text, self.topics, self.providers, self.sort)
+
+    @work(thread=True, exclusive=True, group="filter")
+    def run_filter(
+        self,
+        generation: int,
+        store: CorpusStore,
+        query: str,
+        topics: tuple[str, ...],
+        providers: tuple[str, ...],
+        sort: str,
+    ) -> None:
+        worker = get_current_worker()
+        effective = "relevance" if query.strip() and sort == "newest" else sort
+        base = store.filter(query, sort=effective)
+        if worker.is_cancelled or generation != self.generation:
+            return
+        result = store.refine(base, topics, providers)
+        counts = _facet_counts(store, base.indices, topics, providers)
+        if not worker.is_cancelled:
+            self.post_message(Filtered(generation, result, counts))
+
+    @on(Filtered)
+    def _filtered(self, message: Filtered) -> None:
+        if message.generation != self.generation or self.store is None:
+            return  # a newer query is on its way: never show stale results
+        self.result = message.result
+        articles = self.query_one("#articles", ArticleList)
+        keep = articles.current.id if articles.current else None
+        articles.show(message.result, keep)
+        selected = {("topic", t) for t in self.topics} | {("provider", p) for p in self.providers}
+        self.query_one("#sidebar", FacetList).set_counts(message.counts, selected)
+        self._update_status()
+        if articles.current is None:
+            self._show_article(None)
+
+    def _update_status(self) -> None:
+        if self.store is None or self.result is None:
+            return
+        shown_sort = self.result.sort
+        self.query_one("#status", StatusLine).show_counts(
+            len(self.result),
+            len(self.store),
+            query=self.query_text.strip(),
+            topics=self.topics,
+            providers=self.providers,
+            sort=shown_sort,
+            problems=len(self.store.problems),
+        )
+
+    @on(Input.Changed, "#filter")
+    def _query_changed(self, event: Input.Changed) -> None:
+        self.query_text = event.value
+        self.refilter()
+
+    @on(Input.Submitted, "#filter")
+    def _query_submitted(self) -> None:
+        self.query_one("#articles", ArticleList).focus()
+
+    @on(FilterInput.Done)
+    def _filter_done(self) -> None:
+        self.query_one("#articles", ArticleList).focus()
+
+    @on(FacetList.Toggled)
+    def _facet_toggled(self, message: FacetList.Toggled) -> None:
+        current = list(self.topics if message.kind == "topic" else self.providers)
+        if message.name in current:
+            current.remove(message.name)
+        else:
+            current.append(message.name)
+        if message.kind == "topic":
+            self.topics = tuple(current)
+        else:
+            self.providers = tuple(current)
+        self.refilter()
+
+    @on(FacetList.Cleared)
+    def _facets_cleared(self) -> None:
+        self.topics, self.providers = (), ()
+        self.refilter()
+
+    # -- the article in focus -------------------------------------------------------
+
+    @on(ArticleList.Highlighted)
+    def _highlighted(self, message: ArticleList.Highlighted) -> None:
+        self._show_article(message.article)
+
+    @on(ArticleList.Chosen)
+    def _chosen(self, message: ArticleList.Chosen) -> None:
+        self._show_article(message.article)
+        self.query_one("#detail", DetailPane).focus()
+
+    def _show_article(self, article: Article | None) -> None:
+        if article is self.article and article is not None:
+            return
+        self.article = article
+        detail = self.query_one("#detail", DetailPane)
+        detail.scroll_home(animate=False)
+        if article is None or article.body is None:
+            detail.show(article, None)
+            return
+        detail.show(article, BODY_LOADING)
+        self.load_body(article)
+
+    @work(thread=True, exclusive=True, group="body")
+    def load_body(self, article: Article) -> None:
+        store = self.store
+        if store is None:
+            return
+        try:
+            body = store.body(article)
+        except Exception:  # noqa: BLE001 - a vanished or unreadable file: show no body
+            body = None
+        self.app.call_from_thread(self._body_ready, article, body)
+
+    def _body_ready(self, article: Article, body: list[str] | None) -> None:
+        if article is self.article:
+            self.query_one("#detail", DetailPane).show(article, body)
+
+    # -- actions --------------------------------------------------------------------
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#filter", FilterInput).focus()
+
+    def action_cycle_focus(self, step: int) -> None:
+        order = [w for w in (self.query_one("#sidebar"), self.query_one("#articles"), self.query_one("#detail")) if w.display]
+        focused = self.focused
+        if focused in order:
+            index = (order.index(focused) + step) % len(order)
+        else:
+            index = 1 % len(order) if step > 0 else 0
+        order[index].focus()
+
+    def action_cycle_sort(self) -> None:
+        current = self.sort if self.sort in USER_SORTS else "newest"
+        self.sort = USER_SORTS[(USER_SORTS.index(current) + 1) % len(USER_SORTS)]
+        self.notify(f"Sorted by {self.sort}", timeout=2, markup=False)
+        self.refilter()
+
+    def action_open(self) -> None:
+        article = self.article
+        if article is None:
+            self.notify("No article selected", severity="warning", markup=False)
+            return
+        self._open(article.url or next(iter(article.urls.candidates()), None))
+
+    def action_open_related(self, number: int) -> None:
+        article = self.article
+        if article is None or number > len(article.related):
+            self.notify(f"No related link {number}", severity="warning", markup=False)
+            return
+        related = article.related[number - 1]
+        self._open(related.url or related.raw_url)
+
+    def _open(self, url: str | None) -> None:
+        safe, refusal = browser.check(url)
+        if safe is None:
+            self.notify(refusal or "Not opened", severity="error", markup=False)
+            return
+        self.open_in_browser(safe)
+
+    @work(thread=True, group="browser")
+    def open_in_browser(self, url: str) -> None:
+        outcome = browser.launch(url)
+        self.app.call_from_thread(
+            self.notify, outcome.message, severity="information" if outcome.ok else "error", markup=False
+        )
+
+    def action_copy_url(self) -> None:
+        article = self.article
+        url = article.url if article else None
+        if not url:
+            self.notify("This article has no http/https link to copy", severity="warning", markup=False)
+            return
+        self.app.copy_to_clipboard(url)
+        self.notify(f"Copied {url}", markup=False)
+
+    def action_problems(self) -> None:
+        from chiptui.screens.problems import ProblemsScreen
+
+        if self.store is None:
+            self.notify("Still loading", markup=False)
+            return
+        self.app.push_screen(ProblemsScreen(self.store.problems))
+
+    def jump_to(self, article_id: str) -> None:
+        """Show ``article_id``: clear filters that hide it, put the cursor on it."""
+        if self.store is None:
+            return
+        articles = self.query_one("#articles", ArticleList)
+        if self.result is not None and self.result.position_of(article_id) is not None:
+            articles.move_to(self.result.position_of(article_id) or 0)
+            articles.focus()
+            return
+        self.query_one("#filter", FilterInput).value = ""
+        self.query_text, self.topics, self.providers = "", (), ()
+        self.generation += 1
+        result = self.store.filter(sort=self.sort if self.sort in USER_SORTS else "newest")
+        self.post_message(Filtered(self.generation, result, _facet_counts(self.store, result.indices, (), ())))
+        self.call_after_refresh(self._move_after_jump, article_id)
+
+    def _move_after_jump(self, article_id: str) -> None:
+        articles = self.query_one("#articles", ArticleList)
+        if self.result is not None:
+            position = self.result.position_of(article_id)
+            if position is not None:
+                articles.move_to(position)
+        articles.focus()
+
+
+def _facet_counts(
+    store: CorpusStore, base: tuple[int, ...], topics: tuple[str, ...], providers: tuple[str, ...]
+) -> dict[tuple[str, str], int]:
+    """Counts where each section is narrowed by the text filter and the *other* section."""
+    articles = store.articles
+    by_provider = store.allowed((), providers)
+    by_topic = store.allowed(topics, ())
+    topic_counts: Counter[str] = Counter()
+    provider_counts: Counter[str] = Counter()
+    for i in base:
+        article = articles[i]
+        if by_provider is None or i in by_provider:
+            topic_counts.update(article.topics)
+        if article.provider and (by_topic is None or i in by_topic):
+            provider_counts[article.provider.name] += 1
+    counts = {("topic", name): n for name, n in topic_counts.items()}
+    counts.update({("provider", name): n for name, n in provider_counts.items()})
+    return counts

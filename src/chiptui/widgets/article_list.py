@@ -1,0 +1,126 @@
+"""The article list: date, provider and title of every article in the current filter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding
+from textual.message import Message
+from textual.strip import Strip
+
+from chiptui.corpus.models import Article
+from chiptui.corpus.store import FilterResult
+from chiptui.widgets.line_list import LineList
+
+DATE_WIDTH = 10
+PROVIDER_WIDTH = 16
+
+
+class ArticleList(LineList):
+    """Renders a ``FilterResult`` row by row; keeps the cursor on the same article across filters."""
+
+    BINDINGS = [Binding("enter", "choose", "Read", id="list.choose")]
+
+    DEFAULT_CSS = """
+    ArticleList > .line-list--cursor { background: $accent 60%; color: $text; text-style: bold; }
+    ArticleList > .line-list--cursor-blurred { background: $accent 25%; }
+    ArticleList > .line-list--dim { color: $text-muted; }
+    ArticleList > .line-list--match { color: $warning; text-style: bold underline; }
+    """
+
+    @dataclass
+    class Highlighted(Message):
+        article: Article | None
+
+    @dataclass
+    class Chosen(Message):
+        article: Article
+
+    def __init__(self, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(**kwargs)
+        self.result: FilterResult | None = None
+        self.placeholder = "Loading corpus\u2026"
+
+    def row_count(self) -> int:
+        return len(self.result) if self.result is not None else 0
+
+    @property
+    def current(self) -> Article | None:
+        if self.result is None or not len(self.result):
+            return None
+        return self.result[min(self.cursor, len(self.result) - 1)]
+
+    def show(self, result: FilterResult, keep: str | None = None) -> None:
+        """Show ``result``, with the cursor on article ``keep`` if it is still there."""
+        self.result = result
+        position = result.position_of(keep) if keep else None
+        self.set_reactive(LineList.cursor, position if position is not None else 0)
+        self.refresh_rows()
+        self.scroll_to_cursor()
+        if position is None:
+            self.scroll_to(y=0, animate=False, immediate=True)
+
+    def cursor_moved(self, row: int) -> None:
+        self.post_message(self.Highlighted(self.current))
+
+    def action_choose(self) -> None:
+        if self.current is not None:
+            self.post_message(self.Chosen(self.current))
+
+    def clicked(self, row: int) -> None:
+        self.action_choose()
+
+    def render_line(self, y: int) -> Strip:
+        if self.result is None or not len(self.result):
+            if y == 0:
+                width = self.scrollable_content_region.width
+                text = self.placeholder if self.result is None else "No articles match."
+                style = self.get_component_rich_style("line-list--dim")
+                return Strip([Segment(set_cell_size(" " + text, width), style)], width)
+        return super().render_line(y)
+
+    def render_row(self, row: int, width: int, selected: bool) -> Strip:
+        assert self.result is not None
+        article = self.result[row]
+        base = self.base_style(selected)
+        dim = base + Style(dim=True) if selected else self.get_component_rich_style("line-list--dim")
+        match = base + self.get_component_rich_style("line-list--match", partial=True)
+        date = article.published.strftime("%Y-%m-%d") if article.published else ""
+        segments = [Segment(" ", base), Segment(set_cell_size(date, DATE_WIDTH), dim), Segment("  ", base)]
+        used = 1 + DATE_WIDTH + 2
+        provider_width = PROVIDER_WIDTH if width >= 60 else 0
+        if provider_width:
+            segments += [Segment(_fit(article.provider_name, provider_width), dim), Segment("  ", base)]
+            used += provider_width + 2
+        title_width = max(0, width - used)
+        hit = self.result.hit(row)
+        segments += _highlighted(article.title, hit.spans if hit else (), title_width, base, match)
+        return Strip(segments, width).crop_extend(0, width, base)
+
+
+def _fit(text: str, width: int) -> str:
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    return set_cell_size(text, width - 1) + "\u2026"
+
+
+def _highlighted(text: str, spans, width: int, base: Style, match: Style) -> list[Segment]:  # type: ignore[no-untyped-def]
+    """``text`` cut to ``width`` cells, the matched spans in the match style; never markup."""
+    if cell_len(text) > width:
+        text = set_cell_size(text, max(0, width - 1)).rstrip() + "\u2026" if width else ""
+    segments: list[Segment] = []
+    position = 0
+    for start, end in spans:
+        start, end = min(start, len(text)), min(end, len(text))
+        if start > position:
+            segments.append(Segment(text[position:start], base))
+        if end > start:
+            segments.append(Segment(text[start:end], match))
+        position = max(position, end)
+    if position < len(text):
+        segments.append(Segment(text[position:], base))
+    segments.append(Segment(" " * max(0, width - cell_len(text)), base))
+    return segments

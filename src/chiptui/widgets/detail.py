@@ -1,0 +1,87 @@
+"""The detail pane: one article in full, built from Text objects so no article text is markup."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.text import Text
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from chiptui.corpus.models import Article
+
+BODY_LOADING = object()
+
+
+class DetailPane(VerticalScroll, can_focus=True):
+    BINDINGS = [
+        Binding("j,down", "scroll_down", "Scroll down", show=False, id="detail.down"),
+        Binding("k,up", "scroll_up", "Scroll up", show=False, id="detail.up"),
+        Binding("g,home", "scroll_home", "Top", show=False, id="detail.top"),
+        Binding("G,end", "scroll_end", "Bottom", show=False, id="detail.bottom"),
+        Binding("space", "page_down", "Page down", show=False, id="detail.page"),
+    ]
+
+    DEFAULT_CSS = """
+    DetailPane { padding: 0 1; background: $surface; }
+    DetailPane > Static { width: 100%; }
+    """
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield Static(Text("Select an article to read it here.", style="dim"), id="detail-text")
+
+    def show(self, article: Article | None, body: list[str] | None | object = BODY_LOADING) -> None:
+        static = self.query_one("#detail-text", Static)
+        if article is None:
+            static.update(Text("No article selected.", style="dim"))
+            return
+        static.update(Group(*render_article(article, body)))
+
+    def show_body(self, article: Article, body: list[str] | None) -> None:
+        self.show(article, body)
+
+
+def render_article(article: Article, body: list[str] | None | object) -> list[Text]:
+    parts: list[Text] = [Text(article.title, style="bold")]
+    meta = Text()
+    if article.provider:
+        meta.append(article.provider.name, style="bold cyan")
+    if article.published:
+        meta.append("  " + article.published.strftime("%Y-%m-%d %H:%M UTC"), style="dim")
+    parts.append(meta)
+    if article.topics:
+        parts.append(Text("  ".join(f"#{t}" for t in article.topics), style="magenta"))
+    scores = [f"{name} {value}" for name, value in (("quality", article.quality), ("heat", article.heat)) if value is not None]
+    if scores:
+        parts.append(Text(" \u00b7 ".join(scores), style="dim"))
+    if article.url:
+        parts.append(Text(article.url, style="underline blue"))
+    elif article.urls.candidates():
+        parts.append(Text("no http/https link: this card's links will not be opened", style="italic red"))
+    if article.excerpt:
+        parts += [Text(""), Text(article.excerpt, style="italic")]
+    if article.related:
+        parts += [Text(""), Text("Related coverage", style="bold")]
+        for number, related in enumerate(article.related, 1):
+            line = Text()
+            line.append(f"{number}. " if number <= 9 else "   ", style="bold yellow")
+            line.append(related.title)
+            detail = [related.provider.name if related.provider else "", related.published.strftime("%Y-%m-%d") if related.published else ""]
+            detail_text = " \u00b7 ".join(d for d in detail if d)
+            if detail_text:
+                line.append("  " + detail_text, style="dim")
+            if related.article_id:
+                line.append("  (in corpus)", style="green")
+            if related.url is None:
+                line.append("  (no safe link)", style="red")
+            parts.append(line)
+    parts.append(Text(""))
+    if body is BODY_LOADING:
+        parts.append(Text("Loading body\u2026", style="dim"))
+    elif body:
+        for paragraph in body:  # type: ignore[union-attr]
+            parts += [Text(paragraph), Text("")]
+        parts.append(Text(f"source: {article.body.path if article.body else article.source}", style="dim"))
+    else:
+        parts.append(Text("No body in the corpus.", style="dim italic"))
+    return parts
