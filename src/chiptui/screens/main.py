@@ -33,6 +33,7 @@ TINY = 70  # below this the sidebar is hidden
 
 class FilterInput(Input):
     BINDINGS = [
+        Binding("enter", "submit", "To the list", show=False, id="filter.submit"),
         Binding("escape", "clear", "Clear filter", id="filter.clear"),
         Binding("down", "to_list", "To list", show=False, id="filter.down"),
     ]
@@ -69,7 +70,7 @@ class Filtered(Message):
 class MainScreen(Screen[None]):
     BINDINGS = [
         Binding("slash", "focus_filter", "Filter", id="main.filter"),
-        Binding("o", "open", "Open", id="main.open"),
+        Binding("o", "open", "Open in browser", id="main.open"),
         Binding("y", "copy_url", "Copy URL", id="main.copy"),
         Binding("s", "cycle_sort", "Sort", id="main.sort"),
         Binding("exclamation_mark", "problems", "Problems", id="main.problems"),

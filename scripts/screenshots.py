@@ -1,0 +1,100 @@
+"""Regenerate screenshots/ from the real app on the bundled seeds.
+
+    python scripts/screenshots.py            # writes screenshots/*.svg and *.txt
+
+Each view is an SVG (shown in the README) plus the screen's plain text, which the
+test suite compares against to catch unintended changes to the main views.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import re
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+OUT = REPO / "screenshots"
+SIZE = (160, 50)
+
+
+async def _wait(pilot, condition: Callable[[], bool]) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(1000):
+        if condition():
+            return
+        await pilot.pause()
+    raise RuntimeError("the app did not reach the expected state")
+
+
+async def _main(pilot) -> None:  # type: ignore[no-untyped-def]
+    await _wait(pilot, lambda: pilot.app.main_screen.result is not None)
+
+
+async def _filtered(pilot) -> None:  # type: ignore[no-untyped-def]
+    await _main(pilot)
+    await pilot.press("slash", *"tranium")
+    await _wait(pilot, lambda: pilot.app.main_screen.result.query == "tranium")
+
+
+async def _detail(pilot) -> None:  # type: ignore[no-untyped-def]
+    await _main(pilot)
+    await pilot.press("slash", *"debuts", "enter", "enter")
+    await _wait(pilot, lambda: "Amazon today debuted" in _detail_text(pilot.app))
+
+
+async def _help(pilot) -> None:  # type: ignore[no-untyped-def]
+    await _main(pilot)
+    await pilot.press("question_mark")
+    await pilot.pause()
+
+
+def _detail_text(app) -> str:  # type: ignore[no-untyped-def]
+    import io
+
+    from rich.console import Console
+
+    console = Console(width=200, file=io.StringIO())
+    console.print(app.main_screen.query_one("#detail-text").content)
+    return console.file.getvalue()
+
+
+VIEWS: dict[str, Callable[..., Awaitable[None]]] = {"main": _main, "filtered": _filtered, "detail": _detail, "help": _help}
+
+
+async def capture(view: str) -> str:
+    """The SVG of one view of the app on the bundled seeds."""
+    from chiptui.app import ChiptuiApp
+    from chiptui.paths import bundled_seeds
+
+    app = ChiptuiApp([str(bundled_seeds())])
+    async with app.run_test(size=SIZE) as pilot:
+        await VIEWS[view](pilot)
+        await pilot.pause()
+        return app.export_screenshot(title=f"chiptui: {view}")
+
+
+def svg_text(svg: str) -> str:
+    """The screen's characters, line by line, from a Textual SVG screenshot."""
+    rows: dict[float, list[tuple[float, str]]] = {}
+    for x, y, text in re.findall(r'<text[^>]*x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', svg, re.S):
+        rows.setdefault(float(y), []).append((float(x), html.unescape(text).replace("\u00a0", " ")))
+    lines = []
+    for y in sorted(rows):
+        lines.append("".join(t for _, t in sorted(rows[y])).rstrip())
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def main() -> int:
+    OUT.mkdir(exist_ok=True)
+    for view in VIEWS:
+        svg = asyncio.run(capture(view))
+        (OUT / f"{view}.svg").write_text(svg, encoding="utf-8")
+        (OUT / f"{view}.txt").write_text(svg_text(svg), encoding="utf-8")
+        print(f"wrote screenshots/{view}.svg")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,249 @@
+"""Pilot tests of the browser: they wait on state, never on time."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from chiptui import browser
+from chiptui.app import ChiptuiApp
+from chiptui.screens.help import HelpScreen
+from chiptui.screens.main import MainScreen
+from chiptui.screens.problems import ProblemsScreen
+from chiptui.widgets.article_list import ArticleList
+from chiptui.widgets.detail import DetailPane
+from chiptui.widgets.facet_list import FacetList
+from chiptui.widgets.status import StatusLine
+
+from .conftest import SEEDS, TRAINIUM_ID, card_text
+
+
+async def wait_for(pilot, condition: Callable[[], bool], what: str, attempts: int = 400) -> None:
+    """Let the app run until ``condition`` holds (each round processes pending messages)."""
+    for _ in range(attempts):
+        if condition():
+            return
+        await pilot.pause()
+        await asyncio.sleep(0)  # let worker threads hand over their results
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def status_text(app: ChiptuiApp) -> str:
+    return str(app.screen.query_one("#status", StatusLine).render())
+
+
+def main_of(app: ChiptuiApp) -> MainScreen:
+    screen = app.main_screen
+    assert screen is not None
+    return screen
+
+
+async def loaded(pilot) -> MainScreen:
+    app = pilot.app
+    await wait_for(pilot, lambda: main_of(app).result is not None, "the corpus to load")
+    return main_of(app)
+
+
+def shown_titles(screen: MainScreen) -> list[str]:
+    articles = screen.query_one("#articles", ArticleList)
+    return [a.title for a in articles.result] if articles.result is not None else []
+
+
+@pytest.fixture
+def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    calls: list[str] = []
+
+    def fake_launch(url: str) -> browser.OpenResult:
+        calls.append(url)
+        return browser.OpenResult(True, f"Opened {url}")
+
+    monkeypatch.setattr(browser, "launch", fake_launch)
+    return calls
+
+
+async def test_starts_on_the_seeds_with_counts_and_sidebar() -> None:
+    app = ChiptuiApp([str(SEEDS)])
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await loaded(pilot)
+        assert "4 of 4 articles" in status_text(app)
+        assert len(shown_titles(screen)) == 4
+        sidebar = screen.query_one("#sidebar", FacetList)
+        assert [r.name for r in sidebar.rows][:2] == ["Topics", "AI"]
+        assert sidebar.counts[("topic", "AI")] == 4
+
+
+async def test_filter_escape_and_enter_move_between_box_and_list() -> None:
+    app = ChiptuiApp([str(SEEDS)])
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("slash", "t", "r", "n", "1")
+        await wait_for(pilot, lambda: "1 of 4 articles" in status_text(app), "the filter to apply")
+        assert shown_titles(screen) == ["AWS introduces new Trn1 chips to speed up training of machine learning models"]
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: "4 of 4 articles" in status_text(app), "the filter to clear")
+        assert isinstance(app.focused, ArticleList)
+
+
+async def test_reading_an_article_shows_its_cleaned_body(opened: list[str]) -> None:
+    app = ChiptuiApp([str(SEEDS)])
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("slash", *"debuts")
+        await wait_for(pilot, lambda: len(shown_titles(screen)) == 1, "one match")
+        await pilot.press("enter", "enter")
+        await wait_for(pilot, lambda: isinstance(app.focused, DetailPane), "the detail pane to take focus")
+        detail = screen.query_one("#detail-text")
+        await wait_for(pilot, lambda: "Amazon today debuted AWS Trainium" in _static_text(detail), "the body")
+        assert "VB Event" not in _static_text(detail)
+        await pilot.press("o")
+        await wait_for(pilot, lambda: len(opened) == 1, "the browser call")
+        await pilot.press("1")
+        await wait_for(pilot, lambda: len(opened) == 2, "the related link")
+        trainium = screen.store.get(TRAINIUM_ID)
+        assert opened == [trainium.url, trainium.related[0].url]
+
+
+def _static_text(widget) -> str:  # type: ignore[no-untyped-def]
+    import io
+
+    from rich.console import Console
+
+    console = Console(width=200, file=io.StringIO())
+    console.print(widget.content)
+    return console.file.getvalue()  # type: ignore[attr-defined]
+
+
+async def test_list_navigation_keeps_cursor_on_the_same_article_across_sorts() -> None:
+    app = ChiptuiApp([str(SEEDS)])
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await loaded(pilot)
+        articles = screen.query_one("#articles", ArticleList)
+        await pilot.press("j", "j")
+        assert articles.cursor == 2
+        chosen = articles.current
+        await pilot.press("s")
+        await wait_for(pilot, lambda: "sort: oldest" in status_text(app), "the new sort")
+        assert articles.current is chosen and articles.cursor != 2
+        await pilot.press("G")
+        assert articles.cursor == 3
+        await pilot.press("g")
+        assert articles.cursor == 0
+
+
+async def test_sidebar_toggles_topics_and_providers() -> None:
+    app = ChiptuiApp([str(SEEDS)])
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("shift+tab")
+        sidebar = screen.query_one("#sidebar", FacetList)
+        assert app.focused is sidebar
+        while sidebar.rows[sidebar.cursor].name != "AWS AI":
+            await pilot.press("j")
+        await pilot.press("space")
+        await wait_for(pilot, lambda: "2 of 4 articles" in status_text(app), "the topic filter")
+        while sidebar.rows[sidebar.cursor].name != "TechCrunch":
+            await pilot.press("j")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "1 of 4 articles" in status_text(app), "topic AND provider")
+        assert "topics: AWS AI" in status_text(app) and "providers: TechCrunch" in status_text(app)
+        await pilot.press("x")
+        await wait_for(pilot, lambda: "4 of 4 articles" in status_text(app), "facets cleared")
+
+
+async def test_tab_cycles_the_panes() -> None:
+    app = ChiptuiApp([str(SEEDS)])
+    async with app.run_test(size=(160, 50)) as pilot:
+        await loaded(pilot)
+        seen = []
+        for _ in range(3):
+            await pilot.press("tab")
+            seen.append(type(app.focused).__name__)
+        assert seen == ["DetailPane", "FacetList", "ArticleList"]
+
+
+async def test_help_and_problems_screens_open_and_close() -> None:
+    app = ChiptuiApp([str(SEEDS)])
+    async with app.run_test(size=(160, 50)) as pilot:
+        await loaded(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.press("exclamation_mark")
+        assert isinstance(app.screen, ProblemsScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_copy_says_what_it_copied() -> None:
+    app = ChiptuiApp([str(SEEDS)])
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("y")
+        assert app.clipboard == screen.query_one("#articles", ArticleList).current.url
+        assert any("Copied" in str(n.message) for n in app._notifications)
+
+
+async def test_jump_to_article_from_the_palette_command() -> None:
+    app = ChiptuiApp([str(SEEDS)])
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("slash", *"trn1")
+        await wait_for(pilot, lambda: len(shown_titles(screen)) == 1, "the filter")
+        screen.jump_to(TRAINIUM_ID)
+        articles = screen.query_one("#articles", ArticleList)
+        await wait_for(pilot, lambda: articles.current is not None and articles.current.id == TRAINIUM_ID, "the jump")
+        assert "4 of 4 articles" in status_text(app)
+
+
+HOSTILE_TITLE = "[bold red]Styled?[/] [link=https://evil.example]x[/link] [@click=app.quit]click[/]"
+
+
+@pytest.fixture
+def hostile_corpus(corpus_dir: Path, write) -> Path:  # type: ignore[no-untyped-def]
+    write("markup.md", card_text(f'"{HOSTILE_TITLE}"', webUrl='"javascript:alert(1)"', publishedDateTime="2024-01-03T00:00:00Z",
+                                 related='[{title: "Local file", webUrl: "file:///etc/passwd"}, {title: "Dash", webUrl: "-https://x.example"}]'))
+    write("escape.md", b'---\ntitle: "\x1b[2J\x1b]0;pwned\x07Escapes \x9b31m here"\npublishedDateTime: 2024-01-02T00:00:00Z\n---\n')
+    write("broken.md", "---\ntitle: [broken\n---\n")
+    write("wide.md", card_text('"\u4e2d\u6587\u65b0\u95fb \U0001f600 emoji title"', provider='"\u65b0\u534e\u793e"', publishedDateTime="2024-01-01T00:00:00Z"))
+    write("binary.md", b"\x00\x01\x02\x03")
+    return corpus_dir
+
+
+async def test_hostile_corpus_lists_valid_articles_and_shows_markup_literally(hostile_corpus: Path, opened: list[str]) -> None:
+    app = ChiptuiApp([str(hostile_corpus)])
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await loaded(pilot)
+        assert "3 of 3 articles" in status_text(app)
+        assert len(screen.store.errors) == 2
+        articles = screen.query_one("#articles", ArticleList)
+        assert articles.current.title == HOSTILE_TITLE
+        row = "".join(segment.text for segment in articles.render_line(0))
+        assert "[bold red]Styled?[/]" in row
+        assert "[bold red]Styled?[/]" in _static_text(screen.query_one("#detail-text"))
+        await pilot.press("o", "1", "2")
+        await pilot.pause()
+        assert opened == []
+        refusals = [str(n.message) for n in app._notifications if "Not opened" in str(n.message)]
+        assert any("javascript:" in r for r in refusals) and any("file:" in r for r in refusals)
+        assert len(refusals) == 3
+        assert app.is_running  # no [@click=app.quit] ran
+
+
+async def test_hostile_corpus_survives_a_tiny_terminal(hostile_corpus: Path) -> None:
+    app = ChiptuiApp([str(hostile_corpus)])
+    async with app.run_test(size=(160, 50)) as pilot:
+        await loaded(pilot)
+        await pilot.resize_terminal(30, 8)
+        await pilot.pause()
+        await pilot.press("j", "enter", "tab", "question_mark", "escape")
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        assert app.screen.has_class("-narrow")
+        await pilot.press("q")
+    assert app.return_code in (0, None)
