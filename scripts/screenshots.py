@@ -42,6 +42,9 @@ async def _detail(pilot) -> None:  # type: ignore[no-untyped-def]
     await _main(pilot)
     await pilot.press("slash", *"debuts", "enter", "enter")
     await _wait(pilot, lambda: "Amazon today debuted" in _detail_text(pilot.app))
+    detail = pilot.app.main_screen.query_one("#detail")
+    await _wait(pilot, lambda: detail.max_scroll_y > 0 and detail.vertical_scrollbar.window_size > 0)
+    await pilot.pause()
 
 
 async def _help(pilot) -> None:  # type: ignore[no-untyped-def]
