@@ -9,6 +9,7 @@ test suite compares against to catch unintended changes to the main views.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import re
 import sys
@@ -71,11 +72,14 @@ async def capture(view: str) -> str:
     from chiptui.app import ChiptuiApp
     from chiptui.paths import bundled_seeds
 
-    app = ChiptuiApp([str(bundled_seeds())])
-    async with app.run_test(size=SIZE) as pilot:
-        await VIEWS[view](pilot)
-        await pilot.pause()
-        return app.export_screenshot(title=f"chiptui: {view}")
+    # open the seeds by a relative path, so file paths shown on screen (and the
+    # wrapping they cause) are the same wherever the package is installed
+    with contextlib.chdir(bundled_seeds().parent):
+        app = ChiptuiApp(["seeds"])
+        async with app.run_test(size=SIZE) as pilot:
+            await VIEWS[view](pilot)
+            await pilot.pause()
+            return app.export_screenshot(title=f"chiptui: {view}")
 
 
 def svg_text(svg: str) -> str:
