@@ -161,8 +161,8 @@ def _run_ui(paths: list[str], max_bytes: int) -> int:
         return EXIT_USAGE
     try:
         from chiptui.app import ChiptuiApp
-    except ImportError:
-        print("chiptui: the browser is not built yet; use 'chiptui list' or 'chiptui show'", file=sys.stderr)
+    except ImportError as exc:
+        print(f"chiptui: cannot start the browser ({exc}); reinstall chiptui with its dependencies", file=sys.stderr)
         return EXIT_USAGE
     app = ChiptuiApp(paths, max_bytes=max_bytes)
     app.run()

@@ -9,6 +9,7 @@ links related coverage to the articles it points at.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
 import re
 import stat as stat_module
@@ -333,8 +334,6 @@ def _link(related: Related, urls: dict[str, str], own_id: str) -> Related:
 
 
 def _short_hash(text: str) -> str:
-    import hashlib
-
     return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:6]
 
 

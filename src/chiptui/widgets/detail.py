@@ -37,9 +37,6 @@ class DetailPane(VerticalScroll, can_focus=True):
             return
         static.update(Group(*render_article(article, body)))
 
-    def show_body(self, article: Article, body: list[str] | None) -> None:
-        self.show(article, body)
-
 
 def render_article(article: Article, body: list[str] | None | object) -> list[Text]:
     parts: list[Text] = [Text(article.title, style="bold")]
