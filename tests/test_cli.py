@@ -138,6 +138,9 @@ def test_everyday_ai_corpus_is_read_whole() -> None:
     files = sorted(p for p in EVERYDAY_AI.iterdir() if p.is_file())
     check = run("check", str(EVERYDAY_AI))
     assert check.returncode == 0, check.stdout
+    # the real problems in this sample: two links written with a space in them
+    assert sorted(line.split(": ")[1] for line in check.stdout.splitlines()) == ["warning", "warning"]
+    assert all("has spaces" in line and "Wired%20Release" in line for line in check.stdout.splitlines())
     listed = [json.loads(line) for line in run("list", str(EVERYDAY_AI), "--json").stdout.splitlines()]
     assert len(listed) == len(files) == 201
     assert {row["source"] for row in listed} == {str(p) for p in files}

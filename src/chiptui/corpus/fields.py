@@ -153,8 +153,11 @@ class FieldReader:
         text = self.text(value, name, line)
         if text is None:
             return None
-        if safe_url(text) is None:
+        safe = safe_url(text)
+        if safe is None:
             self.warn(f"{name}: {url_problem(text)}", line)
+        elif safe != text.strip():
+            self.warn(f"{name} has spaces, which a URL cannot hold; it is opened as {safe} (write %20 to fix)", line)
         return text
 
     # -- structures ------------------------------------------------------
@@ -263,6 +266,8 @@ class FieldReader:
             url = safe_url(raw_url)
             if raw_url and url is None:
                 self.warn(f"{where}: {url_problem(raw_url)}", item_line)
+            elif raw_url and url != raw_url.strip():
+                self.warn(f"{where} link has spaces; it is opened as {url} (write %20 to fix)", item_line)
             result.append(
                 Related(
                     title=title,
