@@ -13,7 +13,7 @@ import hashlib
 import os
 import re
 import stat as stat_module
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from chiptui.corpus.fields import build_article
@@ -267,6 +267,17 @@ def url_key(url: str | None) -> str | None:
     return (host + "/" + rest).rstrip("/") or None
 
 
+def url_index(articles: Sequence[Article]) -> dict[str, int]:
+    """Each page URL (as ``url_key``) -> the position of the first article that has it."""
+    index: dict[str, int] = {}
+    for position, article in enumerate(articles):
+        for candidate in article.urls.candidates():
+            key = url_key(candidate)
+            if key:
+                index.setdefault(key, position)
+    return index
+
+
 def assemble(results: Iterable[FileResult]) -> Corpus:
     """Join per-file results into one corpus: ids, scraped bodies, related links."""
     corpus = Corpus()
@@ -295,12 +306,7 @@ def assemble(results: Iterable[FileResult]) -> Corpus:
 
     bodies = _match_scraped(cards, scraped, corpus.problems)
 
-    urls: dict[str, str] = {}
-    for article in cards:
-        for candidate in article.urls.candidates():
-            key = url_key(candidate)
-            if key:
-                urls.setdefault(key, article.id)
+    urls = {key: cards[index].id for key, index in url_index(cards).items()}
 
     for index, article in enumerate(cards):
         changes: dict[str, object] = {}

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from functools import lru_cache
 
 from chiptui.corpus.clean import _blocks, clean_body
-from chiptui.corpus.loader import DEFAULT_MAX_BYTES, load_corpus, read_text, url_key
+from chiptui.corpus.loader import DEFAULT_MAX_BYTES, load_corpus, read_text, url_index, url_key
 from chiptui.corpus.models import Article, Problem
 from chiptui.corpus.search import Hit, SearchIndex
 
@@ -88,12 +88,7 @@ class CorpusStore:
         self.files = files
         self.max_bytes = max_bytes
         self._by_id = {a.id: i for i, a in enumerate(self.articles)}
-        self._by_url: dict[str, int] = {}
-        for i, article in enumerate(self.articles):
-            for url in article.urls.candidates():
-                key = url_key(url)
-                if key:
-                    self._by_url.setdefault(key, i)
+        self._by_url: dict[str, int] | None = None  # built on first lookup: not start-up work
         self._orders: dict[str, tuple[int, ...]] = {}
         self._search: SearchIndex | None = None
         self._topic_sets: dict[str, frozenset[int]] | None = None
@@ -119,6 +114,9 @@ class CorpusStore:
         return self._by_id.get(article_id)
 
     def by_url(self, url: str) -> Article | None:
+        with self._lock:
+            if self._by_url is None:
+                self._by_url = url_index(self.articles)
         key = url_key(url)
         index = self._by_url.get(key) if key else None
         return None if index is None else self.articles[index]
