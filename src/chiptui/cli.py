@@ -180,7 +180,7 @@ def _width(out: TextIO) -> int:
 
 
 def _summary(store: CorpusStore, shown: int) -> str:
-    errors = sum(1 for p in store.problems if p.severity == "error")
+    errors = len(store.errors)
     warnings = len(store.problems) - errors
     text = f"{shown:,} of {len(store):,} articles"
     if store.problems:
@@ -272,7 +272,7 @@ def cmd_check(store: CorpusStore, args: argparse.Namespace, out: TextIO) -> int:
             out.write(json.dumps(problem.to_json(), ensure_ascii=False) + "\n")
         else:
             out.write(problem.format() + "\n")
-    errors = sum(1 for p in store.problems if p.severity == "error")
+    errors = len(store.errors)
     warnings = len(store.problems) - errors
     print(
         f"{store.files:,} files, {len(store):,} articles, {errors:,} errors, {warnings:,} warnings",

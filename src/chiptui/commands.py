@@ -18,12 +18,7 @@ class JumpToArticle(Provider):
     """Fuzzy title search through the store (fast at any corpus size), not the palette's matcher."""
 
     def _main(self) -> MainScreen | None:
-        from chiptui.screens.main import MainScreen
-
-        for screen in self.app.screen_stack:
-            if isinstance(screen, MainScreen):
-                return screen
-        return None
+        return getattr(self.app, "main_screen", None)
 
     async def discover(self) -> Hits:
         main = self._main()

@@ -94,6 +94,7 @@ class MainScreen(Screen[None]):
         self.sort = "newest"
         self.generation = 0
         self.article: Article | None = None
+        self.pending_jump: str | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
@@ -182,8 +183,10 @@ class MainScreen(Screen[None]):
             return  # a newer query is on its way: never show stale results
         self.result = message.result
         articles = self.query_one("#articles", ArticleList)
-        keep = articles.current.id if articles.current else None
+        keep = self.pending_jump or (articles.current.id if articles.current else None)
         articles.show(message.result, keep)
+        if self.pending_jump and message.result.position_of(self.pending_jump) is not None:
+            self.pending_jump = None
         selected = {("topic", t) for t in self.topics} | {("provider", p) for p in self.providers}
         self.query_one("#sidebar", FacetList).set_counts(message.counts, selected)
         self._update_status()
@@ -344,24 +347,15 @@ class MainScreen(Screen[None]):
         if self.store is None:
             return
         articles = self.query_one("#articles", ArticleList)
-        if self.result is not None and self.result.position_of(article_id) is not None:
-            articles.move_to(self.result.position_of(article_id) or 0)
-            articles.focus()
+        articles.focus()
+        position = self.result.position_of(article_id) if self.result is not None else None
+        if position is not None:
+            articles.move_to(position)
             return
+        self.pending_jump = article_id  # _filtered puts the cursor there
         self.query_one("#filter", FilterInput).value = ""
         self.query_text, self.topics, self.providers = "", (), ()
-        self.generation += 1
-        result = self.store.filter(sort=self.sort if self.sort in USER_SORTS else "newest")
-        self.post_message(Filtered(self.generation, result, _facet_counts(self.store, result.indices, (), ())))
-        self.call_after_refresh(self._move_after_jump, article_id)
-
-    def _move_after_jump(self, article_id: str) -> None:
-        articles = self.query_one("#articles", ArticleList)
-        if self.result is not None:
-            position = self.result.position_of(article_id)
-            if position is not None:
-                articles.move_to(position)
-        articles.focus()
+        self.refilter()
 
 
 def _facet_counts(
