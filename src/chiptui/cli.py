@@ -247,7 +247,7 @@ def render_article(store: CorpusStore, article: Article, body: list[str] | None,
     if article.related:
         lines += ["", "Related"]
         for number, related in enumerate(article.related, 1):
-            lines.extend(wrap(f"{number}. {related.title}", width, "  ")[:1] + wrap(related.title, width - 5, "     ")[1:])
+            lines.extend(wrap(f"{number}. {related.title}", width, "  ", hanging="     "))
             detail = [related.provider.name if related.provider else "", related.published.strftime("%Y-%m-%d") if related.published else ""]
             lines.append("     " + " \u00b7 ".join(d for d in detail if d))
             if related.url:

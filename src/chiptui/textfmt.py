@@ -36,6 +36,8 @@ def fit(text: str, width: int) -> str:
     return "".join(out) + "\u2026" + " " * (width - used - 1)
 
 
-def wrap(text: str, width: int, indent: str = "") -> list[str]:
+def wrap(text: str, width: int, indent: str = "", hanging: str | None = None) -> list[str]:
+    """``text`` wrapped to ``width``; ``hanging`` indents the lines after the first (default: ``indent``)."""
     width = max(20, width)
-    return textwrap.wrap(text, width=width, initial_indent=indent, subsequent_indent=indent) or [indent.rstrip()]
+    rest = indent if hanging is None else hanging
+    return textwrap.wrap(text, width=width, initial_indent=indent, subsequent_indent=rest) or [indent.rstrip()]

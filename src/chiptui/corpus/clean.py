@@ -187,9 +187,6 @@ def clean_body(text: str, title: str | None = None) -> list[str]:
                 else:
                     kept.append((" ".join(s.text for s in content), is_short))
                 started = started or not is_short
-        elif not started and content and not ended:
-            # a line that is mostly furniture before the article begins: skip it
-            pass
         if ended:
             break
 

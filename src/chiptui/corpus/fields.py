@@ -166,7 +166,7 @@ class FieldReader:
         if value is None:
             return ()
         if isinstance(value, (str, int, float)):
-            single = self.text(value, name, line) if not isinstance(value, str) else clean_line(value)
+            single = self.text(value, name, line)
             if single:
                 self.warn(f"{name} should be a list; read {single!r} as a list of one", line)
                 return (single,)
@@ -191,7 +191,7 @@ class FieldReader:
         if value is None:
             return None
         if isinstance(value, (str, int, float)):
-            text = self.text(value, name, line) if not isinstance(value, str) else clean_line(value)
+            text = self.text(value, name, line)
             if text:
                 self.warn(f"{name} should be a mapping with a name; read as {{name: {text}}}", line)
                 return Provider(text)
