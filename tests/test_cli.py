@@ -55,6 +55,15 @@ def test_show_trainium_prints_related_links_and_clean_body() -> None:
     assert max(len(line) for line in prose) <= 80
 
 
+def test_options_may_come_before_between_or_after_paths(corpus_dir: Path, write) -> None:
+    write("one.md", card_text('"Only one"'))
+    for args in (["show", "Only one", "--json", str(corpus_dir)], ["show", "Only one", str(corpus_dir), "--json"],
+                 ["list", "--json", str(corpus_dir), "--limit", "1"]):
+        proc = run(*args)
+        assert proc.returncode == 0, (args, proc.stderr)
+        assert json.loads(proc.stdout.splitlines()[0])["title"] == "Only one"
+
+
 def test_show_without_a_match_exits_1() -> None:
     proc = run("show", "qqqq zzzz xxxx")
     assert proc.returncode == 1 and "no article matches" in proc.stderr

@@ -87,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("facets", parents=[common], help="topics and providers", description="Topics and providers with counts.")
     p.add_argument("paths", nargs="*", metavar="PATH")
     p.add_argument("--json", action="store_true", help='print {"topics": [...], "providers": [...]}')
+    parser.set_defaults(commands=sub.choices)
     return parser
 
 
@@ -109,7 +110,12 @@ def _positive_int(text: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:
-        if args_list and (args_list[0] in COMMANDS or args_list[0] in ("-h", "--help", "--version")):
+        if args_list and args_list[0] in COMMANDS:
+            # intermixed: options may come before, between or after the PATHs
+            command = build_parser().get_default("commands")[args_list[0]]
+            args = command.parse_intermixed_args(args_list[1:])
+            args.command = args_list[0]
+        elif args_list and args_list[0] in ("-h", "--help", "--version"):
             args = build_parser().parse_args(args_list)
         else:
             args = build_ui_parser().parse_args(args_list)
