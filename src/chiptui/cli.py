@@ -233,6 +233,7 @@ def cmd_show(store: CorpusStore, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def render_article(store: CorpusStore, article: Article, body: list[str] | None, width: int) -> list[str]:
+    from chiptui.corpus.serialize import related_byline, score_parts
     from chiptui.textfmt import wrap
 
     width = min(width, 100)
@@ -241,8 +242,7 @@ def render_article(store: CorpusStore, article: Article, body: list[str] | None,
     lines.append(" \u00b7 ".join(m for m in meta if m))
     if article.topics:
         lines.extend(wrap("Topics: " + ", ".join(article.topics), width))
-    scores = [f"{name} {value}" for name, value in (("quality", article.quality), ("heat", article.heat)) if value is not None]
-    lines.append(" \u00b7 ".join([*scores, f"id {article.id}"]))
+    lines.append(" \u00b7 ".join([*score_parts(article), f"id {article.id}"]))
     if article.url:
         lines.append(article.url)
     elif article.urls.candidates():
@@ -254,8 +254,7 @@ def render_article(store: CorpusStore, article: Article, body: list[str] | None,
         lines += ["", "Related"]
         for number, related in enumerate(article.related, 1):
             lines.extend(wrap(f"{number}. {related.title}", width, "  ", hanging="     "))
-            detail = [related.provider.name if related.provider else "", related.published.strftime("%Y-%m-%d") if related.published else ""]
-            lines.append("     " + " \u00b7 ".join(d for d in detail if d))
+            lines.append("     " + related_byline(related))
             if related.url:
                 lines.append("     " + related.url)
             if related.article_id:

@@ -1,4 +1,5 @@
-"""Articles as JSON-ready dicts: one shape for ``list``, ``show`` and future exports."""
+"""Articles as JSON-ready dicts (one shape for ``list``, ``show`` and future exports),
+and the short text forms the CLI and the detail pane both print."""
 
 from __future__ import annotations
 
@@ -55,3 +56,14 @@ def article_json(article: Article, body: list[str] | None = None, *, with_body: 
         data["body"] = "\n\n".join(body) if body else None
         data["body_source"] = article.body.path if (article.body and body) else None
     return data
+
+
+def score_parts(article: Article) -> list[str]:
+    """["quality 116", "heat 136"], leaving out the ones the card does not give."""
+    return [f"{name} {value}" for name, value in (("quality", article.quality), ("heat", article.heat)) if value is not None]
+
+
+def related_byline(related: Related) -> str:
+    """"Provider · 2020-12-02" for a related entry, or "" when it has neither."""
+    parts = [related.provider.name if related.provider else "", related.published.strftime("%Y-%m-%d") if related.published else ""]
+    return " \u00b7 ".join(p for p in parts if p)

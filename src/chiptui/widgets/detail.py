@@ -9,6 +9,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from chiptui.corpus.models import Article
+from chiptui.corpus.serialize import related_byline, score_parts
 
 BODY_LOADING = object()
 
@@ -48,7 +49,7 @@ def render_article(article: Article, body: list[str] | None | object) -> list[Te
     parts.append(meta)
     if article.topics:
         parts.append(Text("  ".join(f"#{t}" for t in article.topics), style="magenta"))
-    scores = [f"{name} {value}" for name, value in (("quality", article.quality), ("heat", article.heat)) if value is not None]
+    scores = score_parts(article)
     if scores:
         parts.append(Text(" \u00b7 ".join(scores), style="dim"))
     if article.url:
@@ -63,8 +64,7 @@ def render_article(article: Article, body: list[str] | None | object) -> list[Te
             line = Text()
             line.append(f"{number}. " if number <= 9 else "   ", style="bold yellow")
             line.append(related.title)
-            detail = [related.provider.name if related.provider else "", related.published.strftime("%Y-%m-%d") if related.published else ""]
-            detail_text = " \u00b7 ".join(d for d in detail if d)
+            detail_text = related_byline(related)
             if detail_text:
                 line.append("  " + detail_text, style="dim")
             if related.article_id:
