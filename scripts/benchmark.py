@@ -11,11 +11,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -58,7 +55,7 @@ def main() -> int:
     args = parser.parse_args()
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
-    print(f"| articles | load (parse all, 1 process) | full list | filter p50 | filter p95 | peak RSS |")
+    print("| articles | load (parse all, 1 process) | full list | filter p50 | filter p95 | peak RSS |")
     print("|---:|---:|---:|---:|---:|---:|")
     for size in args.sizes:
         corpus = ensure_corpus(workdir, size)
