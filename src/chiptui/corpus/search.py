@@ -47,7 +47,7 @@ class SearchIndex:
     def __init__(self, titles: Sequence[str], extras: Sequence[str]) -> None:
         self.titles = [t.casefold() for t in titles]
         # title first so partial_ratio favours it; a separator no query can bridge
-        self.haystacks = [f"{t}\x00{e.casefold()}" for t, e in zip(self.titles, extras)]
+        self.haystacks = [f"{t}\x00{e.casefold()}" for t, e in zip(self.titles, extras, strict=True)]
 
     def search(self, query: str, candidates: Sequence[int] | None = None) -> list[Hit]:
         tokens = query_tokens(query)
