@@ -201,6 +201,25 @@ async def test_jump_to_article_from_the_palette_command() -> None:
         assert "4 of 4 articles" in status_text(app)
 
 
+def _palette_hits(app: ChiptuiApp) -> int:
+    from textual.command import CommandList
+
+    lists = app.screen.query(CommandList)
+    return lists.first().option_count if lists else 0
+
+
+async def test_command_palette_jumps_to_an_article() -> None:
+    app = ChiptuiApp([str(SEEDS)])
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await loaded(pilot)
+        articles = screen.query_one("#articles", ArticleList)
+        await pilot.press("ctrl+p", *"debuts")
+        await wait_for(pilot, lambda: _palette_hits(app) > 0, "palette hits")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: articles.current is not None and articles.current.id == TRAINIUM_ID, "the jump")
+        assert app.is_running
+
+
 HOSTILE_TITLE = "[bold red]Styled?[/] [link=https://evil.example]x[/link] [@click=app.quit]click[/]"
 
 
@@ -232,7 +251,10 @@ async def test_hostile_corpus_lists_valid_articles_and_shows_markup_literally(ho
         refusals = [str(n.message) for n in app._notifications if "Not opened" in str(n.message)]
         assert any("javascript:" in r for r in refusals) and any("file:" in r for r in refusals)
         assert len(refusals) == 3
-        assert app.is_running  # no [@click=app.quit] ran
+        await pilot.press("ctrl+p", *"styled")
+        await wait_for(pilot, lambda: _palette_hits(app) > 0, "palette hits")
+        await pilot.press("escape")
+        assert app.is_running  # no [@click=app.quit] ran, in the list, the detail pane or the palette
 
 
 async def test_hostile_corpus_survives_a_tiny_terminal(hostile_corpus: Path) -> None:
