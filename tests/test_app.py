@@ -102,7 +102,7 @@ async def test_reading_an_article_shows_its_cleaned_body(opened: list[str]) -> N
         await wait_for(pilot, lambda: len(opened) == 1, "the browser call")
         await pilot.press("1")
         await wait_for(pilot, lambda: len(opened) == 2, "the related link")
-        trainium = screen.store.get(TRAINIUM_ID)
+        trainium = screen.store.article(TRAINIUM_ID)
         assert opened == [trainium.url, trainium.related[0].url]
 
 
@@ -126,7 +126,7 @@ async def test_list_navigation_keeps_cursor_on_the_same_article_across_sorts() -
         chosen = articles.current
         await pilot.press("s")
         await wait_for(pilot, lambda: "sort: oldest" in status_text(app), "the new sort")
-        assert articles.current is chosen and articles.cursor != 2
+        assert articles.current == chosen and articles.cursor != 2
         await pilot.press("G")
         assert articles.cursor == 3
         await pilot.press("g")

@@ -228,8 +228,9 @@ def test_scraped_body_joins_despite_quotes_case_and_spaces(write, corpus_dir: Pa
     write("card.md", card_text('"Apple\u2019s  New \u201cChip\u201d Ships Today"'))
     write("page.txt", "Menu Home News\nAPPLE'S new \"chip\"   ships today Share on X\nThe chip ships today, the company said in a statement on Monday.\n")
     store = CorpusStore.load([str(corpus_dir)])
-    [article] = store.articles
-    assert article.body and article.body.path.endswith("page.txt")
+    [entry] = store.entries
+    article = store.article(entry)
+    assert article and article.body and article.body.path.endswith("page.txt")
     assert store.body(article) == ["The chip ships today, the company said in a statement on Monday."]
 
 
@@ -246,7 +247,7 @@ def test_related_links_to_articles_in_the_corpus(write, corpus_dir: Path) -> Non
     write("a.md", card_text('"Story A"', webUrl="https://www.example.com/a/", related='[{title: "Story B", webUrl: "https://example.com/b"}]'))
     write("b.md", card_text('"Story B"', webUrl="http://example.com/b/"))
     store = CorpusStore.load([str(corpus_dir)])
-    story_a = store.get("a")
+    story_a = store.article("a")
     assert story_a is not None and story_a.related[0].article_id == "b"
 
 

@@ -100,9 +100,9 @@ def test_narrowing_within_previous_hits_gives_the_same_answer(seeds: CorpusStore
 def test_lookups(seeds: CorpusStore) -> None:
     article = seeds.get(TRAINIUM_ID)
     assert article is not None
-    assert seeds.by_url("http://venturebeat.com/2020/12/01/amazon-debuts-trainium-a-custom-chip-for-machine-learning-training-workloads") is article
-    assert seeds.find("000_ba") is article
-    assert seeds.find("Amazon debuts Trainium") is article
+    assert seeds.by_url("http://venturebeat.com/2020/12/01/amazon-debuts-trainium-a-custom-chip-for-machine-learning-training-workloads") == article
+    assert seeds.find("000_ba") == article
+    assert seeds.find("Amazon debuts Trainium") == article
     assert seeds.find("nothing like this at all qqq") is None
 
 
@@ -116,4 +116,4 @@ def test_refine_narrows_a_result_like_filtering_with_facets(seeds: CorpusStore) 
     base = seeds.filter("amazon", sort="relevance")
     refined = seeds.refine(base, topics=["AWS AI"])
     assert refined.indices == seeds.filter("amazon", topics=["AWS AI"], sort="relevance").indices
-    assert set(refined.hits) == set(refined.indices)
+    assert set(refined.scores) == set(refined.indices)

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from chiptui.corpus.store import CorpusStore
 
 SORT_CHOICES = ("newest", "oldest", "quality", "heat", "title", "relevance")
-COMMANDS = ("list", "show", "check", "facets")
+COMMANDS = ("list", "show", "check", "facets", "index")
 EXIT_OK, EXIT_FOUND_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 DESCRIPTION = """\
@@ -32,9 +32,12 @@ A terminal browser for a local corpus of news articles.
   chiptui show   ARTICLE      one article with its related links and cleaned body
   chiptui check  [PATH ...]   every problem in the corpus, as PATH:LINE: severity: message
   chiptui facets [PATH ...]   topics and providers with counts
+  chiptui index  [PATH ...]   build or refresh the index, with a summary
 
 PATH is a file or folder (read recursively). With no PATH, $CHIPTUI_CORPUS
 (paths separated by '{sep}') or else the bundled seed corpus is used.
+Every command keeps an index of the corpus in the cache directory
+($CHIPTUI_CACHE_DIR overrides it); only new and changed files are read again.
 Run 'chiptui COMMAND --help' for a command's options.
 """
 
@@ -69,11 +72,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("list", parents=[common], help="list articles", description="List articles, filtered and sorted.")
     p.add_argument("paths", nargs="*", metavar="PATH")
     p.add_argument("--query", "-q", default="", metavar="TEXT", help="fuzzy match on title, provider and topics")
+    p.add_argument("--text", "-t", default="", metavar="WORDS", help="full text: every word in the excerpt or body")
     p.add_argument("--topic", action="append", default=[], metavar="NAME", help="only this topic (repeat: any of them)")
     p.add_argument("--provider", action="append", default=[], metavar="NAME", help="only this provider (repeat: any of them)")
     p.add_argument("--sort", choices=SORT_CHOICES, default=None, help="order (default: relevance with --query, else newest)")
     p.add_argument("--limit", type=_positive_int, default=None, metavar="N", help="at most N articles")
-    p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p.add_argument("--json", action="store_true", help="one JSON object per line (the indexed fields)")
+    p.add_argument("--full", action="store_true", help="with --json: every field of each card (reads each file)")
 
     p = sub.add_parser("show", parents=[common], help="show one article", description="Show one article in full.")
     p.add_argument("article", metavar="ARTICLE", help="an article id, or text whose best title match wins")
@@ -87,6 +92,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("facets", parents=[common], help="topics and providers", description="Topics and providers with counts.")
     p.add_argument("paths", nargs="*", metavar="PATH")
     p.add_argument("--json", action="store_true", help='print {"topics": [...], "providers": [...]}')
+
+    p = sub.add_parser(
+        "index", parents=[common], help="build or refresh the index",
+        description="Build or refresh the corpus index and print what it did. "
+        "On a terminal, a progress bar shows the rate and the time left.",
+    )
+    p.add_argument("paths", nargs="*", metavar="PATH")
+    p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     parser.set_defaults(commands=sub.choices)
     return parser
 
@@ -126,6 +139,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(args)
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # noqa: BLE001 - never a traceback at a user; CHIPTUI_DEBUG=1 shows it
+        if os.environ.get("CHIPTUI_DEBUG"):
+            raise
+        print(f"chiptui: unexpected error: {type(exc).__name__}: {exc} (set CHIPTUI_DEBUG=1 for details)", file=sys.stderr)
+        return EXIT_FOUND_PROBLEMS
     except BrokenPipeError:
         # the reader went away (chiptui list | head): not an error
         try:
@@ -150,8 +168,12 @@ def _run(args: argparse.Namespace) -> int:
 
     from chiptui.corpus.store import CorpusStore
 
-    store = CorpusStore.load(paths, max_bytes=max_bytes)
     out = sys.stdout
+    if args.command == "index":
+        return cmd_index(paths, max_bytes, args, out)
+    store = CorpusStore.load(paths, max_bytes=max_bytes, progress=_progress_bar() if sys.stderr.isatty() else None)
+    if store.status is not None and store.status.notice:
+        print(f"chiptui: {store.status.notice}", file=sys.stderr)
     if args.command == "list":
         return cmd_list(store, args, out)
     if args.command == "show":
@@ -198,20 +220,26 @@ def cmd_list(store: CorpusStore, args: argparse.Namespace, out: TextIO) -> int:
     from chiptui.corpus.serialize import article_json
     from chiptui.textfmt import fit
 
+    from chiptui.corpus.serialize import entry_json
+
     sort = args.sort or ("relevance" if args.query.strip() else "newest")
-    result = store.filter(args.query, args.topic, args.provider, sort)
-    articles = result[: args.limit] if args.limit else list(result)
+    result = store.filter(args.query, args.topic, args.provider, sort, text=args.text)
+    entries = result[: args.limit] if args.limit else list(result)
     if args.json:
-        for article in articles:
-            out.write(json.dumps(article_json(article), ensure_ascii=False) + "\n")
+        for entry in entries:
+            article = store.article(entry) if args.full else None
+            data = article_json(article) if article is not None else entry_json(entry)
+            out.write(json.dumps(data, ensure_ascii=False) + "\n")
         return EXIT_OK
     width = _width(out)
     provider_width = 18
-    for article in articles:
-        date = article.published.strftime("%Y-%m-%d") if article.published else " " * 10
-        title_width = width - 10 - provider_width - 4
-        line = f"{date}  {fit(article.provider_name, provider_width)}  {fit(article.title, title_width)}"
-        out.write(line.rstrip() + "\n")
+    title_width = width - 10 - provider_width - 4
+    lines = []
+    for entry in entries:
+        line = f"{entry.date or ' ' * 10}  {fit(entry.provider, provider_width)}  {fit(entry.title, title_width)}"
+        lines.append(line.rstrip() + "\n")
+    out.write("".join(lines))
+    articles = entries
     if out.isatty() or not articles:
         print(_summary(store, len(result)), file=sys.stderr)
     return EXIT_OK
@@ -220,9 +248,16 @@ def cmd_list(store: CorpusStore, args: argparse.Namespace, out: TextIO) -> int:
 def cmd_show(store: CorpusStore, args: argparse.Namespace, out: TextIO) -> int:
     from chiptui.corpus.serialize import article_json
 
-    article = store.find(args.article)
-    if article is None:
+    entry = store.find(args.article)
+    if entry is None:
         print(f"chiptui: no article matches {args.article!r} (try 'chiptui list --query ...')", file=sys.stderr)
+        return EXIT_FOUND_PROBLEMS
+    article = store.article(entry)
+    if article is None:
+        print(
+            f"chiptui: {entry.path} no longer holds the card {entry.id!r}; it changed while chiptui ran, try again",
+            file=sys.stderr,
+        )
         return EXIT_FOUND_PROBLEMS
     body = store.body(article)
     if args.json:
@@ -269,6 +304,66 @@ def render_article(store: CorpusStore, article: Article, body: list[str] | None,
     else:
         lines.append("No body in the corpus.")
     return lines
+
+
+def _progress_bar():  # type: ignore[no-untyped-def]
+    """A progress callback that redraws one line on stderr (only used on a terminal)."""
+    import time
+
+    from chiptui.widgets.status import progress_text
+
+    started = time.monotonic()
+    last = [0.0]
+
+    def show(done: int, total: int) -> None:
+        now = time.monotonic()
+        if total < 200 or (done != total and now - last[0] < 0.1):
+            return
+        last[0] = now
+        rate = done / max(now - started, 1e-6)
+        end = "\n" if done == total else ""
+        sys.stderr.write("\r\x1b[2K" + "Indexing " + progress_text(done, total, rate) + end)
+        sys.stderr.flush()
+
+    return show
+
+
+def cmd_index(paths: list[str], max_bytes: int, args: argparse.Namespace, out: TextIO) -> int:
+    from chiptui.corpus.index import CorpusIndex
+
+    index = CorpusIndex(paths, max_bytes)
+    snapshot = index.refresh(_progress_bar() if sys.stderr.isatty() else None)
+    assert snapshot is not None
+    status = snapshot.status
+    errors = sum(1 for p in snapshot.problems if p.severity == "error")
+    summary = {
+        "index": status.db_path,
+        "files": status.files,
+        "parsed": status.parsed,
+        "unchanged": status.unchanged,
+        "removed": status.removed,
+        "articles": len(snapshot.columns.ids),
+        "errors": errors,
+        "warnings": len(snapshot.problems) - errors,
+        "full_text": "fts5" if status.fts else "like",
+        "persistent": status.persistent,
+        "rebuilt": status.rebuilt,
+        "seconds": round(status.seconds, 3),
+    }
+    if args.json:
+        out.write(json.dumps(summary) + "\n")
+    else:
+        out.write(
+            f"{status.files:,} files: {status.parsed:,} parsed, {status.unchanged:,} unchanged, "
+            f"{status.removed:,} removed; {len(snapshot.columns.ids):,} articles, {errors:,} errors, "
+            f"{summary['warnings']:,} warnings in {status.seconds:.2f} s\n"
+        )
+        out.write(f"index: {status.db_path}" + ("" if status.fts else " (no FTS5: full text uses LIKE)") + "\n")
+        if status.rebuilt:
+            out.write(f"rebuilt because {status.rebuilt}\n")
+    if status.notice:
+        print(f"chiptui: {status.notice}", file=sys.stderr)
+    return EXIT_OK
 
 
 def cmd_check(store: CorpusStore, args: argparse.Namespace, out: TextIO) -> int:

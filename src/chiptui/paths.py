@@ -1,4 +1,9 @@
-"""Where chiptui finds its bundled corpus (and, later, keeps its cache, data and config)."""
+"""Where chiptui finds its bundled corpus and keeps its cache, data and config.
+
+The user directories come from platformdirs (XDG on Linux, ~/Library on macOS,
+AppData on Windows); ``CHIPTUI_CACHE_DIR``, ``CHIPTUI_DATA_DIR`` and
+``CHIPTUI_CONFIG_DIR`` override them, which is what the tests do.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,33 @@ import os
 from pathlib import Path
 
 ENV_CORPUS = "CHIPTUI_CORPUS"
+APP_NAME = "chiptui"
+
+
+def _user_dir(kind: str) -> str:
+    override = os.environ.get(f"CHIPTUI_{kind.upper()}_DIR", "").strip()
+    if override:
+        return os.path.abspath(os.path.expanduser(override))
+    import platformdirs
+
+    finder = {"cache": platformdirs.user_cache_dir, "data": platformdirs.user_data_dir,
+              "config": platformdirs.user_config_dir}[kind]
+    return finder(APP_NAME, appauthor=False)
+
+
+def cache_dir() -> str:
+    """Rebuildable files: the corpus index."""
+    return _user_dir("cache")
+
+
+def data_dir() -> str:
+    """The user's own state (read marks and stars, later): never thrown away by chiptui."""
+    return _user_dir("data")
+
+
+def config_dir() -> str:
+    """Settings the user edits (the config file, later)."""
+    return _user_dir("config")
 
 
 def bundled_seeds() -> Path:

@@ -6,12 +6,13 @@ core is tested without a terminal.
 
 from __future__ import annotations
 
-from chiptui.corpus.models import Article, Image, Problem, Provider, Related, Urls
+from chiptui.corpus.models import Article, Entry, Image, Problem, Provider, Related, Urls
 from chiptui.corpus.store import CorpusStore, FilterResult, Hit, SORTS
 
 __all__ = [
     "Article",
     "CorpusStore",
+    "Entry",
     "FilterResult",
     "Hit",
     "Image",

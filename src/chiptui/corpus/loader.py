@@ -13,12 +13,15 @@ import hashlib
 import os
 import re
 import stat as stat_module
-from collections.abc import Iterable, Iterator, Sequence
+import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
+from chiptui.corpus.fastyaml import fast_parse
 from chiptui.corpus.fields import build_article
 from chiptui.corpus.frontmatter import FrontMatterError, parse_yaml, split_front_matter
-from chiptui.corpus.models import Article, BodyRef, Problem, Related
+from chiptui.corpus.models import Article, BodyRef, Entry, Problem
 from chiptui.corpus.sanitize import clean_line, clean_text, has_control_chars
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
@@ -55,21 +58,21 @@ def norm_words(text: str) -> str:
 # discovering files
 
 
-def discover(paths: Iterable[str], problems: list[Problem] | None = None) -> list[str]:
-    """Every regular file under ``paths``, recursively, sorted, each once.
+def scan(paths: Iterable[str], problems: list[Problem] | None = None) -> dict[str, tuple[int, int]]:
+    """Every regular file under ``paths`` -> (size, mtime in ns), recursively, sorted, each once.
 
     Hidden files and folders are skipped. Symbolic links are followed, but a
     folder already visited (by its real path) is not entered again, so link
-    loops end.
+    loops end. The size and time are what the index compares to find changes.
     """
-    found: dict[str, None] = {}
+    found: dict[str, tuple[int, int]] = {}
     seen_dirs: set[tuple[int, int]] = set()
 
     def report(path: str, message: str) -> None:
         if problems is not None:
             problems.append(Problem(path, None, "error", message))
 
-    def walk(directory: str) -> Iterator[str]:
+    def walk(directory: str) -> None:
         try:
             st = os.stat(directory)
         except OSError as exc:
@@ -90,9 +93,11 @@ def discover(paths: Iterable[str], problems: list[Problem] | None = None) -> lis
                 continue
             try:
                 if entry.is_dir():
-                    yield from walk(entry.path)
+                    walk(entry.path)
                 elif entry.is_file():
-                    yield entry.path
+                    if entry.path not in found:
+                        st = entry.stat()
+                        found[entry.path] = (st.st_size, st.st_mtime_ns)
                 elif entry.is_symlink():
                     report(entry.path, "broken symbolic link; it was skipped")
             except OSError as exc:
@@ -105,11 +110,15 @@ def discover(paths: Iterable[str], problems: list[Problem] | None = None) -> lis
             report(path, f"no such file or folder ({exc.strerror or exc}); check the path")
             continue
         if stat_module.S_ISDIR(st.st_mode):
-            for file_path in walk(path):
-                found.setdefault(file_path, None)
-        else:
-            found.setdefault(path, None)
-    return list(found)
+            walk(path)
+        elif path not in found:
+            found[path] = (st.st_size, st.st_mtime_ns)
+    return found
+
+
+def discover(paths: Iterable[str], problems: list[Problem] | None = None) -> list[str]:
+    """Every regular file under ``paths`` (see ``scan``), in order."""
+    return list(scan(paths, problems))
 
 
 # ---------------------------------------------------------------------------
@@ -207,7 +216,7 @@ def parse_text(path: str, text: str) -> FileResult:
             ),
         )
     try:
-        parsed = parse_yaml(split.front, split.front_line)
+        parsed = fast_parse(split.front, split.front_line) or parse_yaml(split.front, split.front_line)
     except FrontMatterError as exc:
         return FileResult(path, problems=(Problem(path, exc.line, "error", f"{exc}; the card is not listed"),))
     if not isinstance(parsed.data, dict):
@@ -267,83 +276,175 @@ def url_key(url: str | None) -> str | None:
     return (host + "/" + rest).rstrip("/") or None
 
 
-def url_index(articles: Sequence[Article]) -> dict[str, int]:
-    """Each page URL (as ``url_key``) -> the position of the first article that has it."""
-    index: dict[str, int] = {}
-    for position, article in enumerate(articles):
-        for candidate in article.urls.candidates():
-            key = url_key(candidate)
-            if key:
-                index.setdefault(key, position)
-    return index
+class FileRecord(NamedTuple):
+    """What the index keeps of one file: enough to list, filter and join, not the full card."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    card: tuple | None  # see ``card_info``
+    words: str | None  # normalised words of a scraped page, for matching it to its card
+    problems: tuple[Problem, ...]
+    text: str  # what full-text search sees: excerpt and body of a card, or a page's text
 
 
-def assemble(results: Iterable[FileResult]) -> Corpus:
-    """Join per-file results into one corpus: ids, scraped bodies, related links."""
-    corpus = Corpus()
-    cards: list[Article] = []
-    scraped: list[FileResult] = []
-    for result in results:
-        corpus.files += 1
-        corpus.problems.extend(result.problems)
-        if result.article is not None:
-            cards.append(result.article)
-        elif result.scraped_words is not None:
-            scraped.append(result)
+# card_info fields, by position (a plain tuple pickles small and loads fast)
+C_TITLE, C_PROVIDER, C_STAMP, C_TOPICS, C_QUALITY, C_HEAT, C_URL, C_URL_KEYS, C_BODY, C_RELATED = range(10)
+
+
+def card_info(article: Article) -> tuple:
+    """The light fields of a parsed card, plus what joining the corpus needs."""
+    return (
+        article.title,
+        article.provider.name if article.provider else "",
+        article.published.timestamp() if article.published else None,
+        article.topics,
+        article.quality,
+        article.heat,
+        article.url,
+        tuple(k for k in map(url_key, article.urls.candidates()) if k),
+        article.body.offset if article.body else None,
+        tuple(url_key(r.url) for r in article.related),
+    )
+
+
+def record_of(result: FileResult, size: int, mtime_ns: int, text: str | None = None) -> FileRecord:
+    card = card_info(result.article) if result.article is not None else None
+    if text is None:
+        text = ""
+    return FileRecord(result.path, size, mtime_ns, card, result.scraped_words, result.problems, text)
+
+
+def index_file(path: str, size: int, mtime_ns: int, max_bytes: int = DEFAULT_MAX_BYTES) -> FileRecord:
+    """Parse one file into its record (what worker processes run). Never raises."""
+    try:
+        text, problems = read_text(path, max_bytes)
+        if text is None:
+            return FileRecord(path, size, mtime_ns, None, None, tuple(problems), "")
+        result = parse_text(path, text)
+    except Exception as exc:  # noqa: BLE001 - one bad file must never stop a load
+        return FileRecord(
+            path, size, mtime_ns, None, None,
+            (Problem(path, None, "error", f"could not be read ({type(exc).__name__}: {exc}); it was skipped"),), "",
+        )
+    if problems:
+        result = dataclasses.replace(result, problems=tuple(problems) + result.problems)
+    if result.article is not None:
+        article = result.article
+        search_text = article.excerpt or ""
+        if article.body is not None:
+            search_text += "\n" + text[article.body.offset :]
+    elif result.scraped_words is not None:
+        search_text = text
+    else:
+        search_text = ""
+    return record_of(result, size, mtime_ns, search_text)
+
+
+@dataclass(slots=True)
+class Assembled:
+    entries: list[Entry] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    files: int = 0
+
+
+def assemble(records: Iterable[FileRecord]) -> Assembled:
+    """Join per-file records into one corpus: ids, scraped bodies, related links."""
+    out = Assembled()
+    cards: list[FileRecord] = []
+    scraped: list[FileRecord] = []
+    for record in records:
+        out.files += 1
+        out.problems.extend(record.problems)
+        if record.card is not None:
+            cards.append(record)
+        elif record.words is not None:
+            scraped.append(record)
 
     # ids from file names, made unique
     by_id: dict[str, list[int]] = {}
-    for index, article in enumerate(cards):
-        by_id.setdefault(make_id(article.source), []).append(index)
+    for index, record in enumerate(cards):
+        by_id.setdefault(make_id(record.path), []).append(index)
     ids = [""] * len(cards)
     for base, indexes in by_id.items():
         if len(indexes) == 1:
             ids[indexes[0]] = base
         else:
             for index in indexes:
-                ids[index] = f"{base}~{_short_hash(cards[index].source)}"
-    cards = [dataclasses.replace(article, id=ids[index]) for index, article in enumerate(cards)]
+                ids[index] = f"{base}~{_short_hash(cards[index].path)}"
 
-    bodies = _match_scraped(cards, scraped, corpus.problems)
+    bodies = _match_scraped(cards, ids, scraped, out.problems)
 
-    urls = {key: cards[index].id for key, index in url_index(cards).items()}
+    urls: dict[str, int] = {}
+    for index, record in enumerate(cards):
+        for key in record.card[C_URL_KEYS]:  # type: ignore[index]
+            urls.setdefault(key, index)
 
-    for index, article in enumerate(cards):
-        changes: dict[str, object] = {}
+    intern = sys.intern
+    for index, record in enumerate(cards):
+        info = record.card
+        assert info is not None
+        body: tuple[str, str, int] | None = None
+        if info[C_BODY] is not None:
+            body = (record.path, "card", info[C_BODY])
         body_path = bodies.get(index)
         if body_path is not None:
-            if article.body is None:
-                changes["body"] = BodyRef(body_path, "scraped")
+            if body is None:
+                body = (body_path, "scraped", 0)
             else:
-                corpus.problems.append(
+                out.problems.append(
                     Problem(
                         body_path,
                         None,
                         "warning",
-                        f"scraped page matches {article.id!r}, which has its own body; the card's body is shown",
+                        f"scraped page matches {ids[index]!r}, which has its own body; the card's body is shown",
                     )
                 )
-        if article.related:
-            linked = tuple(_link(related, urls, article.id) for related in article.related)
-            if linked != article.related:
-                changes["related"] = linked
-        corpus.articles.append(dataclasses.replace(article, **changes) if changes else article)
-    return corpus
+        links = None
+        if info[C_RELATED]:
+            found = []
+            for position, key in enumerate(info[C_RELATED]):
+                target = urls.get(key) if key else None
+                if target is not None and target != index:
+                    found.append((position, ids[target]))
+            links = tuple(found) or None
+        out.entries.append(
+            Entry(
+                ids[index],
+                info[C_TITLE],
+                intern(info[C_PROVIDER]),
+                info[C_STAMP],
+                tuple(map(intern, info[C_TOPICS])),
+                info[C_QUALITY],
+                info[C_HEAT],
+                info[C_URL],
+                record.path,
+                body,
+                links,
+            )
+        )
+    return out
 
 
-def _link(related: Related, urls: dict[str, str], own_id: str) -> Related:
-    key = url_key(related.url)
-    target = urls.get(key) if key else None
-    if target and target != own_id:
-        return dataclasses.replace(related, article_id=target)
-    return related
+def materialize(entry: Entry, article: Article) -> Article:
+    """The full article of ``entry``: its corpus id, joined body and related links."""
+    related = article.related
+    if entry.links:
+        targets = dict(entry.links)
+        related = tuple(
+            dataclasses.replace(r, article_id=targets[i]) if i in targets else r for i, r in enumerate(related)
+        )
+    body = BodyRef(*entry.body) if entry.body else None  # type: ignore[arg-type]
+    return dataclasses.replace(article, id=entry.id, body=body, related=related)
 
 
 def _short_hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:6]
 
 
-def _match_scraped(cards: list[Article], scraped: list[FileResult], problems: list[Problem]) -> dict[int, str]:
+def _match_scraped(
+    cards: list[FileRecord], ids: list[str], scraped: list[FileRecord], problems: list[Problem]
+) -> dict[int, str]:
     """Find, for each scraped page, the card whose title appears in it.
 
     Titles are compared as normalised words, so quotes, case, punctuation and white
@@ -354,14 +455,14 @@ def _match_scraped(cards: list[Article], scraped: list[FileResult], problems: li
     if not scraped:
         return {}
     heads: dict[tuple[str, ...], list[tuple[str, int]]] = {}
-    for index, article in enumerate(cards):
-        words = norm_words(article.title).split()
+    for index, record in enumerate(cards):
+        words = norm_words(record.card[C_TITLE]).split()  # type: ignore[index]
         if len(words) < MIN_TITLE_WORDS:
             continue
         heads.setdefault(tuple(words[:MIN_TITLE_WORDS]), []).append((" ".join(words), index))
     matched: dict[int, str] = {}
     for result in scraped:
-        words = result.scraped_words.split() if result.scraped_words else []
+        words = result.words.split() if result.words else []
         text = " " + " ".join(words) + " "
         best: tuple[int, int] | None = None  # (title length, card index)
         for start in range(len(words) - MIN_TITLE_WORDS + 1):
@@ -386,7 +487,7 @@ def _match_scraped(cards: list[Article], scraped: list[FileResult], problems: li
                     result.path,
                     None,
                     "warning",
-                    f"another page ({matched[index]}) already gives the body of {cards[index].id!r}; this one is not used",
+                    f"another page ({matched[index]}) already gives the body of {ids[index]!r}; this one is not used",
                 )
             )
             continue
@@ -395,11 +496,14 @@ def _match_scraped(cards: list[Article], scraped: list[FileResult], problems: li
 
 
 def load_corpus(paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Corpus:
-    """Read every file under ``paths`` in this process (the index does it in parallel)."""
+    """Every article of ``paths`` in full, read in this process, with no index.
+
+    The browser and the commands use the index (``chiptui.corpus.index``); this is
+    the plain reference path that the index must agree with.
+    """
     problems: list[Problem] = []
-    files = discover(paths, problems)
-    corpus = assemble(parse_file(path, max_bytes) for path in files)
-    corpus.problems[:0] = problems
-    return corpus
-
-
+    stats = scan(paths, problems)
+    results = {path: parse_file(path, max_bytes) for path in stats}
+    joined = assemble(record_of(results[path], *stats[path]) for path in stats)
+    articles = [materialize(entry, results[entry.path].article) for entry in joined.entries]  # type: ignore[arg-type]
+    return Corpus(articles, problems + joined.problems, joined.files)

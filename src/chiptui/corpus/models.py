@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Literal
+from datetime import datetime, timezone
+from collections.abc import Iterator, Sequence
+from typing import Literal, NamedTuple
 
 Severity = Literal["error", "warning"]
 
@@ -105,3 +106,87 @@ class Article:
     @property
     def provider_name(self) -> str:
         return self.provider.name if self.provider else ""
+
+
+class Entry(NamedTuple):
+    """One article as the list, filter, facets and sorts need it: small and cheap to load.
+
+    A store of 100,000 articles keeps only these in memory; the full ``Article``
+    (excerpt, related coverage, images) is read from its file when it is shown.
+    """
+
+    id: str
+    title: str
+    provider: str  # provider name, "" when the card names none
+    stamp: float | None  # publishedDateTime as seconds since the epoch (UTC)
+    topics: tuple[str, ...]
+    quality: int | None
+    heat: int | None
+    url: str | None  # the first safe (http/https) URL
+    path: str  # the card's file
+    body: tuple[str, str, int] | None  # (path, "card" | "scraped", offset) of the body text
+    links: tuple[tuple[int, str], ...] | None  # (related position, article id) inside the corpus
+
+    @property
+    def published(self) -> datetime | None:
+        return datetime.fromtimestamp(self.stamp, timezone.utc) if self.stamp is not None else None
+
+    @property
+    def date(self) -> str:
+        """YYYY-MM-DD, or "" without a date."""
+        return self.published.strftime("%Y-%m-%d") if self.stamp is not None else ""  # type: ignore[union-attr]
+
+    @property
+    def provider_name(self) -> str:
+        return self.provider
+
+
+class Columns(NamedTuple):
+    """Entries stored field by field: what the index saves and a store keeps.
+
+    100,000 articles load from the index in a fraction of the time a list of
+    objects would take, and the store sorts, counts and searches these lists
+    directly. ``EntryList`` gives the row view.
+    """
+
+    ids: list[str]
+    titles: list[str]
+    providers: list[str]
+    stamps: list[float | None]
+    topics: list[tuple[str, ...]]
+    quality: list[int | None]
+    heat: list[int | None]
+    urls: list[str | None]
+    paths: list[str]
+    bodies: list[tuple[str, str, int] | None]
+    links: list[tuple[tuple[int, str], ...] | None]
+
+    @classmethod
+    def of(cls, entries: list[Entry]) -> Columns:
+        if not entries:
+            return cls(*([] for _ in Entry._fields))
+        return cls(*(list(column) for column in zip(*entries, strict=True)))
+
+
+class EntryList(Sequence[Entry]):
+    """A read-only sequence of ``Entry`` built from ``Columns`` on access."""
+
+    __slots__ = ("columns",)
+
+    def __init__(self, columns: Columns) -> None:
+        self.columns = columns
+
+    def __len__(self) -> int:
+        return len(self.columns.ids)
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def, override]
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        c = self.columns
+        return Entry(
+            c.ids[index], c.titles[index], c.providers[index], c.stamps[index], c.topics[index], c.quality[index],
+            c.heat[index], c.urls[index], c.paths[index], c.bodies[index], c.links[index],
+        )
+
+    def __iter__(self) -> Iterator[Entry]:
+        return map(Entry._make, zip(*self.columns, strict=True))

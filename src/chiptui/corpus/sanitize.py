@@ -17,19 +17,30 @@ _REMOVE += [0x200E, 0x200F, 0x061C]
 _TEXT_TABLE = {c: None for c in _REMOVE} | {0x2028: 0x0A, 0x2029: 0x0A}
 _LINE_TABLE = _TEXT_TABLE | {0x09: 0x20, 0x0A: 0x20, 0x2028: 0x20, 0x2029: 0x20}
 _SPACES = re.compile(r"\s+")
+_ASCII_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+# Fast paths: almost all text is plain ASCII, which a C-level check clears without
+# building a translated copy (this runs for every field of every card).
 
 
 def clean_text(value: str) -> str:
     """Remove control characters (C0 but newline and tab, DEL, C1, bidi controls)."""
+    if value.isascii() and not _ASCII_CONTROL.search(value):
+        return value
     return value.translate(_TEXT_TABLE)
 
 
 def clean_line(value: str) -> str:
     """``clean_text`` for one-line fields (titles, names): white space folded, trimmed."""
+    if value.isascii() and value.isprintable():
+        if "  " not in value and value[:1] != " " and value[-1:] != " ":
+            return value
+        return " ".join(value.split())
     return _SPACES.sub(" ", value.translate(_LINE_TABLE)).strip()
 
 
 def has_control_chars(value: str) -> bool:
+    if value.isascii():
+        return _ASCII_CONTROL.search(value) is not None
     return value != value.translate(_TEXT_TABLE)
 
 

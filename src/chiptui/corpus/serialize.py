@@ -4,7 +4,7 @@ and the short text forms the CLI and the detail pane both print."""
 from __future__ import annotations
 
 from chiptui.corpus.fields import format_datetime
-from chiptui.corpus.models import Article, Image, Provider, Related
+from chiptui.corpus.models import Article, Entry, Image, Provider, Related
 
 
 def provider_json(provider: Provider | None) -> dict[str, object] | None:
@@ -56,6 +56,21 @@ def article_json(article: Article, body: list[str] | None = None, *, with_body: 
         data["body"] = "\n\n".join(body) if body else None
         data["body_source"] = article.body.path if (article.body and body) else None
     return data
+
+
+def entry_json(entry: Entry) -> dict[str, object]:
+    """What ``chiptui list --json`` prints: the fields the index keeps (``--full`` adds the rest)."""
+    return {
+        "id": entry.id,
+        "title": entry.title,
+        "published": format_datetime(entry.published),
+        "provider": {"name": entry.provider} if entry.provider else None,
+        "topics": list(entry.topics),
+        "url": entry.url,
+        "quality": entry.quality,
+        "heat": entry.heat,
+        "source": entry.path,
+    }
 
 
 def score_parts(article: Article) -> list[str]:

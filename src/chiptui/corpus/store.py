@@ -11,16 +11,19 @@ import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from functools import lru_cache
+from itertools import chain
+from typing import TYPE_CHECKING
 
 from chiptui.corpus.clean import _blocks, clean_body
-from chiptui.corpus.loader import DEFAULT_MAX_BYTES, load_corpus, read_text, url_index, url_key
-from chiptui.corpus.models import Article, Problem
-from chiptui.corpus.search import Hit, SearchIndex
+from chiptui.corpus.loader import DEFAULT_MAX_BYTES, materialize, parse_file, read_text, url_key
+from chiptui.corpus.models import Article, Columns, Entry, EntryList, Problem
+from chiptui.corpus.search import Hit, SearchIndex, query_tokens
+
+if TYPE_CHECKING:
+    from chiptui.corpus.index import CorpusIndex, IndexStatus, Progress, Snapshot
 
 SORTS = ("newest", "oldest", "quality", "heat", "title", "relevance")
-_EPOCH_MIN = datetime.min.replace(tzinfo=timezone.utc)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,31 +39,37 @@ class Facets:
 
 
 @dataclass(frozen=True)
-class FilterResult(Sequence[Article]):
-    """Articles that passed a filter, in order, with the search hit of each when there was a query."""
+class FilterResult(Sequence[Entry]):
+    """Articles that passed a filter, in order, with the score of each when there was a query."""
 
     store: CorpusStore
-    indices: tuple[int, ...]
-    hits: dict[int, Hit] = field(default_factory=dict)
+    indices: Sequence[int]
+    scores: dict[int, float] = field(default_factory=dict)
     query: str = ""
     topics: tuple[str, ...] = ()
     providers: tuple[str, ...] = ()
     sort: str = "newest"
+    text: str = ""
 
     def __len__(self) -> int:
         return len(self.indices)
 
     def __getitem__(self, position):  # type: ignore[override]
         if isinstance(position, slice):
-            return [self.store.articles[i] for i in self.indices[position]]
-        return self.store.articles[self.indices[position]]
+            return [self.store.entries[i] for i in self.indices[position]]
+        return self.store.entries[self.indices[position]]
 
-    def __iter__(self) -> Iterator[Article]:
-        articles = self.store.articles
-        return (articles[i] for i in self.indices)
+    def __iter__(self) -> Iterator[Entry]:
+        entries = self.store.entries
+        return (entries[i] for i in self.indices)
 
     def hit(self, position: int) -> Hit | None:
-        return self.hits.get(self.indices[position])
+        """The match at ``position``, with title spans (computed now, for rows being drawn)."""
+        index = self.indices[position]
+        score = self.scores.get(index)
+        if score is None:
+            return None
+        return Hit(index, score, self.store.search_index().spans(query_tokens(self.query), index))
 
     def position_of(self, article_id: str) -> int | None:
         index = self.store.index_of(article_id)
@@ -73,55 +82,95 @@ class FilterResult(Sequence[Article]):
 
 
 class CorpusStore:
-    """Articles, problems, lookups, facets and filtering over one corpus snapshot."""
+    """Entries, problems, lookups, facets and filtering over one corpus snapshot.
+
+    Only the light ``Entry`` of each article lives here; ``article()`` reads the
+    full card from its file when one is shown, and ``body()`` its cleaned text.
+    """
 
     def __init__(
         self,
-        articles: Iterable[Article],
+        entries: Iterable[Entry] | Columns,
         problems: Iterable[Problem] = (),
         *,
         files: int = 0,
         max_bytes: int = DEFAULT_MAX_BYTES,
+        index: CorpusIndex | None = None,
+        status: IndexStatus | None = None,
     ) -> None:
-        self.articles: tuple[Article, ...] = tuple(articles)
+        self.columns = entries if isinstance(entries, Columns) else Columns.of(list(entries))
+        self.entries: Sequence[Entry] = EntryList(self.columns)
         self.problems: tuple[Problem, ...] = tuple(problems)
         self.files = files
         self.max_bytes = max_bytes
-        self._by_id = {a.id: i for i, a in enumerate(self.articles)}
-        self._by_url: dict[str, int] | None = None  # built on first lookup: not start-up work
+        self.index = index
+        self.status = status
+        self._by_id: dict[str, int] | None = None
+        self._by_url: dict[str, int] | None = None
         self._orders: dict[str, tuple[int, ...]] = {}
         self._search: SearchIndex | None = None
         self._topic_sets: dict[str, frozenset[int]] | None = None
         self._provider_sets: dict[str, frozenset[int]] | None = None
-        self._lock = threading.Lock()
+        self._by_path: dict[str, int] | None = None
+        self._lock = threading.RLock()
         self._body = lru_cache(maxsize=256)(self._read_body)
+        self._article = lru_cache(maxsize=256)(self._read_article)
 
     @classmethod
-    def load(cls, paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES) -> CorpusStore:
-        corpus = load_corpus(paths, max_bytes)
-        return cls(corpus.articles, corpus.problems, files=corpus.files, max_bytes=max_bytes)
+    def load(
+        cls, paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES, progress: Progress | None = None
+    ) -> CorpusStore:
+        """The corpus under ``paths`` through its index (built or refreshed as needed)."""
+        from chiptui.corpus.index import CorpusIndex
+
+        index = CorpusIndex(list(paths), max_bytes)
+        snapshot = index.refresh(progress)
+        assert snapshot is not None
+        return cls.from_snapshot(snapshot, index, max_bytes)
+
+    @classmethod
+    def from_snapshot(cls, snapshot: Snapshot, index: CorpusIndex, max_bytes: int = DEFAULT_MAX_BYTES) -> CorpusStore:
+        return cls(
+            snapshot.columns, snapshot.problems, files=snapshot.files, max_bytes=max_bytes,
+            index=index, status=snapshot.status,
+        )
 
     # -- lookups -----------------------------------------------------------
 
-    def __len__(self) -> int:
-        return len(self.articles)
+    @property
+    def articles(self) -> Sequence[Entry]:
+        return self.entries
 
-    def get(self, article_id: str) -> Article | None:
-        index = self._by_id.get(article_id)
-        return None if index is None else self.articles[index]
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def _ids(self) -> dict[str, int]:
+        with self._lock:
+            if self._by_id is None:
+                self._by_id = {article_id: i for i, article_id in enumerate(self.columns.ids)}
+            return self._by_id
+
+    def get(self, article_id: str) -> Entry | None:
+        index = self._ids().get(article_id)
+        return None if index is None else self.entries[index]
 
     def index_of(self, article_id: str) -> int | None:
-        return self._by_id.get(article_id)
+        return self._ids().get(article_id)
 
-    def by_url(self, url: str) -> Article | None:
+    def by_url(self, url: str) -> Entry | None:
         with self._lock:
             if self._by_url is None:
-                self._by_url = url_index(self.articles)
+                urls: dict[str, int] = {}
+                for position, page in enumerate(self.columns.urls):
+                    key = url_key(page)
+                    if key:
+                        urls.setdefault(key, position)
+                self._by_url = urls
         key = url_key(url)
         index = self._by_url.get(key) if key else None
-        return None if index is None else self.articles[index]
+        return None if index is None else self.entries[index]
 
-    def find(self, text: str) -> Article | None:
+    def find(self, text: str) -> Entry | None:
         """An article by id, unique id prefix, URL, or else the best title match."""
         text = text.strip()
         if not text:
@@ -129,15 +178,28 @@ class CorpusStore:
         found = self.get(text) or self.by_url(text)
         if found:
             return found
-        prefixed = [a for a in self.articles if a.id.startswith(text)]
+        prefixed = [i for i, article_id in enumerate(self.columns.ids) if article_id.startswith(text)]
         if len(prefixed) == 1:
-            return prefixed[0]
+            return self.entries[prefixed[0]]
         lowered = text.casefold()
-        exact = [a for a in self.articles if a.title.casefold() == lowered]
+        exact = [i for i, title in enumerate(self.columns.titles) if title.casefold() == lowered]
         if exact:
-            return exact[0]
+            return self.entries[exact[0]]
         result = self.filter(query=text, sort="relevance")
         return result[0] if len(result) else None
+
+    def article(self, which: Entry | str) -> Article | None:
+        """The full card of an entry, read from its file now; None if it no longer holds one."""
+        entry = self.get(which) if isinstance(which, str) else which
+        if entry is None:
+            return None
+        return self._article(entry)
+
+    def _read_article(self, entry: Entry) -> Article | None:
+        result = parse_file(entry.path, self.max_bytes)
+        if result.article is None:
+            return None
+        return materialize(entry, result.article)
 
     # -- problems ------------------------------------------------------------
 
@@ -149,14 +211,15 @@ class CorpusStore:
 
     def facets(self, within: Iterable[int] | None = None) -> Facets:
         """Topics and providers with counts, most frequent first (then by name)."""
-        topics: Counter[str] = Counter()
-        providers: Counter[str] = Counter()
-        articles = self.articles
-        source = articles if within is None else (articles[i] for i in within)
-        for article in source:
-            topics.update(article.topics)
-            if article.provider:
-                providers[article.provider.name] += 1
+        all_topics, all_providers = self.columns.topics, self.columns.providers
+        if within is None:
+            topics = Counter(chain.from_iterable(all_topics))
+            providers = Counter(all_providers)
+        else:
+            chosen = list(within)
+            topics = Counter(chain.from_iterable(all_topics[i] for i in chosen))
+            providers = Counter(all_providers[i] for i in chosen)
+        providers.pop("", None)
         return Facets(_ranked(topics), _ranked(providers))
 
     def _facet_sets(self) -> tuple[dict[str, frozenset[int]], dict[str, frozenset[int]]]:
@@ -164,11 +227,11 @@ class CorpusStore:
             if self._topic_sets is None or self._provider_sets is None:
                 topics: dict[str, set[int]] = {}
                 providers: dict[str, set[int]] = {}
-                for i, article in enumerate(self.articles):
-                    for topic in article.topics:
+                for i, (names, provider) in enumerate(zip(self.columns.topics, self.columns.providers, strict=True)):
+                    for topic in names:
                         topics.setdefault(topic, set()).add(i)
-                    if article.provider:
-                        providers.setdefault(article.provider.name, set()).add(i)
+                    if provider:
+                        providers.setdefault(provider, set()).add(i)
                 self._topic_sets = {k: frozenset(v) for k, v in topics.items()}
                 self._provider_sets = {k: frozenset(v) for k, v in providers.items()}
             return self._topic_sets, self._provider_sets
@@ -185,18 +248,23 @@ class CorpusStore:
             cached = self._orders.get(sort)
         if cached is not None:
             return cached
-        articles = self.articles
-        n = range(len(articles))
-        if sort == "newest":
-            order = sorted(n, key=lambda i: (articles[i].published is None, _neg_time(articles[i].published), articles[i].title.casefold()))
-        elif sort == "oldest":
-            order = sorted(n, key=lambda i: (articles[i].published is None, articles[i].published or _EPOCH_MIN, articles[i].title.casefold()))
-        elif sort == "quality":
-            order = sorted(n, key=lambda i: (articles[i].quality is None, -(articles[i].quality or 0), _neg_time(articles[i].published)))
-        elif sort == "heat":
-            order = sorted(n, key=lambda i: (articles[i].heat is None, -(articles[i].heat or 0), _neg_time(articles[i].published)))
+        c = self.columns
+        n = range(len(c.ids))
+        if sort in ("newest", "oldest"):
+            # by date (undated last), ties by title
+            folded = [t.casefold() for t in c.titles]
+            by_title = sorted(n, key=folded.__getitem__)
+            stamps = c.stamps
+            sign = -1.0 if sort == "newest" else 1.0
+            keys = [(s is None, sign * (s or 0.0)) for s in stamps]
+            order = sorted(by_title, key=keys.__getitem__)
+        elif sort in ("quality", "heat"):
+            newest = self.order("newest")
+            values = c.quality if sort == "quality" else c.heat
+            keys = [(v is None, -(v or 0)) for v in values]
+            order = sorted(newest, key=keys.__getitem__)
         else:
-            order = sorted(n, key=lambda i: (articles[i].title.casefold(), articles[i].id))
+            order = sorted(n, key=lambda i: (c.titles[i].casefold(), c.ids[i]))
         result = tuple(order)
         with self._lock:
             self._orders[sort] = result
@@ -205,10 +273,14 @@ class CorpusStore:
     def search_index(self) -> SearchIndex:
         with self._lock:
             if self._search is None:
-                extras = [
-                    " ".join(((a.provider.name if a.provider else ""), *a.topics)) for a in self.articles
-                ]
-                self._search = SearchIndex([a.title for a in self.articles], extras)
+                joined: dict[tuple[str, tuple[str, ...]], str] = {}
+                extras = []
+                for key in zip(self.columns.providers, self.columns.topics, strict=True):
+                    extra = joined.get(key)
+                    if extra is None:
+                        extra = joined[key] = " ".join((key[0], *key[1]))
+                    extras.append(extra)
+                self._search = SearchIndex(self.columns.titles, extras)
             return self._search
 
     def allowed(self, topics: Sequence[str] = (), providers: Sequence[str] = ()) -> frozenset[int] | None:
@@ -224,6 +296,26 @@ class CorpusStore:
             result = union if result is None else result & union
         return result
 
+    def text_matches(self, words: str) -> frozenset[int] | None:
+        """Articles whose excerpt or body holds every word (full-text search); None for no words."""
+        if not words.strip():
+            return None
+        if self.index is None:
+            return frozenset()
+        paths = self.index.search_text(words)
+        if paths is None:
+            return None
+        with self._lock:
+            if self._by_path is None:
+                by_path: dict[str, int] = {}
+                for i, (path, body) in enumerate(zip(self.columns.paths, self.columns.bodies, strict=True)):
+                    by_path[path] = i
+                    if body is not None and body[0] != path:
+                        by_path[body[0]] = i
+                self._by_path = by_path
+        by_path = self._by_path
+        return frozenset(by_path[p] for p in paths if p in by_path)
+
     def filter(
         self,
         query: str = "",
@@ -231,52 +323,61 @@ class CorpusStore:
         providers: Sequence[str] = (),
         sort: str = "newest",
         candidates: Iterable[int] | None = None,
+        text: str = "",
     ) -> FilterResult:
-        """Articles matching the query and facets, ordered by ``sort``.
-
-        ``candidates`` narrows the search to earlier hits (a longer query only
-        needs to look at what the shorter one found).
-        """
+        """Articles matching the query, the full-text words and the facets, ordered by ``sort``."""
         if sort not in SORTS:
             raise ValueError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
         allowed = self.allowed(topics, providers)
-        hits: dict[int, Hit] = {}
+        in_text = self.text_matches(text)
+        if in_text is not None:
+            allowed = in_text if allowed is None else allowed & in_text
+        scores: dict[int, float] = {}
+        indices: Sequence[int]
         if query.strip():
             pool: Iterable[int] | None = candidates
             if allowed is not None:
-                pool = sorted(allowed if pool is None else allowed.intersection(pool))
-            found = self.search_index().search(query, None if pool is None else list(pool))
-            hits = {hit.index: hit for hit in found}
+                pool = allowed if pool is None else allowed.intersection(pool)
+            scores = self.search_index().scores(query, None if pool is None else list(pool))
             if sort == "relevance":
-                rank = {i: r for r, i in enumerate(self.order("newest"))}
-                indices = tuple(sorted(hits, key=lambda i: (-hits[i].score, rank[i])))
+                # best score first; the sort is stable, so ties stay newest first
+                by_date = [i for i in self.order("newest") if i in scores]
+                indices = sorted(by_date, key=lambda i: -scores[i])
             else:
-                indices = tuple(i for i in self.order(sort) if i in hits)
+                indices = [i for i in self.order(sort) if i in scores]
         elif allowed is not None:
-            indices = tuple(i for i in self.order(sort) if i in allowed)
+            indices = [i for i in self.order(sort) if i in allowed]
         else:
             indices = self.order(sort)
-        return FilterResult(self, indices, hits, query, tuple(topics), tuple(providers), sort)
+        return FilterResult(self, indices, scores, query, tuple(topics), tuple(providers), sort, text)
 
     def refine(self, result: FilterResult, topics: Sequence[str] = (), providers: Sequence[str] = ()) -> FilterResult:
-        """``result`` narrowed by a facet selection, keeping its order and hits (no new search)."""
+        """``result`` narrowed by a facet selection, keeping its order and scores (no new search)."""
         allowed = self.allowed(topics, providers)
-        indices = result.indices if allowed is None else tuple(i for i in result.indices if i in allowed)
-        hits = result.hits if allowed is None else {i: h for i, h in result.hits.items() if i in allowed}
-        return FilterResult(self, indices, hits, result.query, tuple(topics), tuple(providers), result.sort)
+        indices = result.indices if allowed is None else [i for i in result.indices if i in allowed]
+        scores = result.scores if allowed is None else {i: s for i, s in result.scores.items() if i in allowed}
+        return FilterResult(
+            self, indices, scores, result.query, tuple(topics), tuple(providers), result.sort, result.text
+        )
 
     # -- bodies ------------------------------------------------------------------
 
-    def body(self, article: Article | str) -> list[str] | None:
+    def body(self, which: Entry | Article | str) -> list[str] | None:
         """The cleaned paragraphs of an article's body, read on demand; None when it has none."""
-        if isinstance(article, str):
-            found = self.get(article)
+        if isinstance(which, str):
+            found = self.get(which)
             if found is None:
                 return None
-            article = found
-        if article.body is None:
-            return None
-        paragraphs = self._body(article.body.path, article.body.kind, article.body.offset, article.title)
+            which = found
+        if isinstance(which, Entry):
+            if which.body is None:
+                return None
+            path, kind, offset = which.body
+        else:
+            if which.body is None:
+                return None
+            path, kind, offset = which.body.path, which.body.kind, which.body.offset
+        paragraphs = self._body(path, kind, offset, which.title)
         return list(paragraphs) if paragraphs is not None else None
 
     def _read_body(self, path: str, kind: str, offset: int, title: str) -> tuple[str, ...] | None:
@@ -288,10 +389,6 @@ class CorpusStore:
         if not paragraphs and kind == "card":
             paragraphs = _blocks(text)  # a card's own body is the author's text: never lose it
         return tuple(paragraphs) or None
-
-
-def _neg_time(value: datetime | None) -> float:
-    return -value.timestamp() if value else 0.0
 
 
 def _ranked(counter: Counter[str]) -> tuple[Facet, ...]:

@@ -6,8 +6,11 @@ exclusive worker -> the widgets. Widgets post messages up; none reaches a siblin
 
 from __future__ import annotations
 
+import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -19,7 +22,7 @@ from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
 
 from chiptui import browser
-from chiptui.corpus.models import Article
+from chiptui.corpus.models import Article, Entry, Provider
 from chiptui.corpus.store import SORTS, CorpusStore, FilterResult
 from chiptui.widgets.article_list import ArticleList
 from chiptui.widgets.detail import BODY_LOADING, DetailPane
@@ -27,6 +30,8 @@ from chiptui.widgets.facet_list import FacetList
 from chiptui.widgets.status import StatusLine
 
 USER_SORTS = tuple(s for s in SORTS if s != "relevance")
+TITLE_PLACEHOLDER = "/ filter: fuzzy on title, provider, topics (ctrl+t: full text)"
+TEXT_PLACEHOLDER = "/ full text: words in excerpts and bodies (ctrl+t: titles)"
 NARROW = 120  # below this many columns the detail pane goes under the list
 TINY = 70  # below this the sidebar is hidden
 
@@ -53,6 +58,14 @@ class FilterInput(Input):
 @dataclass
 class Loaded(Message):
     store: CorpusStore
+    final: bool = True  # False: the index's last snapshot, shown while the files are checked
+
+
+@dataclass
+class IndexProgress(Message):
+    done: int
+    total: int
+    rate: float
 
 
 @dataclass
@@ -64,6 +77,11 @@ class LoadFailed(Message):
 class Filtered(Message):
     generation: int
     result: FilterResult
+
+
+@dataclass
+class FacetCounts(Message):
+    generation: int
     counts: dict[tuple[str, str], int]
 
 
@@ -74,6 +92,7 @@ class MainScreen(Screen[None]):
         Binding("y", "copy_url", "Copy URL", id="main.copy"),
         Binding("s", "cycle_sort", "Sort", id="main.sort"),
         Binding("exclamation_mark", "problems", "Problems", id="main.problems"),
+        Binding("ctrl+t", "toggle_text", "Full text", priority=True, id="main.full_text"),
         Binding("tab", "cycle_focus(1)", "Next pane", show=False, priority=True, id="main.next_pane"),
         Binding("shift+tab", "cycle_focus(-1)", "Previous pane", show=False, priority=True, id="main.previous_pane"),
         *[
@@ -93,15 +112,18 @@ class MainScreen(Screen[None]):
         self.providers: tuple[str, ...] = ()
         self.sort = "newest"
         self.generation = 0
-        self.article: Article | None = None
+        self.full_text = False  # the filter box searches excerpts and bodies instead of titles
+        self.entry: Entry | None = None
+        self.article: Article | None = None  # the full card of ``entry``, once read
         self.pending_jump: str | None = None
+        self.index_note = ""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
             yield FacetList(id="sidebar")
             with Container(id="work"):
                 with Vertical(id="center"):
-                    yield FilterInput(placeholder="/ filter: fuzzy on title, provider, topics", id="filter")
+                    yield FilterInput(placeholder=TITLE_PLACEHOLDER, id="filter")
                     yield ArticleList(id="articles")
                 yield DetailPane(id="detail")
         yield StatusLine("Loading corpus\u2026", id="status")
@@ -124,20 +146,62 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="load")
     def load(self) -> None:
+        """Show the index's last snapshot at once, then check the files and show changes.
+
+        A cold start (no index yet) shows the indexing progress in the status line.
+        """
+        from chiptui.corpus.index import CorpusIndex
+
+        worker = get_current_worker()
+        started = time.monotonic()
+        last = [0.0]
+
+        def progress(done: int, total: int) -> None:
+            now = time.monotonic()
+            if done == total or now - last[0] > 0.1:
+                last[0] = now
+                elapsed = max(now - started, 1e-6)
+                self.post_message(IndexProgress(done, total, done / elapsed))
+
         try:
-            store = CorpusStore.load(self.paths, max_bytes=self.max_bytes)
+            index = CorpusIndex(self.paths, self.max_bytes)
+            cached = index.cached_snapshot()
+            if cached is not None:
+                self.post_message(Loaded(CorpusStore.from_snapshot(cached, index, self.max_bytes), final=False))
+            snapshot = index.refresh(progress, unchanged_from=cached.generation if cached else None)
         except Exception as exc:  # noqa: BLE001 - shown to the user, never a traceback
             self.post_message(LoadFailed(f"{type(exc).__name__}: {exc}"))
             return
-        self.post_message(Loaded(store))
+        if worker.is_cancelled:
+            return
+        if snapshot is None:  # nothing changed since the snapshot on screen
+            self.post_message(Loaded(self.store or CorpusStore.from_snapshot(cached, index, self.max_bytes)))  # type: ignore[arg-type]
+            return
+        self.post_message(Loaded(CorpusStore.from_snapshot(snapshot, index, self.max_bytes)))
+
+    @on(IndexProgress)
+    def _index_progress(self, message: IndexProgress) -> None:
+        if self.store is not None or message.total == 0:
+            return
+        self.query_one("#status", StatusLine).show_progress(message.done, message.total, message.rate)
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
+        previous = self.store
         self.store = message.store
-        self.query_one("#sidebar", FacetList).set_facets(message.store.facets())
-        self.refilter()
+        if message.store is not previous:
+            self.query_one("#sidebar", FacetList).set_facets(message.store.facets())
+            if self.entry is not None:
+                self.pending_jump = self.pending_jump or self.entry.id
+            self.entry = None
+            self.refilter()
+        if not message.final:
+            return
+        status = message.store.status
+        if status is not None and status.notice:
+            self.notify(status.notice, severity="warning", markup=False)
         errors = len(message.store.errors)
-        if message.store.problems:
+        if message.store.problems and (previous is None or previous.problems != message.store.problems):
             self.notify(
                 f"{len(message.store.problems):,} problems in the corpus ({errors:,} files skipped); press ! to see them",
                 severity="warning" if errors else "information",
@@ -155,7 +219,8 @@ class MainScreen(Screen[None]):
         if self.store is None:
             return
         self.generation += 1
-        self.run_filter(self.generation, self.store, self.query_text, self.topics, self.providers, self.sort)
+        query, text = (("", self.query_text) if self.full_text else (self.query_text, ""))
+        self.run_filter(self.generation, self.store, query, text, self.topics, self.providers, self.sort)
 
     @work(thread=True, exclusive=True, group="filter")
     def run_filter(
@@ -163,19 +228,22 @@ class MainScreen(Screen[None]):
         generation: int,
         store: CorpusStore,
         query: str,
+        text: str,
         topics: tuple[str, ...],
         providers: tuple[str, ...],
         sort: str,
     ) -> None:
         worker = get_current_worker()
         effective = "relevance" if query.strip() and sort == "newest" else sort
-        base = store.filter(query, sort=effective)
+        base = store.filter(query, sort=effective, text=text)
         if worker.is_cancelled or generation != self.generation:
             return
         result = store.refine(base, topics, providers)
+        self.post_message(Filtered(generation, result))
+        # the sidebar counts come second: the list and its count are what the user waits for
         counts = _facet_counts(store, base.indices, topics, providers)
-        if not worker.is_cancelled:
-            self.post_message(Filtered(generation, result, counts))
+        if not worker.is_cancelled and generation == self.generation:
+            self.post_message(FacetCounts(generation, counts))
 
     @on(Filtered)
     def _filtered(self, message: Filtered) -> None:
@@ -187,11 +255,15 @@ class MainScreen(Screen[None]):
         articles.show(message.result, keep)
         if self.pending_jump and message.result.position_of(self.pending_jump) is not None:
             self.pending_jump = None
+        self._update_status()
+        self._show_article(articles.current)
+
+    @on(FacetCounts)
+    def _facet_counts_ready(self, message: FacetCounts) -> None:
+        if message.generation != self.generation:
+            return
         selected = {("topic", t) for t in self.topics} | {("provider", p) for p in self.providers}
         self.query_one("#sidebar", FacetList).set_counts(message.counts, selected)
-        self._update_status()
-        if articles.current is None:
-            self._show_article(None)
 
     def _update_status(self) -> None:
         if self.store is None or self.result is None:
@@ -205,6 +277,7 @@ class MainScreen(Screen[None]):
             providers=self.providers,
             sort=shown_sort,
             problems=len(self.store.problems),
+            full_text=self.full_text,
         )
 
     @on(Input.Changed, "#filter")
@@ -249,32 +322,41 @@ class MainScreen(Screen[None]):
         self._show_article(message.article)
         self.query_one("#detail", DetailPane).focus()
 
-    def _show_article(self, article: Article | None) -> None:
-        if article is self.article and article is not None:
+    def _show_article(self, entry: Entry | None) -> None:
+        if entry is not None and entry == self.entry:
             return
-        self.article = article
+        self.entry = entry
+        self.article = None
         detail = self.query_one("#detail", DetailPane)
         detail.scroll_home(animate=False)
-        if article is None or article.body is None:
-            detail.show(article, None)
+        if entry is None:
+            detail.show(None, None)
             return
-        detail.show(article, BODY_LOADING)
-        self.load_body(article)
+        detail.show(preview(entry), BODY_LOADING)
+        self.load_article(entry)
 
     @work(thread=True, exclusive=True, group="body")
-    def load_body(self, article: Article) -> None:
+    def load_article(self, entry: Entry) -> None:
+        """Read the full card and its body from disk (never in the UI thread)."""
         store = self.store
         if store is None:
             return
         try:
-            body = store.body(article)
-        except Exception:  # noqa: BLE001 - a vanished or unreadable file: show no body
-            body = None
-        self.app.call_from_thread(self._body_ready, article, body)
+            article = store.article(entry)
+            body = store.body(entry) if entry.body else None
+        except Exception:  # noqa: BLE001 - a vanished or unreadable file: show what the index has
+            article, body = None, None
+        self.app.call_from_thread(self._article_ready, entry, article, body)
 
-    def _body_ready(self, article: Article, body: list[str] | None) -> None:
-        if article is self.article:
-            self.query_one("#detail", DetailPane).show(article, body)
+    def _article_ready(self, entry: Entry, article: Article | None, body: list[str] | None) -> None:
+        if entry != self.entry:
+            return
+        self.article = article
+        detail = self.query_one("#detail", DetailPane)
+        if article is None:
+            detail.show(preview(entry), None, missing=True)
+        else:
+            detail.show(article, body)
 
     # -- actions --------------------------------------------------------------------
 
@@ -297,11 +379,12 @@ class MainScreen(Screen[None]):
         self.refilter()
 
     def action_open(self) -> None:
-        article = self.article
-        if article is None:
+        if self.entry is None:
             self.notify("No article selected", severity="warning", markup=False)
             return
-        self._open(article.url or next(iter(article.urls.candidates()), None))
+        article = self.article
+        candidates = article.urls.candidates() if article is not None else ()
+        self._open(self.entry.url or next(iter(candidates), None))
 
     def action_open_related(self, number: int) -> None:
         article = self.article
@@ -326,8 +409,7 @@ class MainScreen(Screen[None]):
         )
 
     def action_copy_url(self) -> None:
-        article = self.article
-        url = article.url if article else None
+        url = self.entry.url if self.entry else None
         if not url:
             self.notify("This article has no http/https link to copy", severity="warning", markup=False)
             return
@@ -341,6 +423,16 @@ class MainScreen(Screen[None]):
             self.notify("Still loading", markup=False)
             return
         self.app.push_screen(ProblemsScreen(self.store.problems))
+
+    def action_toggle_text(self) -> None:
+        """Switch the filter box between titles (fuzzy) and full text (excerpts and bodies)."""
+        self.full_text = not self.full_text
+        box = self.query_one("#filter", FilterInput)
+        box.placeholder = TEXT_PLACEHOLDER if self.full_text else TITLE_PLACEHOLDER
+        box.border_title = "full text" if self.full_text else None
+        if self.store is not None and self.store.index is not None and self.full_text and not self.store.index.fts:
+            self.notify("This SQLite has no FTS5: full text is matched word by word, more slowly", markup=False)
+        self.refilter()
 
     def jump_to(self, article_id: str) -> None:
         """Show ``article_id``: clear filters that hide it, put the cursor on it."""
@@ -358,21 +450,33 @@ class MainScreen(Screen[None]):
         self.refilter()
 
 
+def preview(entry: Entry) -> Article:
+    """What the index knows of an article, shown until its file has been read."""
+    return Article(
+        id=entry.id,
+        title=entry.title,
+        source=entry.path,
+        published=entry.published,
+        provider=Provider(entry.provider) if entry.provider else None,
+        topics=entry.topics,
+        url=entry.url,
+        quality=entry.quality,
+        heat=entry.heat,
+    )
+
+
 def _facet_counts(
-    store: CorpusStore, base: tuple[int, ...], topics: tuple[str, ...], providers: tuple[str, ...]
+    store: CorpusStore, base: Sequence[int], topics: tuple[str, ...], providers: tuple[str, ...]
 ) -> dict[tuple[str, str], int]:
     """Counts where each section is narrowed by the text filter and the *other* section."""
-    articles = store.articles
+    entries = store.entries
     by_provider = store.allowed((), providers)
     by_topic = store.allowed(topics, ())
-    topic_counts: Counter[str] = Counter()
-    provider_counts: Counter[str] = Counter()
-    for i in base:
-        article = articles[i]
-        if by_provider is None or i in by_provider:
-            topic_counts.update(article.topics)
-        if article.provider and (by_topic is None or i in by_topic):
-            provider_counts[article.provider.name] += 1
+    topic_source = base if by_provider is None else [i for i in base if i in by_provider]
+    provider_source = base if by_topic is None else [i for i in base if i in by_topic]
+    topic_counts = Counter(chain.from_iterable(entries[i].topics for i in topic_source))
+    provider_counts = Counter(entries[i].provider for i in provider_source)
+    provider_counts.pop("", None)
     counts = {("topic", name): n for name, n in topic_counts.items()}
     counts.update({("provider", name): n for name, n in provider_counts.items()})
     return counts

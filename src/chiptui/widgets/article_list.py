@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.strip import Strip
 
-from chiptui.corpus.models import Article
+from chiptui.corpus.models import Entry
 from chiptui.corpus.store import FilterResult
 from chiptui.widgets.line_list import LineList
 
@@ -33,11 +33,11 @@ class ArticleList(LineList):
 
     @dataclass
     class Highlighted(Message):
-        article: Article | None
+        article: Entry | None
 
     @dataclass
     class Chosen(Message):
-        article: Article
+        article: Entry
 
     def __init__(self, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(**kwargs)
@@ -48,7 +48,7 @@ class ArticleList(LineList):
         return len(self.result) if self.result is not None else 0
 
     @property
-    def current(self) -> Article | None:
+    def current(self) -> Entry | None:
         if self.result is None or not len(self.result):
             return None
         return self.result[min(self.cursor, len(self.result) - 1)]
@@ -88,12 +88,12 @@ class ArticleList(LineList):
         base = self.base_style(selected)
         dim = base + Style(dim=True) if selected else self.get_component_rich_style("line-list--dim")
         match = base + self.get_component_rich_style("line-list--match", partial=True)
-        date = article.published.strftime("%Y-%m-%d") if article.published else ""
+        date = article.date
         segments = [Segment(" ", base), Segment(set_cell_size(date, DATE_WIDTH), dim), Segment("  ", base)]
         used = 1 + DATE_WIDTH + 2
         provider_width = PROVIDER_WIDTH if width >= 60 else 0
         if provider_width:
-            segments += [Segment(_fit(article.provider_name, provider_width), dim), Segment("  ", base)]
+            segments += [Segment(_fit(article.provider, provider_width), dim), Segment("  ", base)]
             used += provider_width + 2
         title_width = max(0, width - used)
         hit = self.result.hit(row)

@@ -31,15 +31,15 @@ class DetailPane(VerticalScroll, can_focus=True):
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static(Text("Select an article to read it here.", style="dim"), id="detail-text")
 
-    def show(self, article: Article | None, body: list[str] | None | object = BODY_LOADING) -> None:
+    def show(self, article: Article | None, body: list[str] | None | object = BODY_LOADING, missing: bool = False) -> None:
         static = self.query_one("#detail-text", Static)
         if article is None:
             static.update(Text("No article selected.", style="dim"))
             return
-        static.update(Group(*render_article(article, body)))
+        static.update(Group(*render_article(article, body, missing)))
 
 
-def render_article(article: Article, body: list[str] | None | object) -> list[Text]:
+def render_article(article: Article, body: list[str] | None | object, missing: bool = False) -> list[Text]:
     parts: list[Text] = [Text(article.title, style="bold")]
     meta = Text()
     if article.provider:
@@ -73,7 +73,15 @@ def render_article(article: Article, body: list[str] | None | object) -> list[Te
                 line.append("  (no safe link)", style="red")
             parts.append(line)
     parts.append(Text(""))
-    if body is BODY_LOADING:
+    if missing:
+        parts.append(
+            Text(
+                f"{article.source} no longer holds this card (changed or removed since it was indexed); "
+                "restart chiptui to pick up the change",
+                style="italic red",
+            )
+        )
+    elif body is BODY_LOADING:
         parts.append(Text("Loading body\u2026", style="dim"))
     elif body:
         for paragraph in body:  # type: ignore[union-attr]

@@ -1,0 +1,476 @@
+"""The persistent index: one SQLite file per corpus in the user's cache directory.
+
+What it keeps, per file: size and modification time (to see what changed), the
+light card fields that listing and filtering need, the file's problems, and the
+text that full-text search reads (FTS5 where SQLite has it, a plain table
+searched with LIKE where it does not). On top of that it keeps a *snapshot*: the
+assembled list of entries, pickled, which is what a warm start loads.
+
+A refresh scans the corpus, parses only new and changed files (in worker
+processes when there are many), drops deleted ones, and re-joins the corpus when
+anything changed. The corpus files are only ever read.
+
+Every failure of the index itself (corrupt, truncated, old format, locked,
+unwritable) ends in a working corpus: the index is deleted and rebuilt, or the
+corpus is indexed in memory for this run, and ``IndexStatus.notice`` says so.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import os
+import pickle
+import sqlite3
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from chiptui.corpus.loader import DEFAULT_MAX_BYTES, FileRecord, assemble, index_file, scan
+from chiptui.corpus.models import Columns, Entry, Problem
+from chiptui.paths import cache_dir
+
+SCHEMA_VERSION = 3  # bump when the tables or the pickled records change shape
+PARALLEL_FROM = 256  # fewer changed files than this are parsed in this process
+BATCH = 2000  # files per write transaction, so a second process can get in between
+ENV_TIMEOUT = "CHIPTUI_INDEX_TIMEOUT"
+
+Progress = Callable[[int, int], None]  # (files parsed so far, files to parse)
+
+
+@lru_cache(maxsize=1)
+def fts5_available() -> bool:
+    """Whether this Python's SQLite was built with FTS5."""
+    try:
+        with sqlite3.connect(":memory:") as db:
+            db.execute("CREATE VIRTUAL TABLE probe USING fts5(body)")
+        return True
+    except sqlite3.Error:
+        return False
+
+
+@dataclass
+class IndexStatus:
+    """What a refresh did, for ``chiptui index`` and the status line."""
+
+    db_path: str
+    files: int = 0
+    parsed: int = 0
+    removed: int = 0
+    seconds: float = 0.0
+    persistent: bool = True
+    fts: bool = True
+    rebuilt: str | None = None  # why the index was thrown away and rebuilt, if it was
+    notice: str | None = None  # a problem with the index a user should know about
+
+    @property
+    def unchanged(self) -> int:
+        return self.files - self.parsed
+
+
+@dataclass
+class Snapshot:
+    columns: Columns
+    problems: list[Problem]
+    files: int
+    status: IndexStatus = field(default_factory=lambda: IndexStatus(""))
+    generation: int = -1
+
+
+def index_path(roots: Sequence[str]) -> str:
+    """The index file of a corpus: one per set of root folders."""
+    key = "\0".join(sorted(os.path.abspath(r) for r in roots))
+    digest = hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return os.path.join(cache_dir(), "index", f"{digest}.sqlite")
+
+
+class _Rebuild(Exception):
+    """The index file is unusable; delete it and start again."""
+
+
+class CorpusIndex:
+    """One corpus's index. Thread-safe: one connection, used under a lock."""
+
+    def __init__(self, roots: Sequence[str], max_bytes: int = DEFAULT_MAX_BYTES, db_path: str | None = None) -> None:
+        self.roots = list(roots)
+        self.max_bytes = max_bytes
+        self.db_path = db_path or index_path(self.roots)
+        self.timeout = float(os.environ.get(ENV_TIMEOUT, "") or 10.0)
+        self.fts = fts5_available()
+        self._lock = threading.RLock()
+        self._db: sqlite3.Connection | None = None
+        self.status = IndexStatus(self.db_path, fts=self.fts)
+
+    # -- opening -------------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._db is not None:
+            return self._db
+        if self.db_path == ":memory:":
+            db = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+            self._create(db)
+            self._db = db
+            return db
+        try:
+            os.makedirs(os.path.dirname(self.db_path), exist_ok=True)
+            db = self._open_file()
+        except _Rebuild as why:
+            self.status.rebuilt = str(why)
+            self._delete_files()
+            try:
+                db = self._open_file()
+            except (_Rebuild, sqlite3.Error, OSError) as exc:
+                return self._in_memory(f"the index could not be rebuilt ({exc})")
+        except sqlite3.OperationalError as exc:
+            return self._in_memory(_why_unusable(exc))
+        except (sqlite3.Error, OSError) as exc:
+            return self._in_memory(f"the index cannot be used ({exc})")
+        self._db = db
+        return db
+
+    def _open_file(self) -> sqlite3.Connection:
+        try:
+            db = sqlite3.connect(self.db_path, timeout=self.timeout, isolation_level=None, check_same_thread=False)
+        except sqlite3.DatabaseError as exc:
+            raise _Rebuild(f"it could not be opened ({exc})") from None
+        try:
+            db.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+            if version == 0 and not tables:
+                db.execute("PRAGMA journal_mode = WAL")
+                self._create(db)
+            elif version != SCHEMA_VERSION:
+                db.close()
+                raise _Rebuild(f"it was written by another version of chiptui (format {version}, now {SCHEMA_VERSION})")
+            else:
+                fts = self._meta(db, "fts")
+                if fts != ("1" if self.fts else "0"):
+                    db.close()
+                    raise _Rebuild("it was built with a different SQLite (full-text search support differs)")
+                db.execute("SELECT count(*) FROM files").fetchone()
+            db.execute("PRAGMA synchronous = NORMAL")
+            return db
+        except sqlite3.OperationalError as exc:
+            if _is_locked(exc):
+                db.close()
+                raise
+            db.close()
+            raise _Rebuild(f"it is damaged ({exc})") from None
+        except sqlite3.DatabaseError as exc:
+            db.close()
+            raise _Rebuild(f"it is damaged ({exc})") from None
+
+    def _create(self, db: sqlite3.Connection) -> None:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            if db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+                db.execute("COMMIT")  # another process created it first
+                return
+            db.execute(
+                "CREATE TABLE files (id INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL, size INTEGER, "
+                "mtime_ns INTEGER, record BLOB)"
+            )
+            db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value)")
+            if self.fts:
+                db.execute("CREATE VIRTUAL TABLE texts USING fts5(body, tokenize = 'unicode61 remove_diacritics 2')")
+            else:
+                db.execute("CREATE TABLE texts (body TEXT)")
+            db.executemany(
+                "INSERT INTO meta VALUES (?, ?)",
+                [("fts", "1" if self.fts else "0"), ("generation", 0), ("roots", "\n".join(self.roots))],
+            )
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def _in_memory(self, why: str) -> sqlite3.Connection:
+        self.status.persistent = False
+        self.status.notice = f"{why}; the corpus was indexed in memory for this run only"
+        self.db_path = ":memory:"
+        self.status.db_path = ":memory:"
+        db = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        self._create(db)
+        self._db = db
+        return db
+
+    def _delete_files(self) -> None:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            try:
+                os.remove(self.db_path + suffix)
+            except FileNotFoundError:
+                pass
+            except OSError:
+                pass
+
+    @staticmethod
+    def _meta(db: sqlite3.Connection, key: str) -> object:
+        row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def close(self) -> None:
+        with self._lock:
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+
+    # -- refreshing ------------------------------------------------------------
+
+    def cached_snapshot(self) -> Snapshot | None:
+        """The last saved snapshot, without looking at the files (for an instant first screen)."""
+        with self._lock:
+            if self.db_path != ":memory:" and not os.path.exists(self.db_path):
+                return None
+            try:
+                db = self._connect()
+                snapshot = self._load_snapshot(db, int(self._meta(db, "generation") or 0))
+            except Exception:  # noqa: BLE001 - any damage is found and repaired by refresh()
+                return None
+            if snapshot is not None:
+                snapshot.status = self.status
+            return snapshot
+
+    def refresh(
+        self, progress: Progress | None = None, workers: int | None = None, unchanged_from: int | None = None
+    ) -> Snapshot | None:
+        """Bring the index up to date with the files and return the corpus snapshot.
+
+        With ``unchanged_from`` (a snapshot's generation), returns None when nothing
+        changed since that snapshot, so the caller keeps what it has.
+        """
+        with self._lock:
+            try:
+                return self._refresh(progress, workers, unchanged_from)
+            except (sqlite3.DatabaseError, _Rebuild, pickle.UnpicklingError, EOFError, ValueError, TypeError) as exc:
+                if self.db_path == ":memory:":
+                    raise
+                # damage found while reading: start again from nothing, once
+                self.close()
+                self.status = IndexStatus(self.db_path, fts=self.fts, rebuilt=_why_unusable(exc))
+                if isinstance(exc, sqlite3.OperationalError) and _is_locked(exc):
+                    self._in_memory(_why_unusable(exc))
+                else:
+                    self._delete_files()
+                try:
+                    return self._refresh(progress, workers, None)
+                except sqlite3.OperationalError as again:
+                    self.close()
+                    self._in_memory(_why_unusable(again))
+                    return self._refresh(progress, workers, None)
+
+    def _refresh(self, progress: Progress | None, workers: int | None, unchanged_from: int | None) -> Snapshot | None:
+        started = time.perf_counter()
+        db = self._connect()
+        status = self.status
+        scan_problems: list[Problem] = []
+        stats = scan(self.roots, scan_problems)
+        known = {path: (size, mtime, rowid) for rowid, path, size, mtime in db.execute("SELECT id, path, size, mtime_ns FROM files")}
+        changed = [path for path, st in stats.items() if (known.get(path) or (None, None))[:2] != st]
+        removed = [path for path in known if path not in stats]
+        status.files, status.parsed, status.removed = len(stats), len(changed), len(removed)
+        generation = int(self._meta(db, "generation") or 0)
+        if not changed and not removed and self._scan_problems(db) == scan_problems:
+            if unchanged_from is not None and unchanged_from == generation:
+                status.seconds = time.perf_counter() - started
+                return None
+            snapshot = self._load_snapshot(db, generation)
+            if snapshot is not None:
+                status.seconds = time.perf_counter() - started
+                snapshot.status = status
+                return snapshot
+        records = self._parse(changed, stats, progress, workers)
+        generation = self._write(db, records, removed, known)
+        fresh = {record.path: record for record in records}
+        stored = self._records(db, [p for p in stats if p not in fresh])
+        joined = assemble(fresh[p] if p in fresh else stored[p] for p in stats if p in fresh or p in stored)
+        problems = scan_problems + joined.problems
+        self._save_snapshot(db, joined.entries, problems, joined.files, scan_problems, generation)
+        status.seconds = time.perf_counter() - started
+        return Snapshot(Columns.of(joined.entries), problems, joined.files, status, generation)
+
+    def _parse(
+        self, paths: list[str], stats: dict[str, tuple[int, int]], progress: Progress | None, workers: int | None
+    ) -> list[FileRecord]:
+        total = len(paths)
+        if progress:
+            progress(0, total)
+        if not paths:
+            return []
+        workers = workers or os.cpu_count() or 1
+        records: list[FileRecord] = []
+        if total < PARALLEL_FROM or workers < 2:
+            for done, path in enumerate(paths, 1):
+                records.append(index_file(path, *stats[path], self.max_bytes))
+                if progress and (done % 500 == 0 or done == total):
+                    progress(done, total)
+            return records
+        chunk = max(50, min(1000, total // (workers * 8)))
+        batches = [paths[i : i + chunk] for i in range(0, total, chunk)]
+        with ProcessPoolExecutor(workers, mp_context=_mp_context()) as pool:
+            jobs = [(batch, [stats[p] for p in batch], self.max_bytes) for batch in batches]
+            for result in pool.map(_index_batch, jobs):
+                records.extend(result)
+                if progress:
+                    progress(len(records), total)
+        return records
+
+    def _write(
+        self, db: sqlite3.Connection, records: list[FileRecord], removed: list[str], known: dict[str, tuple[int, int, int]]
+    ) -> int:
+        """Store new and changed records and forget removed files; returns the new generation."""
+        generation = int(self._meta(db, "generation") or 0)
+        if not records and not removed:
+            return generation
+        try:
+            for start in range(0, max(len(records), len(removed), 1), BATCH):
+                db.execute("BEGIN IMMEDIATE")
+                try:
+                    gone = [(known[p][2],) for p in removed[start : start + BATCH]]
+                    db.executemany("DELETE FROM texts WHERE rowid = ?", gone)
+                    db.executemany("DELETE FROM files WHERE id = ?", gone)
+                    for record in records[start : start + BATCH]:
+                        blob = pickle.dumps(record._replace(text=""), protocol=pickle.HIGHEST_PROTOCOL)
+                        old = db.execute("SELECT id FROM files WHERE path = ?", (record.path,)).fetchone()
+                        if old is None:
+                            rowid = db.execute(
+                                "INSERT INTO files (path, size, mtime_ns, record) VALUES (?, ?, ?, ?)",
+                                (record.path, record.size, record.mtime_ns, blob),
+                            ).lastrowid
+                        else:
+                            rowid = old[0]
+                            db.execute(
+                                "UPDATE files SET size = ?, mtime_ns = ?, record = ? WHERE id = ?",
+                                (record.size, record.mtime_ns, blob, rowid),
+                            )
+                            db.execute("DELETE FROM texts WHERE rowid = ?", (rowid,))
+                        if record.text:
+                            db.execute("INSERT INTO texts (rowid, body) VALUES (?, ?)", (rowid, record.text))
+                    db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
+                    db.execute("COMMIT")
+                except BaseException:
+                    db.execute("ROLLBACK")
+                    raise
+        except sqlite3.OperationalError as exc:
+            if not _is_locked(exc) and "readonly" not in str(exc) and "read-only" not in str(exc):
+                raise
+            self.status.notice = f"{_why_unusable(exc)}; this run's changes were not saved to it"
+            return -1
+        return int(self._meta(db, "generation") or 0)
+
+    def _records(self, db: sqlite3.Connection, paths: Iterable[str]) -> dict[str, FileRecord]:
+        wanted = set(paths)
+        if not wanted:
+            return {}
+        loads = pickle.loads
+        out: dict[str, FileRecord] = {}
+        for path, blob in db.execute("SELECT path, record FROM files"):
+            if path in wanted:
+                out[path] = loads(blob)
+        return out
+
+    def _load_snapshot(self, db: sqlite3.Connection, generation: int) -> Snapshot | None:
+        row = db.execute("SELECT value FROM meta WHERE key = 'snapshot'").fetchone()
+        if row is None:
+            return None
+        gc_was_on = gc.isenabled()
+        gc.disable()  # a load of 100,000 rows makes the collector run for nothing, many times
+        try:
+            saved_generation, columns, problems, files = pickle.loads(row[0])
+        finally:
+            if gc_was_on:
+                gc.enable()
+        if saved_generation != generation:
+            return None
+        return Snapshot(Columns(*columns), list(problems), files, generation=generation)
+
+    def _scan_problems(self, db: sqlite3.Connection) -> list[Problem] | None:
+        row = db.execute("SELECT value FROM meta WHERE key = 'scan_problems'").fetchone()
+        return pickle.loads(row[0]) if row is not None else None
+
+    def _save_snapshot(
+        self,
+        db: sqlite3.Connection,
+        entries: list[Entry],
+        problems: list[Problem],
+        files: int,
+        scan_problems: list[Problem],
+        generation: int,
+    ) -> None:
+        if generation < 0:
+            return
+        blob = pickle.dumps((generation, tuple(Columns.of(entries)), problems, files), protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                if int(self._meta(db, "generation") or 0) == generation:  # else another process wrote since
+                    db.execute("INSERT OR REPLACE INTO meta VALUES ('snapshot', ?)", (blob,))
+                    db.execute(
+                        "INSERT OR REPLACE INTO meta VALUES ('scan_problems', ?)",
+                        (pickle.dumps(scan_problems, protocol=pickle.HIGHEST_PROTOCOL),),
+                    )
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        except sqlite3.OperationalError as exc:
+            if not _is_locked(exc):
+                raise
+
+    # -- full-text search --------------------------------------------------------
+
+    def search_text(self, words: str) -> set[str] | None:
+        """Paths of files whose excerpt or body has every word (prefixes match); None for no words."""
+        tokens = [t for t in words.split() if t.strip("\"'*")]
+        if not tokens:
+            return None
+        with self._lock:
+            db = self._connect()
+            if self.fts:
+                query = " ".join('"' + t.replace('"', '""') + '"*' for t in tokens)
+                sql = "SELECT path FROM files WHERE id IN (SELECT rowid FROM texts WHERE texts MATCH ?)"
+                params: tuple = (query,)
+            else:
+                likes = " AND ".join(["body LIKE ? ESCAPE '\\'"] * len(tokens))
+                sql = f"SELECT path FROM files WHERE id IN (SELECT rowid FROM texts WHERE {likes})"
+                params = tuple("%" + _like_escape(t) + "%" for t in tokens)
+            try:
+                return {row[0] for row in db.execute(sql, params)}
+            except sqlite3.OperationalError:
+                return set()
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _index_batch(job: tuple[list[str], list[tuple[int, int]], int]) -> list[FileRecord]:
+    paths, stats, max_bytes = job
+    return [index_file(path, size, mtime, max_bytes) for path, (size, mtime) in zip(paths, stats, strict=True)]
+
+
+def _mp_context():  # type: ignore[no-untyped-def]
+    """fork is fastest, but unsafe once threads run (the browser's workers): then spawn."""
+    import multiprocessing
+
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+def _is_locked(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+def _why_unusable(exc: BaseException) -> str:
+    if isinstance(exc, sqlite3.OperationalError) and _is_locked(exc):
+        return "the index is locked by another program"
+    if isinstance(exc, sqlite3.OperationalError) and ("readonly" in str(exc) or "read-only" in str(exc)):
+        return "the index cannot be written (read-only)"
+    return f"the index was damaged ({exc})"
