@@ -32,7 +32,6 @@ class _Unsupported(Exception):
     """The text uses YAML this reader leaves to PyYAML."""
 
 
-_KEY_CHARS = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*$")
 _RESOLVED_FIRST = frozenset("-+0123456789.tTfFnN~")
 
 
@@ -48,93 +47,93 @@ def fast_parse(front: str, first_line: int) -> Parsed | None:
         return None
 
 
+# one match per line: indent, "- " of a list item, "key:" and the rest; all lines in one C call
+_LINE = re.compile(r"^( *)(-(?: +|$))?(?:([A-Za-z_][A-Za-z0-9_.-]*):(?: +|$))?(.*)$", re.M)
+
+
 def _parse(front: str, first_line: int) -> Parsed | None:
     top: dict[str, object] = {}
     key_lines: dict[str, int] = {}
     item_lines: dict[str, list[int]] = {}
     # open containers, innermost last: (indent, container)
     stack: list[tuple[int, dict | list]] = [(0, top)]
+    frame_indent, container = 0, top
     pending: tuple[dict, str, int] | None = None  # a ``key:`` waiting for a nested block
     pending_item: tuple[list, int] | None = None  # a bare ``-`` waiting for a nested block
     top_list: list | None = None
     top_list_lines: list[int] = []
-    number = first_line - 1
     seen = False
-    for raw in front.split("\n"):
-        number += 1
-        content = raw.lstrip(" ")
-        if not content or content[0] == "#":
-            continue
+    scalar = _scalar
+    for number, (spaces, dash, key, value) in enumerate(_LINE.findall(front), first_line):
+        if not dash and not key:
+            if not value or value[0] == "#" or value.isspace():
+                continue  # blank line or comment
+            raise _Unsupported  # a bare scalar line: a continued or top-level scalar
         seen = True
-        indent = len(raw) - len(content)
-        content = content.rstrip(" ")
-        is_item = content[0] == "-" and (len(content) == 1 or content[1] == " ")
+        indent = len(spaces)
+        if value and value[-1] == " ":
+            value = value.rstrip(" ")
         if pending is not None:
-            parent, key, parent_indent = pending
+            parent, parent_key, parent_indent = pending
             pending = None
-            if indent > parent_indent or (indent == parent_indent and is_item):
-                container: dict | list = [] if is_item else {}
-                parent[key] = container
-                stack.append((indent, container))
-                if parent is top and is_item:
-                    top_list, top_list_lines = container, []  # type: ignore[assignment]
-                    item_lines[key] = top_list_lines
+            if indent > parent_indent or (indent == parent_indent and dash):
+                block: dict | list = [] if dash else {}
+                parent[parent_key] = block
+                stack.append((indent, block))
+                frame_indent, container = indent, block
+                if parent is top and dash:
+                    top_list, top_list_lines = block, []  # type: ignore[assignment]
+                    item_lines[parent_key] = top_list_lines
         elif pending_item is not None:
             items, parent_indent = pending_item
             pending_item = None
             if indent > parent_indent:
-                container = [] if is_item else {}
-                items[-1] = container
-                stack.append((indent, container))
-        while indent < stack[-1][0]:
-            stack.pop()
-        frame_indent, container = stack[-1]
+                block = [] if dash else {}
+                items[-1] = block
+                stack.append((indent, block))
+                frame_indent, container = indent, block
         if indent != frame_indent:
-            raise _Unsupported  # deeper than its block: a continued scalar, or odd indentation
-        if type(container) is list and not is_item:
-            # ``key:\n- a\nnext: b``: the list ends at a key of its own indentation
-            stack.pop()
+            while indent < stack[-1][0]:
+                stack.pop()
             frame_indent, container = stack[-1]
-            if indent != frame_indent or type(container) is not dict:
-                raise _Unsupported
-        if is_item:
+            if indent != frame_indent:
+                raise _Unsupported  # deeper than its block: a continued scalar, or odd indentation
+        if dash:
             if type(container) is not list:
                 raise _Unsupported
             if container is top_list:
                 top_list_lines.append(number)
-            rest = content[1:].lstrip(" ")
-            if not rest:
-                container.append(None)
-                pending_item = (container, indent)
-                continue
-            if rest[0] == "-" and (len(rest) == 1 or rest[1] == " "):
-                raise _Unsupported  # a list in a list on one line
-            key, sep, value = rest.partition(":")
-            if not sep or (value and value[0] != " ") or not _KEY_CHARS.match(key):
-                container.append(_scalar(rest))
+            if not key:
+                if not value:
+                    container.append(None)
+                    pending_item = (container, indent)
+                else:
+                    container.append(scalar(value))
                 continue
             mapping: dict[str, object] = {}
             container.append(mapping)
-            indent += len(content) - len(rest)
+            indent += len(dash)
             stack.append((indent, mapping))
-            container = mapping
-        else:
-            if type(container) is not dict:
-                raise _Unsupported
-            key, sep, value = content.partition(":")
-            if not sep or (value and value[0] != " ") or not _KEY_CHARS.match(key):
+            frame_indent, container = indent, mapping
+        elif type(container) is not dict:
+            if type(container) is list and len(stack) > 1:
+                # ``key:\n- a\nnext: b``: the list ends at a key of its own indentation
+                stack.pop()
+                frame_indent, container = stack[-1]
+                if indent != frame_indent or type(container) is not dict:
+                    raise _Unsupported
+            else:
                 raise _Unsupported
         if key[0] in "tTfFnN" and (_BOOL.match(key) or _NULL.match(key)):
             raise _Unsupported  # PyYAML would make the key a boolean or None
-        value = value.strip(" ")
         if container is top:
             key_lines.setdefault(key, number)
             item_lines.pop(key, None)
         if value:
-            container[key] = _scalar(value)
+            container[key] = scalar(value)  # type: ignore[index]
         else:
-            container[key] = None
-            pending = (container, key, indent)
+            container[key] = None  # type: ignore[index]
+            pending = (container, key, indent)  # type: ignore[assignment]
     if not seen:
         return None  # empty front matter: PyYAML gives the exact None and message
     return Parsed(top, key_lines, item_lines, [])

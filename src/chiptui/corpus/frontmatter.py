@@ -122,7 +122,7 @@ def raw_scalar(value: object) -> str | None:
 
 
 _FENCE = re.compile(r"^---[ \t]*$")
-_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
+_CLOSE = re.compile(r"\n(?:---|\.\.\.)[ \t]*(?=\n|$)")  # from the newline before it: fast literal scan
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,13 +148,13 @@ def split_front_matter(text: str) -> Split:
         return Split(None, 0, text, 0)
     fence_line = text.count("\n", 0, start) + 1
     yaml_start = len(text) if line_end < 0 else line_end + 1
-    close = _CLOSE.search(text, yaml_start)
+    close = _CLOSE.search(text, yaml_start - 1) if line_end >= 0 else None
     if close is None:
         return Split(text[yaml_start:], fence_line + 1, "", len(text), closed=False)
     body_start = close.end()
     if body_start < len(text) and text[body_start] == "\n":
         body_start += 1
-    return Split(text[yaml_start : close.start()], fence_line + 1, text[body_start:], body_start)
+    return Split(text[yaml_start : close.start() + 1], fence_line + 1, text[body_start:], body_start)
 
 
 _STR, _INT, _FLOAT, _BOOL, _NULL = (f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null"))

@@ -265,6 +265,15 @@ class CorpusIndex:
                     return self._refresh(progress, workers, None)
 
     def _refresh(self, progress: Progress | None, workers: int | None, unchanged_from: int | None) -> Snapshot | None:
+        gc_was_on = gc.isenabled()
+        gc.disable()  # hundreds of thousands of long-lived objects: the collector would only rescan them
+        try:
+            return self._refresh_now(progress, workers, unchanged_from)
+        finally:
+            if gc_was_on:
+                gc.enable()
+
+    def _refresh_now(self, progress: Progress | None, workers: int | None, unchanged_from: int | None) -> Snapshot | None:
         started = time.perf_counter()
         db = self._connect()
         status = self.status
@@ -284,9 +293,10 @@ class CorpusIndex:
                 status.seconds = time.perf_counter() - started
                 snapshot.status = status
                 return snapshot
-        records = self._parse(changed, stats, progress, workers)
-        generation = self._write(db, records, removed, known)
-        fresh = {record.path: record for record in records}
+        parsed = self._parse(changed, stats, progress, workers)
+        generation = self._write(db, parsed, removed, known)
+        fresh = {record.path: record for record, _ in parsed}
+        del parsed
         stored = self._records(db, [p for p in stats if p not in fresh])
         joined = assemble(fresh[p] if p in fresh else stored[p] for p in stats if p in fresh or p in stored)
         problems = scan_problems + joined.problems
@@ -296,17 +306,17 @@ class CorpusIndex:
 
     def _parse(
         self, paths: list[str], stats: dict[str, tuple[int, int]], progress: Progress | None, workers: int | None
-    ) -> list[FileRecord]:
+    ) -> list[tuple[FileRecord, bytes]]:
         total = len(paths)
         if progress:
             progress(0, total)
         if not paths:
             return []
         workers = workers or os.cpu_count() or 1
-        records: list[FileRecord] = []
+        records: list[tuple[FileRecord, bytes]] = []
         if total < PARALLEL_FROM or workers < 2:
             for done, path in enumerate(paths, 1):
-                records.append(index_file(path, *stats[path], self.max_bytes))
+                records.append(_indexed(path, stats[path], self.max_bytes))
                 if progress and (done % 500 == 0 or done == total):
                     progress(done, total)
             return records
@@ -321,36 +331,49 @@ class CorpusIndex:
         return records
 
     def _write(
-        self, db: sqlite3.Connection, records: list[FileRecord], removed: list[str], known: dict[str, tuple[int, int, int]]
+        self,
+        db: sqlite3.Connection,
+        records: list[tuple[FileRecord, bytes]],
+        removed: list[str],
+        known: dict[str, tuple[int, int, int]],
     ) -> int:
-        """Store new and changed records and forget removed files; returns the new generation."""
+        """Store new and changed records and forget removed files; returns the new generation (-1: not saved)."""
         generation = int(self._meta(db, "generation") or 0)
         if not records and not removed:
             return generation
         try:
             for start in range(0, max(len(records), len(removed), 1), BATCH):
+                batch = records[start : start + BATCH]
                 db.execute("BEGIN IMMEDIATE")
                 try:
                     gone = [(known[p][2],) for p in removed[start : start + BATCH]]
                     db.executemany("DELETE FROM texts WHERE rowid = ?", gone)
                     db.executemany("DELETE FROM files WHERE id = ?", gone)
-                    for record in records[start : start + BATCH]:
-                        blob = pickle.dumps(record._replace(text=""), protocol=pickle.HIGHEST_PROTOCOL)
-                        old = db.execute("SELECT id FROM files WHERE path = ?", (record.path,)).fetchone()
-                        if old is None:
-                            rowid = db.execute(
-                                "INSERT INTO files (path, size, mtime_ns, record) VALUES (?, ?, ?, ?)",
-                                (record.path, record.size, record.mtime_ns, blob),
-                            ).lastrowid
+                    # ids as they are now, inside the write lock (another process may have added some)
+                    paths = [record.path for record, _ in batch]
+                    existing: dict[str, int] = {}
+                    for chunk in range(0, len(paths), 500):
+                        part = paths[chunk : chunk + 500]
+                        marks = ",".join("?" * len(part))
+                        existing.update(
+                            (path, rowid)
+                            for rowid, path in db.execute(f"SELECT id, path FROM files WHERE path IN ({marks})", part)
+                        )
+                    next_id = (db.execute("SELECT max(id) FROM files").fetchone()[0] or 0) + 1
+                    inserts, updates, texts = [], [], []
+                    for record, blob in batch:
+                        rowid = existing.get(record.path)
+                        if rowid is None:
+                            rowid, next_id = next_id, next_id + 1
+                            inserts.append((rowid, record.path, record.size, record.mtime_ns, blob))
                         else:
-                            rowid = old[0]
-                            db.execute(
-                                "UPDATE files SET size = ?, mtime_ns = ?, record = ? WHERE id = ?",
-                                (record.size, record.mtime_ns, blob, rowid),
-                            )
-                            db.execute("DELETE FROM texts WHERE rowid = ?", (rowid,))
+                            updates.append((record.size, record.mtime_ns, blob, rowid))
                         if record.text:
-                            db.execute("INSERT INTO texts (rowid, body) VALUES (?, ?)", (rowid, record.text))
+                            texts.append((rowid, record.text))
+                    db.executemany("DELETE FROM texts WHERE rowid = ?", [(u[3],) for u in updates])
+                    db.executemany("UPDATE files SET size = ?, mtime_ns = ?, record = ? WHERE id = ?", updates)
+                    db.executemany("INSERT INTO files (id, path, size, mtime_ns, record) VALUES (?, ?, ?, ?, ?)", inserts)
+                    db.executemany("INSERT INTO texts (rowid, body) VALUES (?, ?)", texts)
                     db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
                     db.execute("COMMIT")
                 except BaseException:
@@ -449,9 +472,16 @@ def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _index_batch(job: tuple[list[str], list[tuple[int, int]], int]) -> list[FileRecord]:
+def _indexed(path: str, stat: tuple[int, int], max_bytes: int) -> tuple[FileRecord, bytes]:
+    """A file's record, and the bytes the index stores for it (made here, in the worker)."""
+    record = index_file(path, stat[0], stat[1], max_bytes)
+    return record, pickle.dumps(record._replace(text=""), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _index_batch(job: tuple[list[str], list[tuple[int, int]], int]) -> list[tuple[FileRecord, bytes]]:
     paths, stats, max_bytes = job
-    return [index_file(path, size, mtime, max_bytes) for path, (size, mtime) in zip(paths, stats, strict=True)]
+    gc.disable()  # many small objects, all kept: collections only cost time here
+    return [_indexed(path, stat, max_bytes) for path, stat in zip(paths, stats, strict=True)]
 
 
 def _mp_context():  # type: ignore[no-untyped-def]

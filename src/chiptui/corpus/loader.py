@@ -168,8 +168,11 @@ def decode(data: bytes, path: str) -> tuple[str, list[Problem]]:
 def read_text(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str | None, list[Problem]]:
     """The decoded text of ``path``, or None with an error saying why it was skipped."""
     try:
-        with open(path, "rb") as handle:
-            st = os.fstat(handle.fileno())
+        # os-level calls: this runs for every file of a cold index. O_NONBLOCK: a FIFO
+        # swapped in for a file cannot hang us
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        try:
+            st = os.fstat(fd)
             if not stat_module.S_ISREG(st.st_mode):
                 return None, [Problem(path, None, "error", "not a regular file; it was skipped")]
             if st.st_size > max_bytes:
@@ -182,14 +185,21 @@ def read_text(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str | None
                         "(raise the limit with --max-bytes or CHIPTUI_MAX_BYTES if it is a real article)",
                     )
                 ]
-            data = handle.read(max_bytes + 1)
+            data = os.read(fd, max_bytes + 1)
+            if len(data) < st.st_size:  # a short read: keep reading to the end (or the limit)
+                chunks = [data]
+                while chunks[-1] and sum(map(len, chunks)) <= max_bytes:
+                    chunks.append(os.read(fd, max_bytes + 1 - sum(map(len, chunks))))
+                data = b"".join(chunks)
+        finally:
+            os.close(fd)
     except OSError as exc:
         return None, [Problem(path, None, "error", f"cannot read file: {exc.strerror or exc}")]
     if len(data) > max_bytes:
         return None, [Problem(path, None, "error", f"file is over the {max_bytes:,}-byte limit; it was skipped")]
-    if not data.strip():
+    if not data or data.isspace():
         return None, [Problem(path, None, "error", "file is empty; it was skipped")]
-    if b"\x00" in data[:8192]:
+    if data.find(b"\x00", 0, 8192) >= 0:
         return None, [Problem(path, None, "error", "binary file (it contains NUL bytes), not an article; it was skipped")]
     text, problems = decode(data, path)
     return text, problems
@@ -259,9 +269,16 @@ def parse_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> FileResult:
 # joining a corpus
 
 
+_ID_OK = re.compile(r"[A-Za-z0-9._][A-Za-z0-9._-]*")
+_ID_BAD = re.compile(r"[^A-Za-z0-9._-]+")
+
+
 def make_id(path: str) -> str:
-    stem = os.path.splitext(os.path.basename(path))[0] or os.path.basename(path)
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", clean_line(stem)).strip("-") or "article"
+    name = path.rpartition(os.sep)[2]
+    stem = os.path.splitext(name)[0] or name
+    if _ID_OK.fullmatch(stem) and not stem.endswith("-"):
+        return stem
+    return _ID_BAD.sub("-", clean_line(stem)).strip("-") or "article"
 
 
 def url_key(url: str | None) -> str | None:
@@ -459,15 +476,17 @@ def _match_scraped(
         words = norm_words(record.card[C_TITLE]).split()  # type: ignore[index]
         if len(words) < MIN_TITLE_WORDS:
             continue
-        heads.setdefault(tuple(words[:MIN_TITLE_WORDS]), []).append((" ".join(words), index))
+        heads.setdefault(tuple(words[:MIN_TITLE_WORDS]), []).append((" " + " ".join(words) + " ", index))
     matched: dict[int, str] = {}
     for result in scraped:
         words = result.words.split() if result.words else []
         text = " " + " ".join(words) + " "
+        # every distinct 3-word window of the page that starts some title (the loops run in C)
+        starts = filter(heads.__contains__, set(zip(words, words[1:], words[2:])))
         best: tuple[int, int] | None = None  # (title length, card index)
-        for start in range(len(words) - MIN_TITLE_WORDS + 1):
-            for title, index in heads.get(tuple(words[start : start + MIN_TITLE_WORDS]), ()):
-                if (best is None or len(title) > best[0]) and f" {title} " in text:
+        for head in starts:
+            for title, index in heads[head]:
+                if (best is None or len(title) > best[0] or (len(title) == best[0] and index < best[1])) and title in text:
                     best = (len(title), index)
         if best is None:
             problems.append(

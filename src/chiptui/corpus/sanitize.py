@@ -18,13 +18,14 @@ _TEXT_TABLE = {c: None for c in _REMOVE} | {0x2028: 0x0A, 0x2029: 0x0A}
 _LINE_TABLE = _TEXT_TABLE | {0x09: 0x20, 0x0A: 0x20, 0x2028: 0x20, 0x2029: 0x20}
 _SPACES = re.compile(r"\s+")
 _ASCII_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+_ANY_CONTROL = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_TEXT_TABLE)) + "]")
 # Fast paths: almost all text is plain ASCII, which a C-level check clears without
 # building a translated copy (this runs for every field of every card).
 
 
 def clean_text(value: str) -> str:
     """Remove control characters (C0 but newline and tab, DEL, C1, bidi controls)."""
-    if value.isascii() and not _ASCII_CONTROL.search(value):
+    if not (_ASCII_CONTROL if value.isascii() else _ANY_CONTROL).search(value):
         return value
     return value.translate(_TEXT_TABLE)
 
@@ -39,12 +40,12 @@ def clean_line(value: str) -> str:
 
 
 def has_control_chars(value: str) -> bool:
-    if value.isascii():
-        return _ASCII_CONTROL.search(value) is not None
-    return value != value.translate(_TEXT_TABLE)
+    return (_ASCII_CONTROL if value.isascii() else _ANY_CONTROL).search(value) is not None
 
 
 SAFE_SCHEMES = ("http", "https")
+# the common case, decided without urlsplit: http(s), a plain host, printable ASCII and no spaces
+_PLAIN_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#][!-~]*)?", re.IGNORECASE)
 
 
 def safe_url(value: str | None) -> str | None:
@@ -55,6 +56,8 @@ def safe_url(value: str | None) -> str | None:
     """
     if not value or not isinstance(value, str):
         return None
+    if len(value) <= 8192 and _PLAIN_URL.fullmatch(value):
+        return value
     url = value.strip()
     if not url or url.startswith("-") or has_control_chars(url) or len(url) > 8192:
         return None
