@@ -31,10 +31,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from chiptui.corpus.loader import DEFAULT_MAX_BYTES, FileRecord, assemble, index_file, scan
-from chiptui.corpus.models import Columns, Entry, Problem
+from chiptui.corpus.models import Columns, Problem
+from chiptui.corpus.search import search_vocabulary
 from chiptui.paths import cache_dir
 
-SCHEMA_VERSION = 3  # bump when the tables or the pickled records change shape
+SCHEMA_VERSION = 6  # bump when the tables or the pickled records change shape
 PARALLEL_FROM = 256  # fewer changed files than this are parsed in this process
 BATCH = 2000  # files per write transaction, so a second process can get in between
 ENV_TIMEOUT = "CHIPTUI_INDEX_TIMEOUT"
@@ -79,6 +80,7 @@ class Snapshot:
     files: int
     status: IndexStatus = field(default_factory=lambda: IndexStatus(""))
     generation: int = -1
+    vocabulary: list[str] | None = None  # distinct words of titles, providers and topics
 
 
 def index_path(roots: Sequence[str]) -> str:
@@ -279,12 +281,12 @@ class CorpusIndex:
         status = self.status
         scan_problems: list[Problem] = []
         stats = scan(self.roots, scan_problems)
-        known = {path: (size, mtime, rowid) for rowid, path, size, mtime in db.execute("SELECT id, path, size, mtime_ns FROM files")}
-        changed = [path for path, st in stats.items() if (known.get(path) or (None, None))[:2] != st]
-        removed = [path for path in known if path not in stats]
-        status.files, status.parsed, status.removed = len(stats), len(changed), len(removed)
+        digest = _digest(stats, scan_problems)
         generation = int(self._meta(db, "generation") or 0)
-        if not changed and not removed and self._scan_problems(db) == scan_problems:
+        status.files = len(stats)
+        if self._meta(db, "digest") == digest:
+            # the same files with the same sizes and times as when the snapshot was saved
+            status.parsed = status.removed = 0
             if unchanged_from is not None and unchanged_from == generation:
                 status.seconds = time.perf_counter() - started
                 return None
@@ -293,6 +295,10 @@ class CorpusIndex:
                 status.seconds = time.perf_counter() - started
                 snapshot.status = status
                 return snapshot
+        known = {path: (size, mtime, rowid) for rowid, path, size, mtime in db.execute("SELECT id, path, size, mtime_ns FROM files")}
+        changed = [path for path, st in stats.items() if (known.get(path) or (None, None))[:2] != st]
+        removed = [path for path in known if path not in stats]
+        status.parsed, status.removed = len(changed), len(removed)
         parsed = self._parse(changed, stats, progress, workers)
         generation = self._write(db, parsed, removed, known)
         fresh = {record.path: record for record, _ in parsed}
@@ -300,9 +306,11 @@ class CorpusIndex:
         stored = self._records(db, [p for p in stats if p not in fresh])
         joined = assemble(fresh[p] if p in fresh else stored[p] for p in stats if p in fresh or p in stored)
         problems = scan_problems + joined.problems
-        self._save_snapshot(db, joined.entries, problems, joined.files, scan_problems, generation)
+        columns = Columns.of(joined.entries)
+        vocabulary = search_vocabulary(columns)
+        self._save_snapshot(db, columns, problems, joined.files, digest, generation, vocabulary)
         status.seconds = time.perf_counter() - started
-        return Snapshot(Columns.of(joined.entries), problems, joined.files, status, generation)
+        return Snapshot(columns, problems, joined.files, status, generation, vocabulary)
 
     def _parse(
         self, paths: list[str], stats: dict[str, tuple[int, int]], progress: Progress | None, workers: int | None
@@ -404,39 +412,35 @@ class CorpusIndex:
         gc_was_on = gc.isenabled()
         gc.disable()  # a load of 100,000 rows makes the collector run for nothing, many times
         try:
-            saved_generation, columns, problems, files = pickle.loads(row[0])
+            saved_generation, columns, problems, files, vocabulary = pickle.loads(row[0])
         finally:
             if gc_was_on:
                 gc.enable()
         if saved_generation != generation:
             return None
-        return Snapshot(Columns(*columns), list(problems), files, generation=generation)
-
-    def _scan_problems(self, db: sqlite3.Connection) -> list[Problem] | None:
-        row = db.execute("SELECT value FROM meta WHERE key = 'scan_problems'").fetchone()
-        return pickle.loads(row[0]) if row is not None else None
+        return Snapshot(Columns(*columns), list(problems), files, generation=generation, vocabulary=vocabulary)
 
     def _save_snapshot(
         self,
         db: sqlite3.Connection,
-        entries: list[Entry],
+        columns: Columns,
         problems: list[Problem],
         files: int,
-        scan_problems: list[Problem],
+        digest: str,
         generation: int,
+        vocabulary: list[str],
     ) -> None:
         if generation < 0:
             return
-        blob = pickle.dumps((generation, tuple(Columns.of(entries)), problems, files), protocol=pickle.HIGHEST_PROTOCOL)
+        blob = pickle.dumps(
+            (generation, tuple(columns), problems, files, vocabulary), protocol=pickle.HIGHEST_PROTOCOL
+        )
         try:
             db.execute("BEGIN IMMEDIATE")
             try:
                 if int(self._meta(db, "generation") or 0) == generation:  # else another process wrote since
                     db.execute("INSERT OR REPLACE INTO meta VALUES ('snapshot', ?)", (blob,))
-                    db.execute(
-                        "INSERT OR REPLACE INTO meta VALUES ('scan_problems', ?)",
-                        (pickle.dumps(scan_problems, protocol=pickle.HIGHEST_PROTOCOL),),
-                    )
+                    db.execute("INSERT OR REPLACE INTO meta VALUES ('digest', ?)", (digest,))
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
@@ -466,6 +470,12 @@ class CorpusIndex:
                 return {row[0] for row in db.execute(sql, params)}
             except sqlite3.OperationalError:
                 return set()
+
+
+def _digest(stats: dict[str, tuple[int, int]], problems: list[Problem]) -> str:
+    """A fingerprint of every path, size and time (and of what the scan could not read)."""
+    data = pickle.dumps((stats, [p.to_json() for p in problems]), protocol=pickle.HIGHEST_PROTOCOL)
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
 def _like_escape(text: str) -> str:

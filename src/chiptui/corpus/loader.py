@@ -360,7 +360,7 @@ def index_file(path: str, size: int, mtime_ns: int, max_bytes: int = DEFAULT_MAX
 
 @dataclass(slots=True)
 class Assembled:
-    entries: list[Entry] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)  # newest first, undated last, ties by title
     problems: list[Problem] = field(default_factory=list)
     files: int = 0
 
@@ -440,7 +440,13 @@ def assemble(records: Iterable[FileRecord]) -> Assembled:
                 links,
             )
         )
+    out.entries.sort(key=lambda e: e.title.casefold())
+    out.entries.sort(key=_newest_first)  # stable: ties stay in title order
     return out
+
+
+def _newest_first(entry: Entry) -> tuple[bool, float]:
+    return (entry.stamp is None, -(entry.stamp or 0.0))
 
 
 def materialize(entry: Entry, article: Article) -> Article:

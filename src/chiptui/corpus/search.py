@@ -20,8 +20,9 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 from rapidfuzz import fuzz, process
 
@@ -58,13 +59,12 @@ def cutoff(token: str) -> float | None:
 class SearchIndex:
     """Lower-cased haystacks and their vocabulary, built once per store, on first use."""
 
-    def __init__(self, titles: Sequence[str], extras: Sequence[str]) -> None:
+    def __init__(self, titles: Sequence[str], extras: Sequence[str], vocabulary: Sequence[str] | None = None) -> None:
         self.titles = [t.casefold() for t in titles]
+        self.title_lengths = list(map(len, self.titles))
         # title first so it is found first; a separator no query can bridge
-        self.extras = [e.casefold() for e in extras]
-        self.haystacks = [f"{t}\x00{e}" for t, e in zip(self.titles, self.extras, strict=True)]
-        self._vocab: list[str] | None = None
-        self._postings: dict[str, tuple[list[int], list[int]]] = {}
+        self.haystacks = list(map("\x00".join, zip(self.titles, (e.casefold() for e in extras), strict=True)))
+        self._vocab: list[str] | None = list(vocabulary) if vocabulary is not None else None
         self._cache: OrderedDict[str, dict[int, float]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -75,14 +75,19 @@ class SearchIndex:
         tokens = query_tokens(query)
         if not tokens:
             return {}
-        allowed = None if candidates is None else set(candidates)
         matched = [self.token_matches(token) for token in dict.fromkeys(tokens)]
         matched.sort(key=len)
         first = matched[0]
-        keys = first.keys() if allowed is None else (i for i in first if i in allowed)
-        result: dict[int, float] = {}
+        if candidates is not None:
+            allowed = set(candidates)
+            keys: Iterable[int] = [i for i in first if i in allowed]
+        else:
+            keys = first
         rest = matched[1:]
+        if not rest:
+            return {i: first[i] for i in keys} if candidates is not None else dict(first)
         count = len(tokens)
+        result: dict[int, float] = {}
         for index in keys:
             total = first[index]
             for other in rest:
@@ -125,55 +130,95 @@ class SearchIndex:
         return found
 
     def _exact(self, token: str, within: dict[int, float] | None) -> dict[int, float]:
-        haystacks, titles = self.haystacks, self.titles
-        if within is None:
-            hits = [i for i, h in enumerate(haystacks) if token in h]
-        else:
-            hits = [i for i in within if token in haystacks[i]]
-        # a word found in the title counts for more than one found in provider or topics
-        return {i: TITLE_SCORE if token in titles[i] else 100.0 for i in hits}
-
-    def _fuzzy(self, token: str) -> dict[int, float]:
-        vocab, postings = self.vocabulary()
-        limit = cutoff(token)
-        shortest = len(token) - 1  # a much shorter word "matches" inside the token: not a match
+        haystacks, lengths = self.haystacks, self.title_lengths
         found: dict[int, float] = {}
-        for word, score, _ in process.extract(
-            token, vocab, scorer=fuzz.partial_ratio, score_cutoff=limit, limit=None, processor=None
-        ):
-            if len(word) < shortest:
-                continue
-            in_titles, in_extras = postings[word]
-            for index in in_extras:
-                if found.get(index, 0.0) < score:
-                    found[index] = score
-            score += TITLE_SCORE - 100.0
-            for index in in_titles:
-                if found.get(index, 0.0) < score:
-                    found[index] = score
+        pool: Iterable[int] = range(len(haystacks)) if within is None else within
+        for i in pool:
+            at = haystacks[i].find(token)
+            if at >= 0:
+                # a word found in the title counts for more than one found in provider or topics
+                found[i] = TITLE_SCORE if at < lengths[i] else 100.0
         return found
 
-    def vocabulary(self) -> tuple[list[str], dict[str, tuple[list[int], list[int]]]]:
-        """Every distinct word -> the articles with it in their title, and in provider or topics."""
+    def _fuzzy(self, token: str) -> dict[int, float]:
+        """Words of the vocabulary close to ``token``, then the articles holding any of them."""
+        limit = cutoff(token)
+        shortest = len(token) - 1  # a much shorter word "matches" inside the token: not a match
+        close = [
+            (word, score)
+            for word, score, _ in process.extract(
+                token, self.vocabulary(), scorer=fuzz.partial_ratio, score_cutoff=limit, limit=None, processor=None
+            )
+            if len(word) >= shortest
+        ]
+        if not close:
+            return {}
+        haystacks, lengths = self.haystacks, self.title_lengths
+        found: dict[int, float] = {}
+        remaining: Iterable[int] = range(len(haystacks))
+        # best words first: an article scores by the best word it holds
+        for group in _score_groups(close):
+            best = max(score for _, score in group)
+            words = sorted((w for w, _ in group), key=len, reverse=True)
+            pattern = re.compile("|".join(map(re.escape, words)))
+            search = pattern.search
+            left = []
+            for i in remaining:
+                hit = search(haystacks[i])
+                if hit is None:
+                    left.append(i)
+                else:
+                    found[i] = best + (TITLE_SCORE - 100.0 if hit.start() < lengths[i] else 0.0)
+            remaining = left
+        return found
+
+    def vocabulary(self) -> list[str]:
+        """Every distinct word of titles, providers and topics (lower case)."""
         with self._lock:
             if self._vocab is None:
-                postings: dict[str, tuple[list[int], list[int]]] = {}
-                findall = _WORD.findall
-                for which, texts in ((0, self.titles), (1, self.extras)):
-                    for index, text in enumerate(texts):
-                        for word in set(findall(text)):
-                            lists = postings.get(word)
-                            if lists is None:
-                                lists = postings[word] = ([], [])
-                            lists[which].append(index)
-                self._postings = postings
-                self._vocab = list(postings)
-            return self._vocab, self._postings
+                self._vocab = vocabulary_of(self.haystacks)
+            return self._vocab
 
     # -- highlighting ----------------------------------------------------------
 
     def spans(self, tokens: Sequence[str], index: int) -> tuple[Span, ...]:
         return title_spans(tokens, self.titles[index])
+
+
+def vocabulary_of(texts: Iterable[str]) -> list[str]:
+    """Distinct lower-case words of ``texts``: split in C first, so each token is read once."""
+    tokens = set(" ".join(texts).casefold().split())
+    return sorted(set(chain.from_iterable(map(_WORD.findall, tokens))))
+
+
+def extras_of(providers: Sequence[str], topics: Sequence[tuple[str, ...]]) -> list[str]:
+    """"Provider Topic Topic" per article; equal combinations share one string."""
+    joined: dict[tuple[str, tuple[str, ...]], str] = {}
+    extras = []
+    for key in zip(providers, topics, strict=True):
+        extra = joined.get(key)
+        if extra is None:
+            extra = joined[key] = " ".join((key[0], *key[1]))
+        extras.append(extra)
+    return extras
+
+
+def search_vocabulary(columns) -> list[str]:  # type: ignore[no-untyped-def]
+    """The vocabulary of a corpus's titles, providers and topics, saved with its snapshot."""
+    extras = set(extras_of(columns.providers, columns.topics))
+    return vocabulary_of([*columns.titles, *extras])
+
+
+def _score_groups(close: list[tuple[str, float]]) -> list[list[tuple[str, float]]]:
+    """Exact words (100) first, then the rest, best first, in at most three groups."""
+    exact = [(w, s) for w, s in close if s >= 100.0]
+    fuzzy = sorted(((w, s) for w, s in close if s < 100.0), key=lambda ws: -ws[1])
+    groups = [exact] if exact else []
+    if fuzzy:
+        high = [(w, s) for w, s in fuzzy if s >= 85.0]
+        low = [(w, s) for w, s in fuzzy if s < 85.0]
+        groups += [g for g in (high, low) if g]
+    return groups
 
 
 def title_spans(tokens: Sequence[str], title: str) -> tuple[Span, ...]:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from chiptui.corpus.clean import _blocks, clean_body
 from chiptui.corpus.loader import DEFAULT_MAX_BYTES, materialize, parse_file, read_text, url_key
 from chiptui.corpus.models import Article, Columns, Entry, EntryList, Problem
-from chiptui.corpus.search import Hit, SearchIndex, query_tokens
+from chiptui.corpus.search import Hit, SearchIndex, extras_of, query_tokens
 
 if TYPE_CHECKING:
     from chiptui.corpus.index import CorpusIndex, IndexStatus, Progress, Snapshot
@@ -97,6 +97,8 @@ class CorpusStore:
         max_bytes: int = DEFAULT_MAX_BYTES,
         index: CorpusIndex | None = None,
         status: IndexStatus | None = None,
+        vocabulary: list[str] | None = None,
+        newest_first: bool = False,
     ) -> None:
         self.columns = entries if isinstance(entries, Columns) else Columns.of(list(entries))
         self.entries: Sequence[Entry] = EntryList(self.columns)
@@ -107,7 +109,10 @@ class CorpusStore:
         self.status = status
         self._by_id: dict[str, int] | None = None
         self._by_url: dict[str, int] | None = None
-        self._orders: dict[str, tuple[int, ...]] = {}
+        self._orders: dict[str, Sequence[int]] = {}
+        if newest_first:  # the index saves entries newest first: that order is free
+            self._orders["newest"] = range(len(self.columns.ids))
+        self._vocabulary = vocabulary
         self._search: SearchIndex | None = None
         self._topic_sets: dict[str, frozenset[int]] | None = None
         self._provider_sets: dict[str, frozenset[int]] | None = None
@@ -132,7 +137,7 @@ class CorpusStore:
     def from_snapshot(cls, snapshot: Snapshot, index: CorpusIndex, max_bytes: int = DEFAULT_MAX_BYTES) -> CorpusStore:
         return cls(
             snapshot.columns, snapshot.problems, files=snapshot.files, max_bytes=max_bytes,
-            index=index, status=snapshot.status,
+            index=index, status=snapshot.status, vocabulary=snapshot.vocabulary, newest_first=True,
         )
 
     # -- lookups -----------------------------------------------------------
@@ -238,7 +243,7 @@ class CorpusStore:
 
     # -- filtering -------------------------------------------------------------
 
-    def order(self, sort: str) -> tuple[int, ...]:
+    def order(self, sort: str) -> Sequence[int]:
         """Every article index in the given sort order (computed once)."""
         if sort not in SORTS:
             raise ValueError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
@@ -273,14 +278,8 @@ class CorpusStore:
     def search_index(self) -> SearchIndex:
         with self._lock:
             if self._search is None:
-                joined: dict[tuple[str, tuple[str, ...]], str] = {}
-                extras = []
-                for key in zip(self.columns.providers, self.columns.topics, strict=True):
-                    extra = joined.get(key)
-                    if extra is None:
-                        extra = joined[key] = " ".join((key[0], *key[1]))
-                    extras.append(extra)
-                self._search = SearchIndex(self.columns.titles, extras)
+                extras = extras_of(self.columns.providers, self.columns.topics)
+                self._search = SearchIndex(self.columns.titles, extras, self._vocabulary)
             return self._search
 
     def allowed(self, topics: Sequence[str] = (), providers: Sequence[str] = ()) -> frozenset[int] | None:
