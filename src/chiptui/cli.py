@@ -166,8 +166,13 @@ def _run(args: argparse.Namespace) -> int:
     if args.command is None:
         return _run_ui(paths, max_bytes)
 
+    import gc
+
     from chiptui.corpus.store import CorpusStore
 
+    # a one-shot command builds large, long-lived structures: the cycle collector would
+    # rescan them again and again for nothing (reference counting still frees memory)
+    gc.disable()
     out = sys.stdout
     if args.command == "index":
         return cmd_index(paths, max_bytes, args, out)

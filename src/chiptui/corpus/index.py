@@ -26,16 +26,16 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from chiptui.corpus.loader import DEFAULT_MAX_BYTES, FileRecord, assemble, index_file, scan
 from chiptui.corpus.models import Columns, Problem
 from chiptui.corpus.search import search_vocabulary
+from chiptui.corpus.store import count_facets
 from chiptui.paths import cache_dir
 
-SCHEMA_VERSION = 6  # bump when the tables or the pickled records change shape
+SCHEMA_VERSION = 7  # bump when the tables or the pickled records change shape
 PARALLEL_FROM = 256  # fewer changed files than this are parsed in this process
 BATCH = 2000  # files per write transaction, so a second process can get in between
 ENV_TIMEOUT = "CHIPTUI_INDEX_TIMEOUT"
@@ -81,6 +81,7 @@ class Snapshot:
     status: IndexStatus = field(default_factory=lambda: IndexStatus(""))
     generation: int = -1
     vocabulary: list[str] | None = None  # distinct words of titles, providers and topics
+    facets: object | None = None  # the corpus-wide Facets (topics and providers with counts)
 
 
 def index_path(roots: Sequence[str]) -> str:
@@ -154,7 +155,7 @@ class CorpusIndex:
                 if fts != ("1" if self.fts else "0"):
                     db.close()
                     raise _Rebuild("it was built with a different SQLite (full-text search support differs)")
-                db.execute("SELECT count(*) FROM files").fetchone()
+                db.execute("SELECT id FROM files LIMIT 1").fetchone()
             db.execute("PRAGMA synchronous = NORMAL")
             return db
         except sqlite3.OperationalError as exc:
@@ -280,7 +281,7 @@ class CorpusIndex:
         db = self._connect()
         status = self.status
         scan_problems: list[Problem] = []
-        stats = scan(self.roots, scan_problems)
+        stats = scan(self.roots, scan_problems, workers=(os.cpu_count() or 1) if threading.active_count() == 1 else 1)
         digest = _digest(stats, scan_problems)
         generation = int(self._meta(db, "generation") or 0)
         status.files = len(stats)
@@ -308,9 +309,10 @@ class CorpusIndex:
         problems = scan_problems + joined.problems
         columns = Columns.of(joined.entries)
         vocabulary = search_vocabulary(columns)
-        self._save_snapshot(db, columns, problems, joined.files, digest, generation, vocabulary)
+        facets = count_facets(columns.topics, columns.providers)
+        self._save_snapshot(db, columns, problems, joined.files, digest, generation, (vocabulary, facets))
         status.seconds = time.perf_counter() - started
-        return Snapshot(columns, problems, joined.files, status, generation, vocabulary)
+        return Snapshot(columns, problems, joined.files, status, generation, vocabulary, facets)
 
     def _parse(
         self, paths: list[str], stats: dict[str, tuple[int, int]], progress: Progress | None, workers: int | None
@@ -328,6 +330,8 @@ class CorpusIndex:
                 if progress and (done % 500 == 0 or done == total):
                     progress(done, total)
             return records
+        from concurrent.futures import ProcessPoolExecutor  # not imported for a warm start
+
         chunk = max(50, min(1000, total // (workers * 8)))
         batches = [paths[i : i + chunk] for i in range(0, total, chunk)]
         with ProcessPoolExecutor(workers, mp_context=_mp_context()) as pool:
@@ -412,13 +416,15 @@ class CorpusIndex:
         gc_was_on = gc.isenabled()
         gc.disable()  # a load of 100,000 rows makes the collector run for nothing, many times
         try:
-            saved_generation, columns, problems, files, vocabulary = pickle.loads(row[0])
+            saved_generation, columns, problems, files, vocabulary, facets = pickle.loads(row[0])
         finally:
             if gc_was_on:
                 gc.enable()
         if saved_generation != generation:
             return None
-        return Snapshot(Columns(*columns), list(problems), files, generation=generation, vocabulary=vocabulary)
+        return Snapshot(
+            Columns(*columns), list(problems), files, generation=generation, vocabulary=vocabulary, facets=facets
+        )
 
     def _save_snapshot(
         self,
@@ -428,13 +434,11 @@ class CorpusIndex:
         files: int,
         digest: str,
         generation: int,
-        vocabulary: list[str],
+        extras: tuple[list[str], object],
     ) -> None:
         if generation < 0:
             return
-        blob = pickle.dumps(
-            (generation, tuple(columns), problems, files, vocabulary), protocol=pickle.HIGHEST_PROTOCOL
-        )
+        blob = pickle.dumps((generation, tuple(columns), problems, files, *extras), protocol=pickle.HIGHEST_PROTOCOL)
         try:
             db.execute("BEGIN IMMEDIATE")
             try:

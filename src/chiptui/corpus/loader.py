@@ -58,62 +58,145 @@ def norm_words(text: str) -> str:
 # discovering files
 
 
-def scan(paths: Iterable[str], problems: list[Problem] | None = None) -> dict[str, tuple[int, int]]:
+class _Walker:
+    """Depth-first, sorted walk of folders; remembers folders by device and inode."""
+
+    def __init__(self, seen: set[tuple[int, int]] | None = None) -> None:
+        self.found: dict[str, tuple[int, int]] = {}
+        self.problems: list[Problem] = []
+        self.seen: set[tuple[int, int]] = set() if seen is None else seen
+        self.linked = False  # a symbolic link to a folder was followed
+
+    def report(self, path: str, message: str) -> None:
+        self.problems.append(Problem(path, None, "error", message))
+
+    def walk(self, directory: str) -> None:
+        try:
+            st = os.stat(directory)
+        except OSError as exc:
+            self.report(directory, f"cannot open folder: {exc.strerror or exc}")
+            return
+        key = (st.st_dev, st.st_ino)
+        if key in self.seen:
+            return
+        self.seen.add(key)
+        try:
+            with os.scandir(directory) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            self.report(directory, f"cannot read folder: {exc.strerror or exc}")
+            return
+        found = self.found
+        for entry in entries:
+            if entry.name[0] == ".":
+                continue
+            try:
+                if entry.is_file():
+                    path = entry.path
+                    if path not in found:
+                        st = entry.stat()
+                        found[path] = (st.st_size, st.st_mtime_ns)
+                elif entry.is_dir():
+                    if entry.is_symlink():
+                        self.linked = True
+                    self.walk(entry.path)
+                elif entry.is_symlink():
+                    self.report(entry.path, "broken symbolic link; it was skipped")
+            except OSError as exc:
+                self.report(entry.path, f"cannot read: {exc.strerror or exc}")
+
+
+def scan(
+    paths: Iterable[str], problems: list[Problem] | None = None, *, workers: int = 1
+) -> dict[str, tuple[int, int]]:
     """Every regular file under ``paths`` -> (size, mtime in ns), recursively, sorted, each once.
 
     Hidden files and folders are skipped. Symbolic links are followed, but a
     folder already visited (by its real path) is not entered again, so link
     loops end. The size and time are what the index compares to find changes.
+
+    With ``workers`` > 1 the subfolders of each root are walked by that many
+    forked processes (stat calls dominate a warm start); the result is the same,
+    and the walk is redone in this process if a subtree followed a folder link.
     """
-    found: dict[str, tuple[int, int]] = {}
-    seen_dirs: set[tuple[int, int]] = set()
-
-    def report(path: str, message: str) -> None:
-        if problems is not None:
-            problems.append(Problem(path, None, "error", message))
-
-    def walk(directory: str) -> None:
-        try:
-            st = os.stat(directory)
-        except OSError as exc:
-            report(directory, f"cannot open folder: {exc.strerror or exc}")
-            return
-        key = (st.st_dev, st.st_ino)
-        if key in seen_dirs:
-            return
-        seen_dirs.add(key)
-        try:
-            with os.scandir(directory) as it:
-                entries = sorted(it, key=lambda e: e.name)
-        except OSError as exc:
-            report(directory, f"cannot read folder: {exc.strerror or exc}")
-            return
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            try:
-                if entry.is_dir():
-                    walk(entry.path)
-                elif entry.is_file():
-                    if entry.path not in found:
-                        st = entry.stat()
-                        found[entry.path] = (st.st_size, st.st_mtime_ns)
-                elif entry.is_symlink():
-                    report(entry.path, "broken symbolic link; it was skipped")
-            except OSError as exc:
-                report(entry.path, f"cannot read: {exc.strerror or exc}")
-
+    paths = list(paths)
+    if workers > 1:
+        result = _scan_parallel(paths, workers)
+        if result is not None:
+            found, found_problems = result
+            if problems is not None:
+                problems.extend(found_problems)
+            return found
+    walker = _Walker()
     for path in paths:
         try:
             st = os.stat(path)
         except OSError as exc:
-            report(path, f"no such file or folder ({exc.strerror or exc}); check the path")
+            walker.report(path, f"no such file or folder ({exc.strerror or exc}); check the path")
             continue
         if stat_module.S_ISDIR(st.st_mode):
-            walk(path)
-        elif path not in found:
-            found[path] = (st.st_size, st.st_mtime_ns)
-    return found
+            walker.walk(path)
+        elif path not in walker.found:
+            walker.found[path] = (st.st_size, st.st_mtime_ns)
+    if problems is not None:
+        problems.extend(walker.problems)
+    return walker.found
+
+
+def _walk_subtree(job: tuple[str, tuple[int, int]]) -> tuple[list[tuple[str, tuple[int, int]]], list[Problem], bool]:
+    directory, root = job
+    walker = _Walker({root})
+    walker.walk(directory)
+    return list(walker.found.items()), walker.problems, walker.linked
+
+
+def _scan_parallel(
+    paths: list[str], workers: int
+) -> tuple[dict[str, tuple[int, int]], list[Problem]] | None:
+    """``scan`` with subfolders walked in forked processes; None when it cannot or should not."""
+    import multiprocessing
+    import threading
+    from concurrent.futures import ProcessPoolExecutor
+
+    if len(paths) != 1 or threading.active_count() != 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    root = paths[0]
+    try:
+        st = os.stat(root)
+        if not stat_module.S_ISDIR(st.st_mode):
+            return None
+        with os.scandir(root) as it:
+            entries = sorted(it, key=lambda e: e.name)
+        plain = [e for e in entries if e.name[0] != "." and e.is_dir(follow_symlinks=False)]
+    except OSError:
+        return None
+    if len(plain) < 2 * workers or any(e.is_symlink() for e in entries if e.name[0] != "."):
+        return None  # few folders, or links at the top: not worth it, or not safe to split
+    key = (st.st_dev, st.st_ino)
+    found: dict[str, tuple[int, int]] = {}
+    problems: list[Problem] = []
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        subtrees = pool.map(_walk_subtree, [(e.path, key) for e in plain], chunksize=max(1, len(plain) // (workers * 4)))
+        walked = dict(zip([e.path for e in plain], subtrees, strict=True))
+    for entry in entries:
+        if entry.name[0] == ".":
+            continue
+        if entry.path in walked:
+            items, subtree_problems, linked = walked[entry.path]
+            if linked:
+                return None  # a folder link could reach another subtree: walk it all in one place
+            found.update(items)
+            problems.extend(subtree_problems)
+        else:
+            try:
+                if entry.is_file():
+                    fst = entry.stat()
+                    found[entry.path] = (fst.st_size, fst.st_mtime_ns)
+                elif entry.is_symlink():
+                    problems.append(Problem(entry.path, None, "error", "broken symbolic link; it was skipped"))
+            except OSError as exc:
+                problems.append(Problem(entry.path, None, "error", f"cannot read: {exc.strerror or exc}"))
+    return found, problems
 
 
 def discover(paths: Iterable[str], problems: list[Problem] | None = None) -> list[str]:
@@ -488,7 +571,7 @@ def _match_scraped(
         words = result.words.split() if result.words else []
         text = " " + " ".join(words) + " "
         # every distinct 3-word window of the page that starts some title (the loops run in C)
-        starts = filter(heads.__contains__, set(zip(words, words[1:], words[2:])))
+        starts = filter(heads.__contains__, set(zip(words, words[1:], words[2:], strict=False)))
         best: tuple[int, int] | None = None  # (title length, card index)
         for head in starts:
             for title, index in heads[head]:

@@ -99,6 +99,7 @@ class CorpusStore:
         status: IndexStatus | None = None,
         vocabulary: list[str] | None = None,
         newest_first: bool = False,
+        facets: Facets | None = None,
     ) -> None:
         self.columns = entries if isinstance(entries, Columns) else Columns.of(list(entries))
         self.entries: Sequence[Entry] = EntryList(self.columns)
@@ -113,6 +114,7 @@ class CorpusStore:
         if newest_first:  # the index saves entries newest first: that order is free
             self._orders["newest"] = range(len(self.columns.ids))
         self._vocabulary = vocabulary
+        self._facets = facets
         self._search: SearchIndex | None = None
         self._topic_sets: dict[str, frozenset[int]] | None = None
         self._provider_sets: dict[str, frozenset[int]] | None = None
@@ -138,6 +140,7 @@ class CorpusStore:
         return cls(
             snapshot.columns, snapshot.problems, files=snapshot.files, max_bytes=max_bytes,
             index=index, status=snapshot.status, vocabulary=snapshot.vocabulary, newest_first=True,
+            facets=snapshot.facets,  # type: ignore[arg-type]
         )
 
     # -- lookups -----------------------------------------------------------
@@ -216,16 +219,13 @@ class CorpusStore:
 
     def facets(self, within: Iterable[int] | None = None) -> Facets:
         """Topics and providers with counts, most frequent first (then by name)."""
-        all_topics, all_providers = self.columns.topics, self.columns.providers
+        c = self.columns
         if within is None:
-            topics = Counter(chain.from_iterable(all_topics))
-            providers = Counter(all_providers)
-        else:
-            chosen = list(within)
-            topics = Counter(chain.from_iterable(all_topics[i] for i in chosen))
-            providers = Counter(all_providers[i] for i in chosen)
-        providers.pop("", None)
-        return Facets(_ranked(topics), _ranked(providers))
+            if self._facets is None:
+                self._facets = count_facets(c.topics, c.providers)
+            return self._facets
+        chosen = list(within)
+        return count_facets([c.topics[i] for i in chosen], [c.providers[i] for i in chosen])
 
     def _facet_sets(self) -> tuple[dict[str, frozenset[int]], dict[str, frozenset[int]]]:
         with self._lock:
@@ -388,6 +388,13 @@ class CorpusStore:
         if not paragraphs and kind == "card":
             paragraphs = _blocks(text)  # a card's own body is the author's text: never lose it
         return tuple(paragraphs) or None
+
+
+def count_facets(topics: Iterable[tuple[str, ...]], providers: Iterable[str]) -> Facets:
+    topic_counts = Counter(chain.from_iterable(topics))
+    provider_counts = Counter(providers)
+    provider_counts.pop("", None)
+    return Facets(_ranked(topic_counts), _ranked(provider_counts))
 
 
 def _ranked(counter: Counter[str]) -> tuple[Facet, ...]:

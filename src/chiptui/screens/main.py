@@ -6,6 +6,7 @@ exclusive worker -> the widgets. Widgets post messages up; none reaches a siblin
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -23,7 +24,7 @@ from textual.worker import get_current_worker
 
 from chiptui import browser
 from chiptui.corpus.models import Article, Entry, Provider
-from chiptui.corpus.store import SORTS, CorpusStore, FilterResult
+from chiptui.corpus.store import SORTS, CorpusStore, Facets, FilterResult
 from chiptui.widgets.article_list import ArticleList
 from chiptui.widgets.detail import BODY_LOADING, DetailPane
 from chiptui.widgets.facet_list import FacetList
@@ -58,6 +59,7 @@ class FilterInput(Input):
 @dataclass
 class Loaded(Message):
     store: CorpusStore
+    facets: Facets
     final: bool = True  # False: the index's last snapshot, shown while the files are checked
 
 
@@ -117,6 +119,7 @@ class MainScreen(Screen[None]):
         self.article: Article | None = None  # the full card of ``entry``, once read
         self.pending_jump: str | None = None
         self.index_note = ""
+        self.first_paint = threading.Event()  # set once a list is on screen
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
@@ -163,11 +166,16 @@ class MainScreen(Screen[None]):
                 elapsed = max(now - started, 1e-6)
                 self.post_message(IndexProgress(done, total, done / elapsed))
 
+        def loaded(store: CorpusStore, final: bool = True) -> Loaded:
+            return Loaded(store, store.facets(), final)  # facets counted here, off the UI thread
+
         try:
             index = CorpusIndex(self.paths, self.max_bytes)
             cached = index.cached_snapshot()
             if cached is not None:
-                self.post_message(Loaded(CorpusStore.from_snapshot(cached, index, self.max_bytes), final=False))
+                self.post_message(loaded(CorpusStore.from_snapshot(cached, index, self.max_bytes), final=False))
+                # let the first screen paint before checking the files competes with it
+                self.first_paint.wait(timeout=2.0)
             snapshot = index.refresh(progress, unchanged_from=cached.generation if cached else None)
         except Exception as exc:  # noqa: BLE001 - shown to the user, never a traceback
             self.post_message(LoadFailed(f"{type(exc).__name__}: {exc}"))
@@ -175,9 +183,10 @@ class MainScreen(Screen[None]):
         if worker.is_cancelled:
             return
         if snapshot is None:  # nothing changed since the snapshot on screen
-            self.post_message(Loaded(self.store or CorpusStore.from_snapshot(cached, index, self.max_bytes)))  # type: ignore[arg-type]
+            store = self.store or CorpusStore.from_snapshot(cached, index, self.max_bytes)  # type: ignore[arg-type]
+            self.post_message(Loaded(store, Facets((), ()), final=True))
             return
-        self.post_message(Loaded(CorpusStore.from_snapshot(snapshot, index, self.max_bytes)))
+        self.post_message(loaded(CorpusStore.from_snapshot(snapshot, index, self.max_bytes)))
 
     @on(IndexProgress)
     def _index_progress(self, message: IndexProgress) -> None:
@@ -190,7 +199,7 @@ class MainScreen(Screen[None]):
         previous = self.store
         self.store = message.store
         if message.store is not previous:
-            self.query_one("#sidebar", FacetList).set_facets(message.store.facets())
+            self.query_one("#sidebar", FacetList).set_facets(message.facets)
             if self.entry is not None:
                 self.pending_jump = self.pending_jump or self.entry.id
             self.entry = None
@@ -257,6 +266,7 @@ class MainScreen(Screen[None]):
             self.pending_jump = None
         self._update_status()
         self._show_article(articles.current)
+        self.call_after_refresh(self.first_paint.set)
 
     @on(FacetCounts)
     def _facet_counts_ready(self, message: FacetCounts) -> None:
