@@ -1,0 +1,251 @@
+"""The persistent index: invalidation, damage, concurrency and full-text search."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from chiptui.corpus import index as index_module
+from chiptui.corpus.index import CorpusIndex, index_path
+from chiptui.corpus.loader import load_corpus
+from chiptui.corpus.store import CorpusStore
+
+from .conftest import EVERYDAY_AI, REPO, SEEDS, TRAINIUM_ID, card_text, needs_everyday_ai
+
+
+def refresh(corpus: Path) -> tuple[CorpusIndex, object]:
+    index = CorpusIndex([str(corpus)])
+    snapshot = index.refresh()
+    assert snapshot is not None
+    return index, snapshot
+
+
+def titles(snapshot) -> list[str]:  # type: ignore[no-untyped-def]
+    return sorted(snapshot.columns.titles)
+
+
+def bump_mtime(path: Path) -> None:
+    """Move a file's modification time forward, as an edit a moment later would."""
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+
+
+def test_index_lives_in_the_cache_dir_and_a_second_run_parses_nothing(write, corpus_dir: Path, isolated_dirs) -> None:
+    write("a.md", card_text('"First"'))
+    write("b.md", card_text('"Second"'))
+    index, first = refresh(corpus_dir)
+    assert Path(index.db_path).is_relative_to(isolated_dirs["cache"])
+    assert first.status.parsed == 2 and first.status.persistent
+    index.close()
+    again, second = refresh(corpus_dir)
+    assert second.status.parsed == 0 and second.status.unchanged == 2
+    assert titles(second) == ["First", "Second"]
+
+
+def test_edit_add_delete_and_touch_are_picked_up(write, corpus_dir: Path) -> None:
+    a = write("a.md", card_text('"First"'))
+    b = write("b.md", card_text('"Second"'))
+    refresh(corpus_dir)
+
+    a.write_text(card_text('"First, edited"'), encoding="utf-8")
+    bump_mtime(a)
+    _, edited = refresh(corpus_dir)
+    assert edited.status.parsed == 1
+    assert titles(edited) == ["First, edited", "Second"]
+
+    write("c.md", card_text('"Third"'))
+    _, added = refresh(corpus_dir)
+    assert added.status.parsed == 1 and titles(added) == ["First, edited", "Second", "Third"]
+
+    b.unlink()
+    _, deleted = refresh(corpus_dir)
+    assert deleted.status.removed == 1 and deleted.status.parsed == 0
+    assert titles(deleted) == ["First, edited", "Third"]
+
+    bump_mtime(a)  # touched, same content: parsed again, same result
+    _, touched = refresh(corpus_dir)
+    assert touched.status.parsed == 1 and titles(touched) == ["First, edited", "Third"]
+
+
+def test_same_size_edit_with_a_new_mtime_is_seen(write, corpus_dir: Path) -> None:
+    a = write("a.md", card_text('"Title A"'))
+    refresh(corpus_dir)
+    a.write_text(card_text('"Title B"'), encoding="utf-8")  # same length
+    bump_mtime(a)
+    _, snapshot = refresh(corpus_dir)
+    assert titles(snapshot) == ["Title B"]
+
+
+def test_problems_are_kept_with_their_files(write, corpus_dir: Path) -> None:
+    write("good.md", card_text('"Good"'))
+    write("bad.md", "---\ntitle: [\n---\n")
+    _, first = refresh(corpus_dir)
+    _, second = refresh(corpus_dir)  # from the snapshot, nothing parsed
+    assert second.status.parsed == 0
+    assert [(Path(p.path).name, p.line, p.severity) for p in second.problems] == [
+        (Path(p.path).name, p.line, p.severity) for p in first.problems
+    ]
+    assert [Path(p.path).name for p in second.problems] == ["bad.md"]
+
+
+def test_index_agrees_with_the_plain_loader_on_the_seeds() -> None:
+    store = CorpusStore.load([str(SEEDS)])
+    plain = load_corpus([str(SEEDS)])
+    assert {a.id: a for a in plain.articles} == {e.id: store.article(e) for e in store.entries}
+    assert store.problems == tuple(plain.problems)
+
+
+@needs_everyday_ai
+def test_index_agrees_with_the_plain_loader_on_everyday_ai() -> None:
+    store = CorpusStore.load([str(EVERYDAY_AI)])
+    plain = load_corpus([str(EVERYDAY_AI)])
+    assert len(store) == len(plain.articles) == 201
+    assert {a.id: a for a in plain.articles} == {e.id: store.article(e) for e in store.entries}
+    assert sorted(map(repr, store.problems)) == sorted(map(repr, plain.problems))
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["garbage", "truncated", "old_format", "empty_file"],
+)
+def test_a_damaged_index_is_rebuilt_not_a_crash(write, corpus_dir: Path, damage: str) -> None:
+    write("a.md", card_text('"Survivor"'))
+    index, _ = refresh(corpus_dir)
+    index.close()
+    path = Path(index_path([str(corpus_dir)]))
+    for suffix in ("-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    if damage == "garbage":
+        path.write_bytes(b"this is not a database at all" * 100)
+    elif damage == "truncated":
+        data = path.read_bytes()
+        path.write_bytes(data[: len(data) // 3])
+    elif damage == "empty_file":
+        path.write_bytes(b"")
+    else:
+        with sqlite3.connect(path) as db:
+            db.execute("PRAGMA user_version = 1")
+    again, snapshot = refresh(corpus_dir)
+    assert titles(snapshot) == ["Survivor"]
+    if damage != "empty_file":  # an empty file is simply a new database
+        assert snapshot.status.rebuilt, damage
+    assert snapshot.status.persistent
+    again.close()
+    _, third = refresh(corpus_dir)
+    assert third.status.parsed == 0  # the rebuilt index is used from then on
+
+
+def test_a_damaged_snapshot_blob_is_rebuilt(write, corpus_dir: Path) -> None:
+    write("a.md", card_text('"Survivor"'))
+    index, _ = refresh(corpus_dir)
+    index.close()
+    with sqlite3.connect(index_path([str(corpus_dir)])) as db:
+        db.execute("UPDATE meta SET value = ? WHERE key = 'snapshot'", (b"\x80\x05garbage",))
+    _, snapshot = refresh(corpus_dir)
+    assert titles(snapshot) == ["Survivor"]
+
+
+def test_a_locked_index_still_loads_the_corpus(write, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write("a.md", card_text('"Still here"'))
+    index, _ = refresh(corpus_dir)
+    index.close()
+    monkeypatch.setenv(index_module.ENV_TIMEOUT, "0.2")
+    holder = sqlite3.connect(index_path([str(corpus_dir)]), isolation_level=None)
+    try:
+        holder.execute("PRAGMA locking_mode = EXCLUSIVE")
+        holder.execute("BEGIN EXCLUSIVE")
+        write("b.md", card_text('"Added while locked"'))
+        _, snapshot = refresh(corpus_dir)
+        assert titles(snapshot) == ["Added while locked", "Still here"]
+        assert snapshot.status.notice and "locked" in snapshot.status.notice
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+def test_an_unwritable_cache_dir_falls_back_to_memory(write, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    write("a.md", card_text('"Works anyway"'))
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the cache folder should be")
+    monkeypatch.setenv("CHIPTUI_CACHE_DIR", str(blocker))
+    _, snapshot = refresh(corpus_dir)
+    assert titles(snapshot) == ["Works anyway"]
+    assert not snapshot.status.persistent and snapshot.status.notice
+
+
+def test_the_corpus_is_never_written(write, corpus_dir: Path) -> None:
+    write("a.md", card_text('"Read only"'))
+    write("page.txt", "Menu\nRead only\nThe body of the story, long enough to be a paragraph of its own.\n")
+    before = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in corpus_dir.rglob("*")}
+    store = CorpusStore.load([str(corpus_dir)])
+    store.body(store.entries[0])
+    store.article(store.entries[0])
+    after = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in corpus_dir.rglob("*")}
+    assert after == before
+
+
+def test_two_processes_at_once_both_work(corpus_dir: Path) -> None:
+    for n in range(600):  # enough for each process to parse in workers and write in batches
+        (corpus_dir / f"{n:04d}.md").write_text(card_text(f'"Story number {n}"'), encoding="utf-8")
+    script = (
+        "import sys\n"
+        "from chiptui.corpus.index import CorpusIndex\n"
+        "snap = CorpusIndex([sys.argv[1]]).refresh()\n"
+        "print(len(snap.columns.ids))\n"
+    )
+    procs = [
+        subprocess.Popen([sys.executable, "-c", script, str(corpus_dir)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    results = [p.communicate(timeout=120) for p in procs]
+    for proc, (out, err) in zip(procs, results, strict=True):
+        assert proc.returncode == 0, err
+        assert out.strip() == "600"
+    _, snapshot = refresh(corpus_dir)
+    assert snapshot.status.parsed == 0 and len(snapshot.columns.ids) == 600
+
+
+def test_full_text_search_finds_words_in_excerpts_and_scraped_bodies() -> None:
+    store = CorpusStore.load([str(SEEDS)])
+    assert store.index is not None and store.index.fts == index_module.fts5_available()
+    # "Inferentia" is in the Trainium card's related excerpts, not in its own excerpt:
+    # but "debuted" is in the scraped body of the Trainium article only
+    result = store.filter(text="debuted")
+    assert [e.id for e in result] == [TRAINIUM_ID]
+    assert len(store.filter(text="chip")) >= 2
+    assert len(store.filter(text="zzzqqqxxx")) == 0
+
+
+def test_full_text_search_without_fts5_falls_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(index_module, "fts5_available", lambda: False)
+    store = CorpusStore.load([str(SEEDS)])
+    assert store.index is not None and not store.index.fts
+    assert [e.id for e in store.filter(text="debuted")] == [TRAINIUM_ID]
+    assert [e.id for e in store.filter(text="DEBUTED")] == [TRAINIUM_ID]  # case does not matter
+    assert len(store.filter(text="100%")) == 0  # LIKE wildcards are escaped
+
+
+def test_switching_sqlite_builds_rebuilds_the_index(monkeypatch: pytest.MonkeyPatch) -> None:
+    CorpusStore.load([str(SEEDS)]).index.close()  # type: ignore[union-attr]
+    monkeypatch.setattr(index_module, "fts5_available", lambda: False)
+    store = CorpusStore.load([str(SEEDS)])
+    assert store.status is not None and store.status.rebuilt and "full-text" in store.status.rebuilt
+    assert [e.id for e in store.filter(text="debuted")] == [TRAINIUM_ID]
+
+
+def test_index_command_prints_a_summary(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "chiptui", "index", str(SEEDS)], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "5 files: 5 parsed, 0 unchanged, 0 removed; 4 articles, 0 errors, 0 warnings" in proc.stdout
+    again = subprocess.run(
+        [sys.executable, "-m", "chiptui", "index", str(SEEDS)], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert "5 files: 0 parsed, 5 unchanged, 0 removed" in again.stdout
