@@ -1,69 +1,210 @@
-"""Measure loading and filtering at several corpus sizes; prints a Markdown table.
+"""Measure the index, start-up and filtering at several corpus sizes; prints Markdown tables.
 
-    python scripts/benchmark.py --sizes 1000 10000 [--workdir bench-data]
+    python scripts/benchmark.py --sizes 1000 10000 100000 [--workdir bench-data] [--runs 3] [--no-ui]
 
-Corpora are generated once per size (scripts/generate_corpus.py, seed 1) and
-reused. Numbers are wall-clock on this machine: measurements, not test limits.
-Peak RSS is the load's process, measured in a child so sizes do not mix.
+For each size it generates the corpus once (scripts/generate_corpus.py, seed 1)
+and measures, each as a whole process unless it says "in process":
+
+- cold index: ``chiptui index CORPUS`` with an empty cache directory
+- warm index: the same again, nothing changed
+- list --query: ``chiptui list CORPUS --query "nvidia chip" --limit 20`` over the warm index
+- keystrokes (in process): the browser's filter work for every prefix of a few
+  typed queries (the search, the facet selection, the sidebar counts), p50/p95,
+  and the peak RSS of that process
+- fzf --filter: the same typed prefixes over the same titles with fzf, whole
+  process, when fzf is installed (apt install fzf)
+- browser start: launch ``chiptui CORPUS`` in tmux until the status line shows
+  "N of N articles", and the browser's RSS then (needs tmux; --no-ui skips)
+
+Numbers are wall-clock medians over --runs runs on this machine: measurements,
+not test limits.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import shutil
+import statistics
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-QUERY = "nvidia chip"
+QUERIES = ("nvidia chip", "tranium", "google cloud ai")
+LIST_QUERY = "nvidia chip"
 
-CHILD = """
+KEYSTROKES = """
 import json, resource, statistics, sys, time
 from chiptui.corpus.store import CorpusStore
-path, query = sys.argv[1], sys.argv[2]
-t0 = time.perf_counter()
-store = CorpusStore.load([path])
-load = time.perf_counter() - t0
-t0 = time.perf_counter(); first = store.filter(sort="newest"); full_list = time.perf_counter() - t0
+store = CorpusStore.load([sys.argv[1]])
+queries = json.loads(sys.argv[2])
 latencies = []
-for n in range(1, len(query) + 1):
-    t0 = time.perf_counter()
-    store.filter(query[:n], sort="relevance")
-    latencies.append(time.perf_counter() - t0)
+for query in queries:
+    for n in range(1, len(query) + 1):
+        prefix = query[:n]
+        t0 = time.perf_counter()
+        base = store.filter(prefix, sort="relevance")
+        result = store.refine(base)
+        count = len(result)
+        store.facet_counts(base.indices)
+        latencies.append(time.perf_counter() - t0)
 latencies.sort()
 print(json.dumps({
-    "articles": len(store), "load": load, "full_list": full_list,
-    "p50": statistics.median(latencies), "p95": latencies[int(0.95 * (len(latencies) - 1))],
+    "articles": len(store),
+    "p50": statistics.median(latencies),
+    "p95": latencies[min(len(latencies) - 1, round(0.95 * (len(latencies) - 1)))],
     "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
 }))
+"""
+
+TITLES = """
+import sys
+from chiptui.corpus.store import CorpusStore
+store = CorpusStore.load([sys.argv[1]])
+with open(sys.argv[2], "w", encoding="utf-8") as out:
+    out.write("\\n".join(store.columns.titles) + "\\n")
 """
 
 
 def ensure_corpus(workdir: Path, size: int) -> Path:
     target = workdir / f"corpus-{size}"
-    if not (target / ".complete").exists():
-        subprocess.run([sys.executable, str(REPO / "scripts" / "generate_corpus.py"), str(target), "--count", str(size)], check=True)
-        (target / ".complete").touch()
+    marker = target / ".complete-v2"
+    if not marker.exists():
+        shutil.rmtree(target, ignore_errors=True)
+        subprocess.run(
+            [sys.executable, str(REPO / "scripts" / "generate_corpus.py"), str(target), "--count", str(size)], check=True
+        )
+        marker.touch()
     return target
+
+
+def chiptui() -> list[str]:
+    found = shutil.which("chiptui", path=str(Path(sys.executable).parent))
+    return [found] if found else [sys.executable, "-m", "chiptui"]
+
+
+def timed(command: list[str], env: dict[str, str], stdin: Path | None = None) -> tuple[float, float]:
+    """(seconds, peak RSS in MB) of one whole process."""
+    with open(stdin or os.devnull, "rb") as source:
+        start = time.perf_counter()
+        proc = subprocess.Popen(command, env=env, stdin=source, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0, 1):  # fzf exits 1 when nothing matches
+        raise SystemExit(f"{' '.join(command)} failed: {proc.stderr.read().decode() if proc.stderr else ''}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def median_time(command: list[str], env: dict[str, str], runs: int, stdin: Path | None = None) -> float:
+    return statistics.median(timed(command, env, stdin)[0] for _ in range(runs))
+
+
+def browser_start(corpus: Path, env: dict[str, str], size: int, runs: int) -> tuple[float, float] | None:
+    """Seconds from launch until the status line shows all articles, and the browser's RSS then."""
+    if not shutil.which("tmux"):
+        return None
+    expected = f"{size:,} of {size:,} articles"
+    times, rss = [], 0.0
+    exports = " ".join(f"{k}={v}" for k, v in env.items() if k.startswith("CHIPTUI_"))
+    for _ in range(runs):
+        subprocess.run(["tmux", "kill-session", "-t", "chiptui-bench"], capture_output=True)
+        start = time.perf_counter()
+        subprocess.run(
+            ["tmux", "new", "-d", "-s", "chiptui-bench", "-x", "160", "-y", "50",
+             f"env {exports} {' '.join(chiptui())} {corpus}"],
+            check=True,
+        )
+        while True:
+            screen = subprocess.run(["tmux", "capture-pane", "-p", "-t", "chiptui-bench"], capture_output=True, text=True).stdout
+            if expected in screen:
+                break
+            if time.perf_counter() - start > 60:
+                raise SystemExit(f"the browser did not show {expected!r} within 60 s:\n{screen}")
+            time.sleep(0.005)
+        times.append(time.perf_counter() - start)
+        time.sleep(1.5)  # let the background check of the files finish, then read the memory
+        pid = subprocess.run(
+            ["tmux", "list-panes", "-t", "chiptui-bench", "-F", "#{pane_pid}"], capture_output=True, text=True
+        ).stdout.strip()
+        rss = max(rss, _rss_of_tree(int(pid)))
+        subprocess.run(["tmux", "kill-session", "-t", "chiptui-bench"], capture_output=True)
+    return statistics.median(times), rss
+
+
+def _rss_of_tree(pid: int) -> float:
+    """RSS in MB of the biggest process in the tree under ``pid`` (the pane's shell runs chiptui)."""
+    best = 0.0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            with open(f"/proc/{current}/status") as status:
+                for line in status:
+                    if line.startswith("VmRSS:"):
+                        best = max(best, int(line.split()[1]) / 1024)
+            with open(f"/proc/{current}/task/{current}/children") as children:
+                pending.extend(int(c) for c in children.read().split())
+        except OSError:
+            continue
+    return best
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--workdir", default=str(REPO / "bench-data"))
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-ui", action="store_true", help="skip the browser start-up measurement (needs tmux)")
     args = parser.parse_args()
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
-    print("| articles | load (parse all, 1 process) | full list | filter p50 | filter p95 | peak RSS |")
-    print("|---:|---:|---:|---:|---:|---:|")
+    fzf = shutil.which("fzf")
+    rows = []
     for size in args.sizes:
         corpus = ensure_corpus(workdir, size)
-        proc = subprocess.run([sys.executable, "-c", CHILD, str(corpus), QUERY], capture_output=True, text=True, check=True)
-        r = json.loads(proc.stdout)
+        with tempfile.TemporaryDirectory(prefix="chiptui-bench-") as tmp:
+            env = {**os.environ}
+            for name in ("cache", "data", "config"):
+                env[f"CHIPTUI_{name.upper()}_DIR"] = os.path.join(tmp, name)
+            cold, cold_rss = timed([*chiptui(), "index", str(corpus)], env)
+            warm = median_time([*chiptui(), "index", str(corpus)], env, args.runs)
+            listing = median_time([*chiptui(), "list", str(corpus), "--query", LIST_QUERY, "--limit", "20"], env, args.runs)
+            keys = json.loads(
+                subprocess.run(
+                    [sys.executable, "-c", KEYSTROKES, str(corpus), json.dumps(QUERIES)],
+                    env=env, capture_output=True, text=True, check=True,
+                ).stdout
+            )
+            fzf_times = []
+            if fzf:
+                titles = Path(tmp) / "titles.txt"
+                subprocess.run([sys.executable, "-c", TITLES, str(corpus), str(titles)], env=env, check=True)
+                for query in QUERIES:
+                    for n in range(1, len(query) + 1):
+                        fzf_times.append(median_time([fzf, "--filter", query[:n]], env, args.runs, stdin=titles))
+                fzf_times.sort()
+            ui = None if args.no_ui else browser_start(corpus, env, size, args.runs)
+        rows.append((size, cold, cold_rss, warm, listing, keys, fzf_times, ui))
+        print(f"measured {size:,} articles", file=sys.stderr)
+
+    print(f"Machine: {os.cpu_count()} cores; Python {sys.version.split()[0]}; medians of {args.runs} runs.\n")
+    print("| articles | cold index | warm index | `list --query` | browser start | keystroke p50 / p95 (in process) "
+          "| `fzf --filter` p50 / p95 | browser RSS | cold index peak RSS |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for size, cold, cold_rss, warm, listing, keys, fzf_times, ui in rows:
+        fzf_cell = (
+            f"{statistics.median(fzf_times) * 1000:.0f} / {fzf_times[round(0.95 * (len(fzf_times) - 1))] * 1000:.0f} ms"
+            if fzf_times else "no fzf"
+        )
+        ui_cells = (f"{ui[0]:.2f} s", f"{ui[1]:.0f} MB") if ui else ("skipped", "skipped")
         print(
-            f"| {r['articles']:,} | {r['load']:.2f} s | {r['full_list'] * 1000:.1f} ms | {r['p50'] * 1000:.1f} ms "
-            f"| {r['p95'] * 1000:.1f} ms | {r['rss_mb']:.0f} MB |"
+            f"| {size:,} | {cold:.2f} s | {warm:.2f} s | {listing:.2f} s | {ui_cells[0]} "
+            f"| {keys['p50'] * 1000:.0f} / {keys['p95'] * 1000:.0f} ms | {fzf_cell} | {ui_cells[1]} | {cold_rss:.0f} MB |"
         )
     return 0
 

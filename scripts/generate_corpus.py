@@ -20,13 +20,25 @@ WORDS = (
     "benchmark accelerator memory silicon datacenter analytics platform assistant search video image music game "
     "launches unveils debuts acquires raises expands cuts warns partners builds tests ships trains releases"
 ).split()
+# a long tail of rarer made-up words, so the vocabulary is news-sized (about 6,000 words)
+# and not just the 80 common ones above
+_SYLLABLES = "ka lo mi ne ta ri so pu ve da gi ro tem bar quin stel ph ox ly ment tion ing er al on ex tra".split()
+TAIL = sorted({"".join(random.Random(n).choices(_SYLLABLES, k=2 + n % 3)) for n in range(8000)})
+random.Random(7).shuffle(TAIL)
 PROVIDERS = [(f"{w.title()} {k}", f"{w}{k.lower()}.com") for w in WORDS[:40] for k in ("News", "Times", "Daily", "Wire")]
 TOPICS = ["AI", "AI Hardware", "Machine Learning", "AWS AI", "Computer Vision", "NLP", "Robotics", "Microsoft AI",
           "Google AI", "AI in Finance", "AI in Health", "Autonomous Vehicles", "Generative AI", "Chips", "Cloud"]
 
 
+def word(rng: random.Random) -> str:
+    """A common word most of the time, else one of the long tail (rarer the further in)."""
+    if rng.random() < 0.7:
+        return rng.choice(WORDS)
+    return TAIL[min(len(TAIL) - 1, int(rng.paretovariate(1.2) * 10) - 10)]
+
+
 def title(rng: random.Random) -> str:
-    words = rng.sample(WORDS, rng.randint(5, 11))
+    words = [word(rng) for _ in range(rng.randint(5, 11))]
     words[0] = words[0].title()
     return " ".join(words) + (f" {rng.randint(2, 999)}" if rng.random() < 0.3 else "")
 
@@ -38,7 +50,7 @@ def card(rng: random.Random, index: int, when: datetime) -> tuple[str, str]:
     url = f"https://{domain}/{when:%Y/%m/%d}/{slug}-{index}/"
     lines = [
         "---", "category: news", f'title: "{head}"',
-        f'excerpt: "{" ".join(rng.choices(WORDS, k=rng.randint(15, 40)))}."',
+        f'excerpt: "{" ".join(word(rng) for _ in range(rng.randint(15, 40)))}."',
         f"publishedDateTime: {when:%Y-%m-%dT%H:%M:%SZ}", f'webUrl: "{url}"', "type: article",
         f"quality: {rng.randint(1, 150)}", f"heat: {rng.randint(-1, 150)}", f"published: {rng.choice(['true', 'false'])}",
         "", "provider:", f"  name: {name}", f"  domain: {domain}", "", "topics:",
@@ -57,7 +69,9 @@ def card(rng: random.Random, index: int, when: datetime) -> tuple[str, str]:
 
 
 def page(rng: random.Random, head: str) -> str:
-    paragraphs = [" ".join(rng.choices(WORDS, k=rng.randint(25, 60))).capitalize() + "." for _ in range(rng.randint(3, 8))]
+    paragraphs = [
+        " ".join(word(rng) for _ in range(rng.randint(25, 60))).capitalize() + "." for _ in range(rng.randint(3, 8))
+    ]
     return (
         "Home News Tech Business Science Opinion View All " + head + " Share on Facebook Share on X\n"
         + "\n".join(paragraphs)

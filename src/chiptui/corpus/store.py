@@ -227,6 +227,26 @@ class CorpusStore:
         chosen = list(within)
         return count_facets([c.topics[i] for i in chosen], [c.providers[i] for i in chosen])
 
+    def facet_counts(
+        self, base: Sequence[int], topics: Sequence[str] = (), providers: Sequence[str] = ()
+    ) -> dict[tuple[str, str], int]:
+        """Sidebar counts for the articles ``base`` (a text filter's result): each section is
+        narrowed by the selection in the *other* section, so a count says what picking it gives."""
+        c = self.columns
+        by_provider = self.allowed((), providers)
+        by_topic = self.allowed(topics, ())
+        topic_source = base if by_provider is None else [i for i in base if i in by_provider]
+        provider_source = base if by_topic is None else [i for i in base if i in by_topic]
+        if isinstance(topic_source, range) and len(topic_source) == len(c.ids):
+            topic_counts = Counter(chain.from_iterable(c.topics))
+        else:
+            topic_counts = Counter(chain.from_iterable(map(c.topics.__getitem__, topic_source)))
+        provider_counts = Counter(map(c.providers.__getitem__, provider_source))
+        provider_counts.pop("", None)
+        counts = {("topic", name): n for name, n in topic_counts.items()}
+        counts.update({("provider", name): n for name, n in provider_counts.items()})
+        return counts
+
     def _facet_sets(self) -> tuple[dict[str, frozenset[int]], dict[str, frozenset[int]]]:
         with self._lock:
             if self._topic_sets is None or self._provider_sets is None:

@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import chain
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -250,7 +247,7 @@ class MainScreen(Screen[None]):
         result = store.refine(base, topics, providers)
         self.post_message(Filtered(generation, result))
         # the sidebar counts come second: the list and its count are what the user waits for
-        counts = _facet_counts(store, base.indices, topics, providers)
+        counts = store.facet_counts(base.indices, topics, providers)
         if not worker.is_cancelled and generation == self.generation:
             self.post_message(FacetCounts(generation, counts))
 
@@ -475,18 +472,3 @@ def preview(entry: Entry) -> Article:
     )
 
 
-def _facet_counts(
-    store: CorpusStore, base: Sequence[int], topics: tuple[str, ...], providers: tuple[str, ...]
-) -> dict[tuple[str, str], int]:
-    """Counts where each section is narrowed by the text filter and the *other* section."""
-    entries = store.entries
-    by_provider = store.allowed((), providers)
-    by_topic = store.allowed(topics, ())
-    topic_source = base if by_provider is None else [i for i in base if i in by_provider]
-    provider_source = base if by_topic is None else [i for i in base if i in by_topic]
-    topic_counts = Counter(chain.from_iterable(entries[i].topics for i in topic_source))
-    provider_counts = Counter(entries[i].provider for i in provider_source)
-    provider_counts.pop("", None)
-    counts = {("topic", name): n for name, n in topic_counts.items()}
-    counts.update({("provider", name): n for name, n in provider_counts.items()})
-    return counts
