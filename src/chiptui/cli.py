@@ -354,6 +354,7 @@ def cmd_index(paths: list[str], max_bytes: int, args: argparse.Namespace, out: T
         "persistent": status.persistent,
         "rebuilt": status.rebuilt,
         "seconds": round(status.seconds, 3),
+        "phases": status.phases,
     }
     if args.json:
         out.write(json.dumps(summary) + "\n")

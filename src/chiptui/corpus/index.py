@@ -66,6 +66,7 @@ class IndexStatus:
     persistent: bool = True
     fts: bool = True
     rebuilt: str | None = None  # why the index was thrown away and rebuilt, if it was
+    phases: dict[str, float] = field(default_factory=dict)  # seconds spent scanning, parsing, ...
     notice: str | None = None  # a problem with the index a user should know about
 
     @property
@@ -281,8 +282,10 @@ class CorpusIndex:
         db = self._connect()
         status = self.status
         scan_problems: list[Problem] = []
+        phase = _Phases(status)
         stats = scan(self.roots, scan_problems, workers=(os.cpu_count() or 1) if threading.active_count() == 1 else 1)
         digest = _digest(stats, scan_problems)
+        phase("scan")
         generation = int(self._meta(db, "generation") or 0)
         status.files = len(stats)
         if self._meta(db, "digest") == digest:
@@ -300,17 +303,23 @@ class CorpusIndex:
         changed = [path for path, st in stats.items() if (known.get(path) or (None, None))[:2] != st]
         removed = [path for path in known if path not in stats]
         status.parsed, status.removed = len(changed), len(removed)
+        phase("compare")
         parsed = self._parse(changed, stats, progress, workers)
+        phase("parse")
         generation = self._write(db, parsed, removed, known)
+        phase("write")
         fresh = {record.path: record for record, _ in parsed}
         del parsed
         stored = self._records(db, [p for p in stats if p not in fresh])
+        phase("read")
         joined = assemble(fresh[p] if p in fresh else stored[p] for p in stats if p in fresh or p in stored)
+        phase("join")
         problems = scan_problems + joined.problems
         columns = Columns.of(joined.entries)
         vocabulary = search_vocabulary(columns)
         facets = count_facets(columns.topics, columns.providers)
         self._save_snapshot(db, columns, problems, joined.files, digest, generation, (vocabulary, facets))
+        phase("snapshot")
         status.seconds = time.perf_counter() - started
         return Snapshot(columns, problems, joined.files, status, generation, vocabulary, facets)
 
@@ -474,6 +483,19 @@ class CorpusIndex:
                 return {row[0] for row in db.execute(sql, params)}
             except sqlite3.OperationalError:
                 return set()
+
+
+class _Phases:
+    """Records the seconds since the last call under a name (shown by ``chiptui index --json``)."""
+
+    def __init__(self, status: IndexStatus) -> None:
+        self.status = status
+        self.last = time.perf_counter()
+
+    def __call__(self, name: str) -> None:
+        now = time.perf_counter()
+        self.status.phases[name] = round(now - self.last, 3)
+        self.last = now
 
 
 def _digest(stats: dict[str, tuple[int, int]], problems: list[Problem]) -> str:

@@ -31,6 +31,7 @@ _TOKEN = re.compile(r"\S+")
 _WORD = re.compile(r"\w+")
 _WORD_CHAR = re.compile(r"\w")
 CACHE_WORDS = 64
+REGEX_WORDS = 12  # a fuzzy word matching more vocabulary words than this uses the postings
 TITLE_SCORE = 110.0  # an exact match in the title; fuzzy title matches get the same bonus
 
 
@@ -63,7 +64,10 @@ class SearchIndex:
         self.titles = [t.casefold() for t in titles]
         self.title_lengths = list(map(len, self.titles))
         # title first so it is found first; a separator no query can bridge
-        self.haystacks = list(map("\x00".join, zip(self.titles, (e.casefold() for e in extras), strict=True)))
+        self.extras = [e.casefold() for e in extras]
+        self.haystacks = list(map("\x00".join, zip(self.titles, self.extras, strict=True)))
+        self._postings: dict[str, tuple[list[int], list[int]]] | None = None
+        self._postings_lock = threading.Lock()
         self._vocab: list[str] | None = list(vocabulary) if vocabulary is not None else None
         self._cache: OrderedDict[str, dict[int, float]] = OrderedDict()
         self._lock = threading.Lock()
@@ -153,6 +157,11 @@ class SearchIndex:
         ]
         if not close:
             return {}
+        postings = self._postings
+        if postings is None and len(close) > REGEX_WORDS:
+            postings = self.postings()
+        if postings is not None:
+            return self._from_postings(close, postings)
         haystacks, lengths = self.haystacks, self.title_lengths
         found: dict[int, float] = {}
         remaining: Iterable[int] = range(len(haystacks))
@@ -160,7 +169,8 @@ class SearchIndex:
         for group in _score_groups(close):
             best = max(score for _, score in group)
             words = sorted((w for w, _ in group), key=len, reverse=True)
-            pattern = re.compile("|".join(map(re.escape, words)))
+            # whole words, as the postings match them
+            pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")(?!\w)")
             search = pattern.search
             left = []
             for i in remaining:
@@ -171,6 +181,59 @@ class SearchIndex:
                     found[i] = best + (TITLE_SCORE - 100.0 if hit.start() < lengths[i] else 0.0)
             remaining = left
         return found
+
+    @staticmethod
+    def _from_postings(
+        close: list[tuple[str, float]], postings: dict[str, tuple[list[int], list[int]]]
+    ) -> dict[int, float]:
+        found: dict[int, float] = {}
+        get = found.get
+        for word, score in close:
+            lists = postings.get(word)
+            if lists is None:
+                continue
+            in_titles, in_extras = lists
+            for index in in_extras:
+                if get(index, 0.0) < score:
+                    found[index] = score
+            boosted = score + TITLE_SCORE - 100.0
+            for index in in_titles:
+                if get(index, 0.0) < boosted:
+                    found[index] = boosted
+        return found
+
+    def postings(self) -> dict[str, tuple[list[int], list[int]]]:
+        """Word -> (articles with it in the title, articles with it in provider or topics).
+
+        Built once (about a second at 100,000 articles): the browser builds it in the
+        background after its first screen; a command builds it only for a query word
+        that matches many words of the vocabulary.
+        """
+        with self._postings_lock:
+            if self._postings is None:
+                postings: dict[str, tuple[list[int], list[int]]] = {}
+                findall = _WORD.findall
+                by_extra: dict[str, list[str]] = {}
+                for which, texts in ((0, self.titles), (1, self.extras)):
+                    for index, text in enumerate(texts):
+                        if which:
+                            words = by_extra.get(text)
+                            if words is None:
+                                words = by_extra[text] = list(set(findall(text)))
+                        else:
+                            words = set(findall(text))
+                        for word in words:
+                            lists = postings.get(word)
+                            if lists is None:
+                                lists = postings[word] = ([], [])
+                            lists[which].append(index)
+                self._postings = postings
+            return self._postings
+
+    def warm(self) -> None:
+        """Build everything a first search would (for a background thread)."""
+        self.vocabulary()
+        self.postings()
 
     def vocabulary(self) -> list[str]:
         """Every distinct word of titles, providers and topics (lower case)."""

@@ -302,6 +302,11 @@ class CorpusStore:
                 self._search = SearchIndex(self.columns.titles, extras, self._vocabulary)
             return self._search
 
+    def warm_search(self) -> None:
+        """Build the search structures now (the browser does this in the background)."""
+        self.search_index().warm()
+        self.order("newest")
+
     def allowed(self, topics: Sequence[str] = (), providers: Sequence[str] = ()) -> frozenset[int] | None:
         """Indices passing the facet selection (OR within a section, AND across), or None for all."""
         if not topics and not providers:
@@ -359,9 +364,9 @@ class CorpusStore:
                 pool = allowed if pool is None else allowed.intersection(pool)
             scores = self.search_index().scores(query, None if pool is None else list(pool))
             if sort == "relevance":
-                # best score first; the sort is stable, so ties stay newest first
+                # best score first; the sort is stable (also reversed), so ties stay newest first
                 by_date = [i for i in self.order("newest") if i in scores]
-                indices = sorted(by_date, key=lambda i: -scores[i])
+                indices = sorted(by_date, key=scores.__getitem__, reverse=True)
             else:
                 indices = [i for i in self.order(sort) if i in scores]
         elif allowed is not None:

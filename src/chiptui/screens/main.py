@@ -117,6 +117,7 @@ class MainScreen(Screen[None]):
         self.pending_jump: str | None = None
         self.index_note = ""
         self.first_paint = threading.Event()  # set once a list is on screen
+        self._warmed: CorpusStore | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
@@ -184,6 +185,14 @@ class MainScreen(Screen[None]):
             self.post_message(Loaded(store, Facets((), ()), final=True))
             return
         self.post_message(loaded(CorpusStore.from_snapshot(snapshot, index, self.max_bytes)))
+
+    @work(thread=True, group="warm")
+    def warm_search(self, store: CorpusStore) -> None:
+        """Build the search structures while the user reads the first screen."""
+        try:
+            store.warm_search()
+        except Exception:  # noqa: BLE001 - a first search builds them again if this failed
+            pass
 
     @on(IndexProgress)
     def _index_progress(self, message: IndexProgress) -> None:
@@ -263,7 +272,11 @@ class MainScreen(Screen[None]):
             self.pending_jump = None
         self._update_status()
         self._show_article(articles.current)
-        self.call_after_refresh(self.first_paint.set)
+        if not self.first_paint.is_set():
+            self.call_after_refresh(self.first_paint.set)
+        if message.result.store is not self._warmed:
+            self._warmed = message.result.store
+            self.call_after_refresh(self.warm_search, message.result.store)
 
     @on(FacetCounts)
     def _facet_counts_ready(self, message: FacetCounts) -> None:
