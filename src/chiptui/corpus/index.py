@@ -35,7 +35,7 @@ from chiptui.corpus.search import search_vocabulary
 from chiptui.corpus.store import count_facets
 from chiptui.paths import cache_dir
 
-SCHEMA_VERSION = 7  # bump when the tables or the pickled records change shape
+SCHEMA_VERSION = 9  # bump when the tables or the pickled records change shape
 PARALLEL_FROM = 256  # fewer changed files than this are parsed in this process
 BATCH = 2000  # files per write transaction, so a second process can get in between
 ENV_TIMEOUT = "CHIPTUI_INDEX_TIMEOUT"
@@ -181,7 +181,11 @@ class CorpusIndex:
             )
             db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value)")
             if self.fts:
-                db.execute("CREATE VIRTUAL TABLE texts USING fts5(body, tokenize = 'unicode61 remove_diacritics 2')")
+                # no positions or column sizes: queries are AND-ed word prefixes, never phrases or ranks
+                db.execute(
+                    "CREATE VIRTUAL TABLE texts USING fts5("
+                    "body, tokenize = 'unicode61 remove_diacritics 2', detail = none, columnsize = 0)"
+                )
             else:
                 db.execute("CREATE TABLE texts (body TEXT)")
             db.executemany(
@@ -345,8 +349,9 @@ class CorpusIndex:
         batches = [paths[i : i + chunk] for i in range(0, total, chunk)]
         with ProcessPoolExecutor(workers, mp_context=_mp_context()) as pool:
             jobs = [(batch, [stats[p] for p in batch], self.max_bytes) for batch in batches]
+            loads = pickle.loads
             for result in pool.map(_index_batch, jobs):
-                records.extend(result)
+                records.extend((loads(blob)._replace(text=text), blob) for blob, text in result)
                 if progress:
                     progress(len(records), total)
         return records
@@ -514,10 +519,16 @@ def _indexed(path: str, stat: tuple[int, int], max_bytes: int) -> tuple[FileReco
     return record, pickle.dumps(record._replace(text=""), protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _index_batch(job: tuple[list[str], list[tuple[int, int]], int]) -> list[tuple[FileRecord, bytes]]:
+def _index_batch(job: tuple[list[str], list[tuple[int, int]], int]) -> list[tuple[bytes, str]]:
+    """Worker side: each file's stored bytes and search text (the record itself is not sent
+    twice; the parent reads it back from the bytes it stores)."""
     paths, stats, max_bytes = job
     gc.disable()  # many small objects, all kept: collections only cost time here
-    return [_indexed(path, stat, max_bytes) for path, stat in zip(paths, stats, strict=True)]
+    out = []
+    for path, stat in zip(paths, stats, strict=True):
+        record, blob = _indexed(path, stat, max_bytes)
+        out.append((blob, record.text))
+    return out
 
 
 def _mp_context():  # type: ignore[no-untyped-def]

@@ -389,7 +389,7 @@ class FileRecord(NamedTuple):
 
 
 # card_info fields, by position (a plain tuple pickles small and loads fast)
-C_TITLE, C_PROVIDER, C_STAMP, C_TOPICS, C_QUALITY, C_HEAT, C_URL, C_URL_KEYS, C_BODY, C_RELATED = range(10)
+C_TITLE, C_PROVIDER, C_STAMP, C_TOPICS, C_QUALITY, C_HEAT, C_URL, C_URL_KEYS, C_BODY, C_RELATED, C_WORDS = range(11)
 
 
 def card_info(article: Article) -> tuple:
@@ -405,6 +405,7 @@ def card_info(article: Article) -> tuple:
         tuple(k for k in map(url_key, article.urls.candidates()) if k),
         article.body.offset if article.body else None,
         tuple(url_key(r.url) for r in article.related),
+        norm_words(article.title),  # what a scraped page is matched on (computed in the worker)
     )
 
 
@@ -560,21 +561,29 @@ def _match_scraped(
     """
     if not scraped:
         return {}
+    # candidates by the first four words of a title (three for three-word titles): a
+    # page's windows of that many words are looked up, so few wrong candidates remain
     heads: dict[tuple[str, ...], list[tuple[str, int]]] = {}
+    short_heads: dict[tuple[str, ...], list[tuple[str, int]]] = {}
     for index, record in enumerate(cards):
-        words = norm_words(record.card[C_TITLE]).split()  # type: ignore[index]
+        words = record.card[C_WORDS].split()  # type: ignore[index]
         if len(words) < MIN_TITLE_WORDS:
             continue
-        heads.setdefault(tuple(words[:MIN_TITLE_WORDS]), []).append((" " + " ".join(words) + " ", index))
+        table = heads if len(words) > MIN_TITLE_WORDS else short_heads
+        table.setdefault(tuple(words[: MIN_TITLE_WORDS + 1]), []).append((" " + " ".join(words) + " ", index))
     matched: dict[int, str] = {}
     for result in scraped:
         words = result.words.split() if result.words else []
         text = " " + " ".join(words) + " "
-        # every distinct 3-word window of the page that starts some title (the loops run in C)
-        starts = filter(heads.__contains__, set(zip(words, words[1:], words[2:], strict=False)))
+        # distinct windows of the page that start some title (the loops run in C)
+        starts = [
+            *map(heads.__getitem__, filter(heads.__contains__, set(zip(words, words[1:], words[2:], words[3:], strict=False)))),
+        ]
+        if short_heads:
+            starts += map(short_heads.__getitem__, filter(short_heads.__contains__, set(zip(words, words[1:], words[2:], strict=False))))
         best: tuple[int, int] | None = None  # (title length, card index)
-        for head in starts:
-            for title, index in heads[head]:
+        for candidates in starts:
+            for title, index in candidates:
                 if (best is None or len(title) > best[0] or (len(title) == best[0] and index < best[1])) and title in text:
                     best = (len(title), index)
         if best is None:
