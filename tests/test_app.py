@@ -269,3 +269,31 @@ async def test_hostile_corpus_survives_a_tiny_terminal(hostile_corpus: Path) -> 
         assert app.screen.has_class("-narrow")
         await pilot.press("q")
     assert app.return_code in (0, None)
+
+
+async def test_full_text_toggle_searches_bodies() -> None:
+    app = ChiptuiApp([str(SEEDS)])
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("slash", "ctrl+t", *"debuted")
+        await wait_for(pilot, lambda: shown_titles(screen) and len(shown_titles(screen)) == 1, "the full-text match")
+        assert screen.query_one("#articles", ArticleList).current.id == TRAINIUM_ID
+        assert "full text: debuted" in status_text(app)
+        await pilot.press("ctrl+t")  # back to titles: no title has "debuted" but "debuts" is close
+        await wait_for(pilot, lambda: "filter: debuted" in status_text(app), "the title filter")
+
+
+async def test_a_cold_start_indexes_in_worker_processes_and_shows_everything(corpus_dir: Path) -> None:
+    """More files than the in-process limit: the browser (which has threads) parses them in
+    subprocesses, then lists them all."""
+    from chiptui.corpus.index import PARALLEL_FROM
+
+    count = PARALLEL_FROM + 44
+    for n in range(count):
+        (corpus_dir / f"{n:04d}.md").write_text(card_text(f'"Cold story {n}"', topics="[AI]"), encoding="utf-8")
+    app = ChiptuiApp([str(corpus_dir)])
+    async with app.run_test(size=(160, 50)) as pilot:
+        await wait_for(pilot, lambda: f"{count} of {count} articles" in status_text(app), "the cold index", attempts=3000)
+        screen = main_of(app)
+        assert screen.store is not None and screen.store.status is not None
+        assert screen.store.status.parsed == count and screen.store.status.persistent

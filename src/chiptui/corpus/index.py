@@ -343,17 +343,81 @@ class CorpusIndex:
                 if progress and (done % 500 == 0 or done == total):
                     progress(done, total)
             return records
+        if threading.active_count() > 1 or not _can_fork():
+            return self._parse_in_subprocesses(paths, stats, progress, workers)
         from concurrent.futures import ProcessPoolExecutor  # not imported for a warm start
+        import multiprocessing
 
         chunk = max(50, min(1000, total // (workers * 8)))
         batches = [paths[i : i + chunk] for i in range(0, total, chunk)]
-        with ProcessPoolExecutor(workers, mp_context=_mp_context()) as pool:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             jobs = [(batch, [stats[p] for p in batch], self.max_bytes) for batch in batches]
             loads = pickle.loads
             for result in pool.map(_index_batch, jobs):
                 records.extend((loads(blob)._replace(text=text), blob) for blob, text in result)
                 if progress:
                     progress(len(records), total)
+        return records
+
+    def _parse_in_subprocesses(
+        self, paths: list[str], stats: dict[str, tuple[int, int]], progress: Progress | None, workers: int
+    ) -> list[tuple[FileRecord, bytes]]:
+        """Parse with ``parse_worker`` subprocesses (safe from a process with threads, like the browser)."""
+        import selectors
+        import subprocess
+
+        from chiptui.corpus.parse_worker import HEADER
+
+        total = len(paths)
+        parts = [paths[i::workers] for i in range(workers)]
+        procs = []
+        for part in parts:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "chiptui.corpus.parse_worker"],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, close_fds=True,
+            )
+            procs.append(proc)
+            assert proc.stdin is not None
+            with proc.stdin:
+                pickle.dump((part, [stats[p] for p in part], self.max_bytes), proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+        records: list[tuple[FileRecord, bytes]] = []
+        loads = pickle.loads
+        with selectors.DefaultSelector() as selector:
+            buffers: dict[int, bytearray] = {}
+            for proc in procs:
+                assert proc.stdout is not None
+                selector.register(proc.stdout, selectors.EVENT_READ, proc)
+                buffers[proc.pid] = bytearray()
+            open_streams = len(procs)
+            while open_streams:
+                for key, _ in selector.select():
+                    proc = key.data
+                    chunk = os.read(key.fd, 1 << 20)
+                    if not chunk:
+                        selector.unregister(key.fileobj)
+                        open_streams -= 1
+                        continue
+                    buffer = buffers[proc.pid]
+                    buffer += chunk
+                    while len(buffer) >= HEADER.size:
+                        (size,) = HEADER.unpack_from(buffer)
+                        if len(buffer) < HEADER.size + size:
+                            break
+                        batch = loads(bytes(buffer[HEADER.size : HEADER.size + size]))
+                        del buffer[: HEADER.size + size]
+                        records.extend((loads(blob)._replace(text=text), blob) for blob, text in batch)
+                        if progress:
+                            progress(len(records), total)
+        for proc in procs:
+            proc.stdout.close()  # type: ignore[union-attr]
+            proc.wait()
+        if len(records) != total:  # a worker died: parse what it left in this process
+            done = {record.path for record, _ in records}
+            for path in paths:
+                if path not in done:
+                    records.append(_indexed(path, stats[path], self.max_bytes))
+            if progress:
+                progress(total, total)
         return records
 
     def _write(
@@ -531,13 +595,10 @@ def _index_batch(job: tuple[list[str], list[tuple[int, int]], int]) -> list[tupl
     return out
 
 
-def _mp_context():  # type: ignore[no-untyped-def]
-    """fork is fastest, but unsafe once threads run (the browser's workers): then spawn."""
+def _can_fork() -> bool:
     import multiprocessing
 
-    if sys.platform.startswith("linux") and threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("spawn")
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def _is_locked(exc: BaseException) -> bool:
