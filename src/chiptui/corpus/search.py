@@ -52,9 +52,7 @@ def cutoff(token: str) -> float | None:
     """The lowest score a token may match with; None means it must appear as typed."""
     if len(token) <= 3 or not _WORD.fullmatch(token):
         return None
-    if len(token) <= 5:
-        return 80.0
-    return 75.0
+    return 80.0  # against single words (not whole titles): "tranium" finds "trainium", not "training"
 
 
 class SearchIndex:
