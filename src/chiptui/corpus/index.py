@@ -31,11 +31,11 @@ from functools import lru_cache
 
 from chiptui.corpus.loader import DEFAULT_MAX_BYTES, FileRecord, assemble, index_file, scan
 from chiptui.corpus.models import Columns, Problem
-from chiptui.corpus.search import search_vocabulary
+from chiptui.corpus.search import extras_of, vocabulary_of
 from chiptui.corpus.store import count_facets
 from chiptui.paths import cache_dir
 
-SCHEMA_VERSION = 9  # bump when the tables or the pickled records change shape
+SCHEMA_VERSION = 10  # bump when the tables or the pickled records change shape
 PARALLEL_FROM = 256  # fewer changed files than this are parsed in this process
 BATCH = 2000  # files per write transaction, so a second process can get in between
 ENV_TIMEOUT = "CHIPTUI_INDEX_TIMEOUT"
@@ -83,6 +83,7 @@ class Snapshot:
     generation: int = -1
     vocabulary: list[str] | None = None  # distinct words of titles, providers and topics
     facets: object | None = None  # the corpus-wide Facets (topics and providers with counts)
+    extras: list[str] | None = None  # "provider topic topic" per article, for search
 
 
 def index_path(roots: Sequence[str]) -> str:
@@ -320,12 +321,13 @@ class CorpusIndex:
         phase("join")
         problems = scan_problems + joined.problems
         columns = Columns.of(joined.entries)
-        vocabulary = search_vocabulary(columns)
+        extras = extras_of(columns.providers, columns.topics)
+        vocabulary = vocabulary_of([*columns.titles, *set(extras)])
         facets = count_facets(columns.topics, columns.providers)
-        self._save_snapshot(db, columns, problems, joined.files, digest, generation, (vocabulary, facets))
+        self._save_snapshot(db, columns, problems, joined.files, digest, generation, (vocabulary, facets, extras))
         phase("snapshot")
         status.seconds = time.perf_counter() - started
-        return Snapshot(columns, problems, joined.files, status, generation, vocabulary, facets)
+        return Snapshot(columns, problems, joined.files, status, generation, vocabulary, facets, extras)
 
     def _parse(
         self, paths: list[str], stats: dict[str, tuple[int, int]], progress: Progress | None, workers: int | None
@@ -494,14 +496,15 @@ class CorpusIndex:
         gc_was_on = gc.isenabled()
         gc.disable()  # a load of 100,000 rows makes the collector run for nothing, many times
         try:
-            saved_generation, columns, problems, files, vocabulary, facets = pickle.loads(row[0])
+            saved_generation, columns, problems, files, vocabulary, facets, extras = pickle.loads(row[0])
         finally:
             if gc_was_on:
                 gc.enable()
         if saved_generation != generation:
             return None
         return Snapshot(
-            Columns(*columns), list(problems), files, generation=generation, vocabulary=vocabulary, facets=facets
+            Columns(*columns), list(problems), files, generation=generation, vocabulary=vocabulary, facets=facets,
+            extras=extras,
         )
 
     def _save_snapshot(
@@ -512,7 +515,7 @@ class CorpusIndex:
         files: int,
         digest: str,
         generation: int,
-        extras: tuple[list[str], object],
+        extras: tuple[list[str], object, list[str]],
     ) -> None:
         if generation < 0:
             return

@@ -22,7 +22,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, compress
 
 from rapidfuzz import fuzz, process
 
@@ -31,7 +31,7 @@ _TOKEN = re.compile(r"\S+")
 _WORD = re.compile(r"\w+")
 _WORD_CHAR = re.compile(r"\w")
 CACHE_WORDS = 64
-REGEX_WORDS = 12  # a fuzzy word matching more vocabulary words than this uses the postings
+REGEX_WORDS = 40  # a fuzzy word matching more vocabulary words than this uses the postings
 TITLE_SCORE = 110.0  # an exact match in the title; fuzzy title matches get the same bonus
 
 
@@ -62,7 +62,8 @@ class SearchIndex:
         self.titles = [t.casefold() for t in titles]
         self.title_lengths = list(map(len, self.titles))
         # title first so it is found first; a separator no query can bridge
-        self.extras = [e.casefold() for e in extras]
+        folded = {e: e.casefold() for e in set(extras)}  # few distinct provider/topic strings
+        self.extras = list(map(folded.__getitem__, extras))
         self.haystacks = list(map("\x00".join, zip(self.titles, self.extras, strict=True)))
         self._postings: dict[str, tuple[list[int], list[int]]] | None = None
         self._postings_lock = threading.Lock()
@@ -167,17 +168,22 @@ class SearchIndex:
         for group in _score_groups(close):
             best = max(score for _, score in group)
             words = sorted((w for w, _ in group), key=len, reverse=True)
-            # whole words, as the postings match them
-            pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")(?!\w)")
+            # a plain alternation searches at C speed; whole words (as the postings match
+            # them) are checked only where it hits
+            pattern = re.compile("|".join(map(re.escape, words)))
             search = pattern.search
-            left = []
-            for i in remaining:
-                hit = search(haystacks[i])
+            pool = remaining if isinstance(remaining, range) else list(remaining)
+            texts = haystacks if isinstance(pool, range) else [haystacks[i] for i in pool]
+            hits = set(compress(pool, map(search, texts)))  # the scan runs in C
+            for i in hits:
+                haystack = haystacks[i]
+                hit = search(haystack)
+                while hit is not None and not _whole_word(haystack, hit.start(), hit.end()):
+                    hit = search(haystack, hit.start() + 1)
                 if hit is None:
-                    left.append(i)
-                else:
-                    found[i] = best + (TITLE_SCORE - 100.0 if hit.start() < lengths[i] else 0.0)
-            remaining = left
+                    continue
+                found[i] = best + (TITLE_SCORE - 100.0 if hit.start() < lengths[i] else 0.0)
+            remaining = [i for i in pool if i not in found]
         return found
 
     @staticmethod
@@ -252,6 +258,12 @@ def vocabulary_of(texts: Iterable[str]) -> list[str]:
     return sorted(set(chain.from_iterable(map(_WORD.findall, tokens))))
 
 
+def _whole_word(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isalnum() or before == "_" or after.isalnum() or after == "_")
+
+
 def extras_of(providers: Sequence[str], topics: Sequence[tuple[str, ...]]) -> list[str]:
     """"Provider Topic Topic" per article; equal combinations share one string."""
     joined: dict[tuple[str, tuple[str, ...]], str] = {}
@@ -262,12 +274,6 @@ def extras_of(providers: Sequence[str], topics: Sequence[tuple[str, ...]]) -> li
             extra = joined[key] = " ".join((key[0], *key[1]))
         extras.append(extra)
     return extras
-
-
-def search_vocabulary(columns) -> list[str]:  # type: ignore[no-untyped-def]
-    """The vocabulary of a corpus's titles, providers and topics, saved with its snapshot."""
-    extras = set(extras_of(columns.providers, columns.topics))
-    return vocabulary_of([*columns.titles, *extras])
 
 
 def _score_groups(close: list[tuple[str, float]]) -> list[list[tuple[str, float]]]:

@@ -100,6 +100,7 @@ class CorpusStore:
         vocabulary: list[str] | None = None,
         newest_first: bool = False,
         facets: Facets | None = None,
+        extras: list[str] | None = None,
     ) -> None:
         self.columns = entries if isinstance(entries, Columns) else Columns.of(list(entries))
         self.entries: Sequence[Entry] = EntryList(self.columns)
@@ -115,6 +116,7 @@ class CorpusStore:
             self._orders["newest"] = range(len(self.columns.ids))
         self._vocabulary = vocabulary
         self._facets = facets
+        self._extras = extras
         self._search: SearchIndex | None = None
         self._topic_sets: dict[str, frozenset[int]] | None = None
         self._provider_sets: dict[str, frozenset[int]] | None = None
@@ -140,7 +142,7 @@ class CorpusStore:
         return cls(
             snapshot.columns, snapshot.problems, files=snapshot.files, max_bytes=max_bytes,
             index=index, status=snapshot.status, vocabulary=snapshot.vocabulary, newest_first=True,
-            facets=snapshot.facets,  # type: ignore[arg-type]
+            facets=snapshot.facets, extras=snapshot.extras,  # type: ignore[arg-type]
         )
 
     # -- lookups -----------------------------------------------------------
@@ -298,7 +300,7 @@ class CorpusStore:
     def search_index(self) -> SearchIndex:
         with self._lock:
             if self._search is None:
-                extras = extras_of(self.columns.providers, self.columns.topics)
+                extras = self._extras or extras_of(self.columns.providers, self.columns.topics)
                 self._search = SearchIndex(self.columns.titles, extras, self._vocabulary)
             return self._search
 
