@@ -249,3 +249,13 @@ def test_index_command_prints_a_summary(tmp_path: Path) -> None:
         [sys.executable, "-m", "chiptui", "index", str(SEEDS)], capture_output=True, text=True, env=env, timeout=60
     )
     assert "5 files: 0 parsed, 5 unchanged, 0 removed" in again.stdout
+
+
+def test_full_text_words_are_words_not_query_syntax(write, corpus_dir: Path) -> None:
+    write("a.md", card_text('"Cars"', excerpt='"Self-driving cars and trucks, or not (yet)."'))
+    write("b.md", card_text('"Other"', excerpt='"Nothing about that here."'))
+    store = CorpusStore.load([str(corpus_dir)])
+    assert [e.title for e in store.filter(text="self-driving")] == ["Cars"]
+    assert [e.title for e in store.filter(text="AND or")] == ["Cars"]  # operators are plain words
+    assert [e.title for e in store.filter(text='"; DROP TABLE files; --')] == []
+    assert [e.title for e in store.filter(text="truck")] == ["Cars"]  # a word matches as a prefix

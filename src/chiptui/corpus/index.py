@@ -21,6 +21,7 @@ import gc
 import hashlib
 import os
 import pickle
+import re
 import sqlite3
 import sys
 import threading
@@ -544,7 +545,11 @@ class CorpusIndex:
         with self._lock:
             db = self._connect()
             if self.fts:
-                query = " ".join('"' + t.replace('"', '""') + '"*' for t in tokens)
+                # each word of each token, as a prefix, all required ("self-driving": self* driving*)
+                terms = [t for token in tokens for t in _WORDS.findall(token)]
+                if not terms:
+                    return set()
+                query = " AND ".join('"' + t + '"*' for t in terms)
                 sql = "SELECT path FROM files WHERE id IN (SELECT rowid FROM texts WHERE texts MATCH ?)"
                 params: tuple = (query,)
             else:
@@ -574,6 +579,9 @@ def _digest(stats: dict[str, tuple[int, int]], problems: list[Problem]) -> str:
     """A fingerprint of every path, size and time (and of what the scan could not read)."""
     data = pickle.dumps((stats, [p.to_json() for p in problems]), protocol=pickle.HIGHEST_PROTOCOL)
     return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+_WORDS = re.compile(r"\w+")
 
 
 def _like_escape(text: str) -> str:

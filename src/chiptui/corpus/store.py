@@ -15,7 +15,6 @@ from functools import lru_cache
 from itertools import chain
 from typing import TYPE_CHECKING
 
-from chiptui.corpus.clean import _blocks, clean_body
 from chiptui.corpus.loader import DEFAULT_MAX_BYTES, materialize, parse_file, read_text, url_key
 from chiptui.corpus.models import Article, Columns, Entry, EntryList, Problem
 from chiptui.corpus.search import Hit, SearchIndex, extras_of, query_tokens
@@ -407,6 +406,8 @@ class CorpusStore:
         return list(paragraphs) if paragraphs is not None else None
 
     def _read_body(self, path: str, kind: str, offset: int, title: str) -> tuple[str, ...] | None:
+        from chiptui.corpus.clean import _blocks, clean_body  # its many patterns compile on first use
+
         text, _ = read_text(path, self.max_bytes)
         if text is None:
             return None
