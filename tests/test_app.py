@@ -297,3 +297,23 @@ async def test_a_cold_start_indexes_in_worker_processes_and_shows_everything(cor
         screen = main_of(app)
         assert screen.store is not None and screen.store.status is not None
         assert screen.store.status.parsed == count and screen.store.status.persistent
+
+
+async def test_a_warm_start_shows_the_snapshot_then_picks_up_changed_files(corpus_dir: Path) -> None:
+    from chiptui.corpus.store import CorpusStore
+
+    story = corpus_dir / "story.md"
+    story.write_text(card_text('"Before the edit"'), encoding="utf-8")
+    (corpus_dir / "other.md").write_text(card_text('"Unchanged"'), encoding="utf-8")
+    CorpusStore.load([str(corpus_dir)]).index.close()  # type: ignore[union-attr]  # a warm index
+    story.write_text(card_text('"After the edit, longer"'), encoding="utf-8")
+    (corpus_dir / "new.md").write_text(card_text('"Added since"'), encoding="utf-8")
+    app = ChiptuiApp([str(corpus_dir)])
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await loaded(pilot)
+        await wait_for(
+            pilot,
+            lambda: sorted(shown_titles(screen)) == ["Added since", "After the edit, longer", "Unchanged"],
+            "the changed files",
+        )
+        assert "3 of 3 articles" in status_text(app)
