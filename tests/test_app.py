@@ -317,3 +317,24 @@ async def test_a_warm_start_shows_the_snapshot_then_picks_up_changed_files(corpu
             "the changed files",
         )
         assert "3 of 3 articles" in status_text(app)
+
+
+async def test_keys_typed_right_after_slash_all_go_to_the_filter(opened: list[str]) -> None:
+    """'/google' typed in one burst: the 'o' must not reach the list (where it opens a browser)."""
+    app = ChiptuiApp([str(SEEDS)])
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await loaded(pilot)
+        for key in ("slash", *"google"):  # queued together, as a fast typist or a paste sends them
+            app._driver.send_message(events_key(app, key))  # what Pilot.press does, without waiting between keys
+        await wait_for(pilot, lambda: screen.query_one("#filter").value == "google", "the whole word in the box")
+        assert opened == []
+        await pilot.press("slash", "1")  # inside the box a slash is text
+        assert screen.query_one("#filter").value == "google/1"
+
+
+def events_key(app: ChiptuiApp, key: str):  # type: ignore[no-untyped-def]
+    from textual import events
+
+    event = events.Key(key, "/" if key == "slash" else key)
+    event.set_sender(app)
+    return event

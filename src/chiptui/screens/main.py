@@ -86,7 +86,9 @@ class FacetCounts(Message):
 
 class MainScreen(Screen[None]):
     BINDINGS = [
-        Binding("slash", "focus_filter", "Filter", id="main.filter"),
+        # priority: the app runs it before it hands on the keys typed after it, so "/google"
+        # typed in one burst lands whole in the box instead of "o" opening a browser
+        Binding("slash", "focus_filter", "Filter", priority=True, id="main.filter"),
         Binding("o", "open", "Open in browser", id="main.open"),
         Binding("y", "copy_url", "Copy URL", id="main.copy"),
         Binding("s", "cycle_sort", "Sort", id="main.sort"),
@@ -307,11 +309,11 @@ class MainScreen(Screen[None]):
 
     @on(Input.Submitted, "#filter")
     def _query_submitted(self) -> None:
-        self.query_one("#articles", ArticleList).focus()
+        self.set_focus(self.query_one("#articles", ArticleList))
 
     @on(FilterInput.Done)
     def _filter_done(self) -> None:
-        self.query_one("#articles", ArticleList).focus()
+        self.set_focus(self.query_one("#articles", ArticleList))
 
     @on(FacetList.Toggled)
     def _facet_toggled(self, message: FacetList.Toggled) -> None:
@@ -340,7 +342,7 @@ class MainScreen(Screen[None]):
     @on(ArticleList.Chosen)
     def _chosen(self, message: ArticleList.Chosen) -> None:
         self._show_article(message.article)
-        self.query_one("#detail", DetailPane).focus()
+        self.set_focus(self.query_one("#detail", DetailPane))
 
     def _show_article(self, entry: Entry | None) -> None:
         if entry is not None and entry == self.entry:
@@ -381,7 +383,11 @@ class MainScreen(Screen[None]):
     # -- actions --------------------------------------------------------------------
 
     def action_focus_filter(self) -> None:
-        self.query_one("#filter", FilterInput).focus()
+        box = self.query_one("#filter", FilterInput)
+        if self.focused is box:
+            box.insert_text_at_cursor("/")  # a slash in a query ("9/11") is just text
+            return
+        self.set_focus(box)  # at once, not on the next loop turn
 
     def action_cycle_focus(self, step: int) -> None:
         order = [w for w in (self.query_one("#sidebar"), self.query_one("#articles"), self.query_one("#detail")) if w.display]
@@ -390,7 +396,7 @@ class MainScreen(Screen[None]):
             index = (order.index(focused) + step) % len(order)
         else:
             index = 1 % len(order) if step > 0 else 0
-        order[index].focus()
+        self.set_focus(order[index])
 
     def action_cycle_sort(self) -> None:
         current = self.sort if self.sort in USER_SORTS else "newest"
