@@ -18,9 +18,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from chiptui.corpus.fastyaml import fast_parse
-from chiptui.corpus.fields import build_article
-from chiptui.corpus.frontmatter import FrontMatterError, parse_yaml, split_front_matter
 from chiptui.corpus.models import Article, BodyRef, Entry, Problem
 from chiptui.corpus.sanitize import clean_line, clean_text, has_control_chars
 
@@ -290,6 +287,11 @@ def read_text(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str | None
 
 def parse_text(path: str, text: str) -> FileResult:
     """Parse decoded text: a card when it starts with a ``---`` fence, else a scraped page."""
+    # imported here: a warm start never parses, and these modules cost start-up time
+    from chiptui.corpus.fastyaml import fast_parse
+    from chiptui.corpus.fields import build_article
+    from chiptui.corpus.frontmatter import FrontMatterError, parse_yaml, split_front_matter
+
     split = split_front_matter(text)
     if split.front is None:
         words = norm_words(text)

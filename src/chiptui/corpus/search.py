@@ -24,7 +24,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain, compress
 
-from rapidfuzz import fuzz, process
 
 Span = tuple[int, int]
 _TOKEN = re.compile(r"\S+")
@@ -147,6 +146,8 @@ class SearchIndex:
         """Words of the vocabulary close to ``token``, then the articles holding any of them."""
         limit = cutoff(token)
         shortest = len(token) - 1  # a much shorter word "matches" inside the token: not a match
+        from rapidfuzz import fuzz, process  # imported on the first fuzzy word, not at start-up
+
         close = [
             (word, score)
             for word, score, _ in process.extract(
@@ -299,6 +300,8 @@ def title_spans(tokens: Sequence[str], title: str) -> tuple[Span, ...]:
         limit = cutoff(token)
         if limit is None:
             continue
+        from rapidfuzz import fuzz
+
         alignment = fuzz.partial_ratio_alignment(token, title, score_cutoff=limit)
         if alignment is None:
             continue

@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -22,6 +23,9 @@ from textual.worker import get_current_worker
 from chiptui import browser
 from chiptui.corpus.models import Article, Entry, Provider
 from chiptui.corpus.store import SORTS, CorpusStore, Facets, FilterResult
+
+if TYPE_CHECKING:
+    from chiptui.corpus.index import CorpusIndex, Snapshot
 from chiptui.widgets.article_list import ArticleList
 from chiptui.widgets.detail import BODY_LOADING, DetailPane
 from chiptui.widgets.facet_list import FacetList
@@ -102,10 +106,11 @@ class MainScreen(Screen[None]):
         ],
     ]
 
-    def __init__(self, paths: list[str], max_bytes: int) -> None:
+    def __init__(self, paths: list[str], max_bytes: int, preloaded: tuple[CorpusIndex, Snapshot | None] | None = None) -> None:
         super().__init__()
         self.paths = paths
         self.max_bytes = max_bytes
+        self.preloaded = preloaded
         self.store: CorpusStore | None = None
         self.result: FilterResult | None = None
         self.query_text = ""
@@ -136,6 +141,13 @@ class MainScreen(Screen[None]):
         self.query_one("#sidebar", FacetList).border_title = "Topics & providers"
         self.query_one("#articles", ArticleList).focus()
         self._adapt(self.app.size.width)
+        if self.preloaded is not None and self.preloaded[1] is not None:
+            # the snapshot is in hand: the first frame shows the list, with no worker round trip
+            index, cached = self.preloaded
+            store = CorpusStore.from_snapshot(cached, index, self.max_bytes)
+            self._loaded(Loaded(store, store.facets(), final=False), refilter=False)
+            self.generation += 1
+            self._filtered(Filtered(self.generation, store.filter(sort=self.sort)))
         self.load()
 
     def on_resize(self, event) -> None:  # type: ignore[no-untyped-def]
@@ -170,10 +182,14 @@ class MainScreen(Screen[None]):
             return Loaded(store, store.facets(), final)  # facets counted here, off the UI thread
 
         try:
-            index = CorpusIndex(self.paths, self.max_bytes)
-            cached = index.cached_snapshot()
+            if self.preloaded is not None:  # the app read the snapshot before it started
+                index, cached = self.preloaded
+            else:
+                index = CorpusIndex(self.paths, self.max_bytes)
+                cached = index.cached_snapshot()
+                if cached is not None:
+                    self.post_message(loaded(CorpusStore.from_snapshot(cached, index, self.max_bytes), final=False))
             if cached is not None:
-                self.post_message(loaded(CorpusStore.from_snapshot(cached, index, self.max_bytes), final=False))
                 # let the first screen paint before checking the files competes with it
                 self.first_paint.wait(timeout=2.0)
             snapshot = index.refresh(progress, unchanged_from=cached.generation if cached else None)
@@ -203,7 +219,7 @@ class MainScreen(Screen[None]):
         self.query_one("#status", StatusLine).show_progress(message.done, message.total, message.rate)
 
     @on(Loaded)
-    def _loaded(self, message: Loaded) -> None:
+    def _loaded(self, message: Loaded, refilter: bool = True) -> None:
         previous = self.store
         self.store = message.store
         if message.store is not previous:
@@ -211,7 +227,8 @@ class MainScreen(Screen[None]):
             if self.entry is not None:
                 self.pending_jump = self.pending_jump or self.entry.id
             self.entry = None
-            self.refilter()
+            if refilter:
+                self.refilter()
         if not message.final:
             return
         status = message.store.status
