@@ -133,7 +133,7 @@ def browser_start(corpus: Path, env: dict[str, str], size: int, runs: int) -> tu
                 raise SystemExit(f"the browser did not show {expected!r} within 60 s:\n{screen}")
             time.sleep(0.005)
         times.append(time.perf_counter() - start)
-        time.sleep(1.5)  # let the background check of the files finish, then read the memory
+        time.sleep(4.0)  # let the background file check and search warm-up finish, then read the memory
         pid = subprocess.run(
             ["tmux", "list-panes", "-t", "chiptui-bench", "-F", "#{pane_pid}"], capture_output=True, text=True
         ).stdout.strip()

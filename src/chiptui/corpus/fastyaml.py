@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from chiptui.corpus.frontmatter import Parsed, _RawFloat, _RawInt
+from chiptui.corpus.frontmatter import Parsed, raw_float, raw_int
 
 _BOOL = re.compile(r"(?:true|True|TRUE|false|False|FALSE)$")
 _NULL = re.compile(r"(?:~|null|Null|NULL)$")
@@ -162,23 +162,7 @@ def _scalar(text: str) -> object:
     if _NULL.match(text):
         return None
     if _INT.match(text):
-        if text.startswith("0o"):
-            number = _RawInt(int(text[2:], 8))
-        elif text.startswith("0x"):
-            number = _RawInt(int(text[2:], 16))
-        else:
-            number = _RawInt(int(text, 10))
-        number.raw = text
-        return number
+        return raw_int(text)
     if _FLOAT.match(text):
-        lowered = text.lower()
-        if lowered.endswith(".inf"):
-            value = float("-inf") if text.startswith("-") else float("inf")
-        elif lowered == ".nan":
-            value = float("nan")
-        else:
-            value = float(text)
-        result = _RawFloat(value)
-        result.raw = text
-        return result
+        return raw_float(text)
     return text

@@ -22,6 +22,32 @@ class _RawFloat(float):
     raw: str
 
 
+def raw_int(text: str) -> _RawInt:
+    """A core-schema integer (decimal, 0o octal, 0x hex) that remembers how it was written."""
+    if text.startswith("0o"):
+        value = _RawInt(int(text[2:], 8))
+    elif text.startswith("0x"):
+        value = _RawInt(int(text[2:], 16))
+    else:
+        value = _RawInt(int(text, 10))
+    value.raw = text
+    return value
+
+
+def raw_float(text: str) -> _RawFloat:
+    """A core-schema float (with .inf and .nan) that remembers how it was written."""
+    lowered = text.lower()
+    if lowered.endswith(".inf"):
+        number = float("-inf") if text.startswith("-") else float("inf")
+    elif lowered == ".nan":
+        number = float("nan")
+    else:
+        number = float(text)
+    value = _RawFloat(number)
+    value.raw = text
+    return value
+
+
 def raw_scalar(value: object) -> str | None:
     """The text a scalar was written as (``1.10`` stays "1.10"), or None for non-scalars."""
     raw = getattr(value, "raw", None)

@@ -6,7 +6,7 @@ import re
 
 import yaml
 
-from chiptui.corpus.frontmatter import FrontMatterError, Parsed, _RawFloat, _RawInt
+from chiptui.corpus.frontmatter import FrontMatterError, Parsed, raw_float, raw_int
 
 try:  # the C loader is several times faster; fall back when libyaml is missing
     _BaseLoader = yaml.CSafeLoader  # type: ignore[attr-defined]
@@ -43,32 +43,14 @@ CorpusLoader.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^(?:<
 
 
 def _construct_int(loader: CorpusLoader, node: yaml.ScalarNode) -> int:
-    text = node.value
     try:
-        if text.startswith("0o"):
-            value = _RawInt(int(text[2:], 8))
-        elif text.startswith("0x"):
-            value = _RawInt(int(text[2:], 16))
-        else:
-            value = _RawInt(int(text, 10))
+        return raw_int(node.value)
     except ValueError:
-        return text  # type: ignore[return-value]
-    value.raw = text
-    return value
+        return node.value  # type: ignore[no-any-return]
 
 
 def _construct_float(loader: CorpusLoader, node: yaml.ScalarNode) -> float:
-    text = node.value
-    lowered = text.lower()
-    if lowered.endswith(".inf"):
-        number = float("-inf") if text.startswith("-") else float("inf")
-    elif lowered == ".nan":
-        number = float("nan")
-    else:
-        number = float(text)
-    value = _RawFloat(number)
-    value.raw = text
-    return value
+    return raw_float(node.value)
 
 
 def _construct_timestamp_as_text(loader: CorpusLoader, node: yaml.ScalarNode) -> str:
