@@ -259,3 +259,44 @@ def test_full_text_words_are_words_not_query_syntax(write, corpus_dir: Path) -> 
     assert [e.title for e in store.filter(text="AND or")] == ["Cars"]  # operators are plain words
     assert [e.title for e in store.filter(text='"; DROP TABLE files; --')] == []
     assert [e.title for e in store.filter(text="truck")] == ["Cars"]  # a word matches as a prefix
+
+
+def _snapshot_state(snapshot) -> tuple:  # type: ignore[no-untyped-def]
+    return tuple(snapshot.columns), snapshot.problems, snapshot.facets, snapshot.extras, snapshot.files
+
+
+@pytest.mark.parametrize(
+    ("edit", "patched"),
+    [
+        (lambda t: t.replace("quality: 5", "quality: 99"), True),
+        (lambda t: t.replace('excerpt: "old words"', 'excerpt: "new words entirely"'), True),
+        (lambda t: t.replace("topics: [AI]", "topics: [AI, Robotics]"), True),
+        (lambda t: t.replace("2020-01-01T00:00:00Z", "2024-06-01T00:00:00Z"), True),  # moves to the top
+        (lambda t: t.replace("quality: 5", "quality: lots"), True),  # a new warning
+        (lambda t: t.replace('"Edited story here"', '"A new title now"'), False),  # titles match pages
+        (lambda t: t.replace("https://example.com/e", "https://example.com/moved"), False),  # links
+        (lambda t: t + "\nA body of its own, long enough to be a paragraph of the story.\n", False),
+    ],
+)
+def test_an_edit_patches_the_snapshot_to_what_a_full_build_gives(
+    write, corpus_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit, patched: bool
+) -> None:
+    edited = write(
+        "edited.md",
+        card_text('"Edited story here"', excerpt='"old words"', quality=5, topics="[AI]",
+                  publishedDateTime="2020-01-01T00:00:00Z", webUrl="https://example.com/e"),
+    )
+    write("b.md", card_text('"Second one"', publishedDateTime="2021-01-01T00:00:00Z", quality="bad",
+                            related='[{title: "Edited", webUrl: "https://example.com/e"}]'))
+    write("c.md", card_text('"Third one"', publishedDateTime="2022-01-01T00:00:00Z"))
+    write("page.txt", "Menu\nEdited story here\nThe body of the edited story, long enough to be its paragraph.\n")
+    refresh(corpus_dir)
+    edited.write_text(edit(edited.read_text(encoding="utf-8")), encoding="utf-8")
+    bump_mtime(edited)
+    _, incremental = refresh(corpus_dir)
+    assert ("patch" in incremental.status.phases) == patched
+    monkeypatch.setenv("CHIPTUI_CACHE_DIR", str(tmp_path / "fresh-cache"))
+    _, full = refresh(corpus_dir)
+    assert full.status.parsed == 4
+    assert _snapshot_state(incremental) == _snapshot_state(full)
+    assert set(full.vocabulary) <= set(incremental.vocabulary)

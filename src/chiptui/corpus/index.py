@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+from collections import Counter
 import os
 import pickle
 import re
@@ -30,15 +31,34 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from chiptui.corpus.loader import DEFAULT_MAX_BYTES, FileRecord, assemble, index_file, scan
+from chiptui.corpus.loader import (
+    C_BODY,
+    C_HEAT,
+    C_PROVIDER,
+    C_QUALITY,
+    C_RELATED,
+    C_STAMP,
+    C_TITLE,
+    C_TOPICS,
+    C_URL,
+    C_URL_KEYS,
+    C_WORDS,
+    DEFAULT_MAX_BYTES,
+    FileRecord,
+    assemble,
+    index_file,
+    problem_order,
+    scan,
+)
 from chiptui.corpus.models import Columns, Problem
 from chiptui.corpus.search import extras_of, vocabulary_of
 from chiptui.corpus.store import count_facets
 from chiptui.paths import cache_dir
 
-SCHEMA_VERSION = 10  # bump when the tables or the pickled records change shape
+SCHEMA_VERSION = 11  # bump when the tables or the pickled records change shape
 PARALLEL_FROM = 256  # fewer changed files than this are parsed in this process
 BATCH = 2000  # files per write transaction, so a second process can get in between
+PATCH_LIMIT = 2000  # at most this many edited cards are patched into the snapshot; more: a full join
 ENV_TIMEOUT = "CHIPTUI_INDEX_TIMEOUT"
 
 Progress = Callable[[int, int], None]  # (files parsed so far, files to parse)
@@ -85,6 +105,7 @@ class Snapshot:
     vocabulary: list[str] | None = None  # distinct words of titles, providers and topics
     facets: object | None = None  # the corpus-wide Facets (topics and providers with counts)
     extras: list[str] | None = None  # "provider topic topic" per article, for search
+    scan_problems: int = 0  # how many of ``problems`` came from the scan (not from files)
 
 
 def index_path(roots: Sequence[str]) -> str:
@@ -309,6 +330,10 @@ class CorpusIndex:
         changed = [path for path, st in stats.items() if (known.get(path) or (None, None))[:2] != st]
         removed = [path for path in known if path not in stats]
         status.parsed, status.removed = len(changed), len(removed)
+        # a few edited cards: patch the last snapshot instead of joining the corpus again
+        patchable = 0 < len(changed) <= PATCH_LIMIT and not removed and all(p in known for p in changed)
+        previous = self._load_snapshot(db, generation) if patchable else None
+        before = self._records(db, changed) if previous is not None else {}
         phase("compare")
         parsed = self._parse(changed, stats, progress, workers)
         phase("parse")
@@ -316,16 +341,29 @@ class CorpusIndex:
         phase("write")
         fresh = {record.path: record for record, _ in parsed}
         del parsed
+        if previous is not None:
+            patched = _patch(previous, fresh, before, scan_problems)
+            if patched is not None:
+                columns, problems, extras, vocabulary = patched
+                facets = count_facets(columns.topics, columns.providers)
+                self._save_snapshot(
+                    db, columns, problems, previous.files, digest, generation, (vocabulary, facets, extras, len(scan_problems))
+                )
+                phase("patch")
+                status.seconds = time.perf_counter() - started
+                return Snapshot(columns, problems, previous.files, status, generation, vocabulary, facets, extras)
         stored = self._records(db, [p for p in stats if p not in fresh])
         phase("read")
         joined = assemble(fresh[p] if p in fresh else stored[p] for p in stats if p in fresh or p in stored)
         phase("join")
-        problems = scan_problems + joined.problems
+        problems = sorted(scan_problems + joined.problems, key=problem_order)
         columns = Columns.of(joined.entries)
         extras = extras_of(columns.providers, columns.topics)
         vocabulary = vocabulary_of([*columns.titles, *set(extras)])
         facets = count_facets(columns.topics, columns.providers)
-        self._save_snapshot(db, columns, problems, joined.files, digest, generation, (vocabulary, facets, extras))
+        self._save_snapshot(
+            db, columns, problems, joined.files, digest, generation, (vocabulary, facets, extras, len(scan_problems))
+        )
         phase("snapshot")
         status.seconds = time.perf_counter() - started
         return Snapshot(columns, problems, joined.files, status, generation, vocabulary, facets, extras)
@@ -484,6 +522,14 @@ class CorpusIndex:
         if not wanted:
             return {}
         loads = pickle.loads
+        if len(wanted) <= PATCH_LIMIT:
+            found: dict[str, FileRecord] = {}
+            ordered = list(wanted)
+            for start in range(0, len(ordered), 500):
+                part = ordered[start : start + 500]
+                rows = db.execute(f"SELECT path, record FROM files WHERE path IN ({','.join('?' * len(part))})", part)
+                found.update((path, loads(blob)) for path, blob in rows)
+            return found
         out: dict[str, FileRecord] = {}
         for path, blob in db.execute("SELECT path, record FROM files"):
             if path in wanted:
@@ -497,7 +543,7 @@ class CorpusIndex:
         gc_was_on = gc.isenabled()
         gc.disable()  # a load of 100,000 rows makes the collector run for nothing, many times
         try:
-            saved_generation, columns, problems, files, vocabulary, facets, extras = pickle.loads(row[0])
+            saved_generation, columns, problems, files, vocabulary, facets, extras, scan_problems = pickle.loads(row[0])
         finally:
             if gc_was_on:
                 gc.enable()
@@ -505,7 +551,7 @@ class CorpusIndex:
             return None
         return Snapshot(
             Columns(*columns), list(problems), files, generation=generation, vocabulary=vocabulary, facets=facets,
-            extras=extras,
+            extras=extras, scan_problems=scan_problems,
         )
 
     def _save_snapshot(
@@ -516,7 +562,7 @@ class CorpusIndex:
         files: int,
         digest: str,
         generation: int,
-        extras: tuple[list[str], object, list[str]],
+        extras: tuple[list[str], object, list[str], int],
     ) -> None:
         if generation < 0:
             return
@@ -573,6 +619,67 @@ class _Phases:
         now = time.perf_counter()
         self.status.phases[name] = round(now - self.last, 3)
         self.last = now
+
+
+def _patch(
+    previous: Snapshot, fresh: dict[str, FileRecord], before: dict[str, FileRecord], scan_problems: list[Problem]
+) -> tuple[Columns, list[Problem], list[str], list[str]] | None:
+    """The previous snapshot with some cards' fields replaced, or None when the edits could
+    change anything beyond those cards: a title (scraped pages are matched on titles), a
+    URL or related link (links between articles), a body appearing or going, a card that
+    is now a page or was not a card before."""
+    if previous.extras is None or previous.vocabulary is None:
+        return None
+    c = previous.columns
+    position = {path: i for i, path in enumerate(c.paths)}
+    for path, new in fresh.items():
+        old = before.get(path)
+        if old is None or old.card is None or new.card is None or path not in position:
+            return None
+        a, b = old.card, new.card
+        if (
+            a[C_WORDS] != b[C_WORDS]
+            or a[C_URL_KEYS] != b[C_URL_KEYS]
+            or a[C_RELATED] != b[C_RELATED]
+            or (a[C_BODY] is None) != (b[C_BODY] is None)
+        ):
+            return None
+    columns = Columns(*(list(column) for column in c))
+    extras = list(previous.extras)
+    intern = sys.intern
+    reorder = False
+    for path, new in fresh.items():
+        i, info = position[path], new.card
+        assert info is not None
+        if columns.titles[i] != info[C_TITLE] or columns.stamps[i] != info[C_STAMP]:
+            reorder = True
+        columns.titles[i] = info[C_TITLE]
+        columns.providers[i] = intern(info[C_PROVIDER])
+        columns.stamps[i] = info[C_STAMP]
+        columns.topics[i] = tuple(map(intern, info[C_TOPICS]))
+        columns.quality[i] = info[C_QUALITY]
+        columns.heat[i] = info[C_HEAT]
+        columns.urls[i] = info[C_URL]
+        if info[C_BODY] is not None:
+            columns.bodies[i] = (path, "card", info[C_BODY])
+        extras[i] = " ".join((columns.providers[i], *columns.topics[i]))
+    if reorder:  # the order assemble() gives: newest first, undated last, ties by title
+        order = sorted(range(len(columns.ids)), key=lambda i: columns.titles[i].casefold())
+        order.sort(key=lambda i: (columns.stamps[i] is None, -(columns.stamps[i] or 0.0)))
+        columns = Columns(*([column[i] for i in order] for column in columns))
+        extras = [extras[i] for i in order]
+    # problems: this scan's, then every file's and the join's, minus the edited files' old ones
+    stale = Counter(p for path in fresh for p in before[path].problems)
+    kept = []
+    for problem in previous.problems[previous.scan_problems :]:
+        if stale[problem] > 0:
+            stale[problem] -= 1
+        else:
+            kept.append(problem)
+    kept += [p for record in fresh.values() for p in record.problems]
+    problems = sorted(scan_problems + kept, key=problem_order)
+    words = set(previous.vocabulary) | set(vocabulary_of([*(r.card[C_TITLE] for r in fresh.values()), *set(extras)]))  # type: ignore[index]
+    return columns, problems, extras, sorted(words)
 
 
 def _digest(stats: dict[str, tuple[int, int]], problems: list[Problem]) -> str:

@@ -625,4 +625,9 @@ def load_corpus(paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Cor
     results = {path: parse_file(path, max_bytes) for path in stats}
     joined = assemble(record_of(results[path], *stats[path]) for path in stats)
     articles = [materialize(entry, results[entry.path].article) for entry in joined.entries]  # type: ignore[arg-type]
-    return Corpus(articles, problems + joined.problems, joined.files)
+    return Corpus(articles, sorted(problems + joined.problems, key=problem_order), joined.files)
+
+
+def problem_order(problem: Problem) -> tuple[str, int]:
+    """Problems are listed by file, then line (the order ``chiptui check`` prints)."""
+    return (problem.path, problem.line or 0)
