@@ -345,13 +345,10 @@ class CorpusIndex:
             patched = _patch(previous, fresh, before, scan_problems)
             if patched is not None:
                 columns, problems, extras, vocabulary = patched
-                facets = count_facets(columns.topics, columns.providers)
-                self._save_snapshot(
-                    db, columns, problems, previous.files, digest, generation, (vocabulary, facets, extras, len(scan_problems))
+                snapshot = Snapshot(
+                    columns, problems, previous.files, status, generation, vocabulary, None, extras, len(scan_problems)
                 )
-                phase("patch")
-                status.seconds = time.perf_counter() - started
-                return Snapshot(columns, problems, previous.files, status, generation, vocabulary, facets, extras)
+                return self._finish(db, snapshot, digest, phase, "patch", started)
         stored = self._records(db, [p for p in stats if p not in fresh])
         phase("read")
         joined = assemble(fresh[p] if p in fresh else stored[p] for p in stats if p in fresh or p in stored)
@@ -360,13 +357,24 @@ class CorpusIndex:
         columns = Columns.of(joined.entries)
         extras = extras_of(columns.providers, columns.topics)
         vocabulary = vocabulary_of([*columns.titles, *set(extras)])
-        facets = count_facets(columns.topics, columns.providers)
-        self._save_snapshot(
-            db, columns, problems, joined.files, digest, generation, (vocabulary, facets, extras, len(scan_problems))
+        snapshot = Snapshot(
+            columns, problems, joined.files, status, generation, vocabulary, None, extras, len(scan_problems)
         )
-        phase("snapshot")
-        status.seconds = time.perf_counter() - started
-        return Snapshot(columns, problems, joined.files, status, generation, vocabulary, facets, extras)
+        return self._finish(db, snapshot, digest, phase, "snapshot", started)
+
+    def _finish(
+        self, db: sqlite3.Connection, snapshot: Snapshot, digest: str, phase: _Phases, name: str, started: float
+    ) -> Snapshot:
+        """Count the facets, save the snapshot for the next start, and time it all."""
+        columns = snapshot.columns
+        snapshot.facets = count_facets(columns.topics, columns.providers)
+        self._save_snapshot(
+            db, columns, snapshot.problems, snapshot.files, digest, snapshot.generation,
+            (snapshot.vocabulary, snapshot.facets, snapshot.extras, snapshot.scan_problems),  # type: ignore[arg-type]
+        )
+        phase(name)
+        snapshot.status.seconds = time.perf_counter() - started
+        return snapshot
 
     def _parse(
         self, paths: list[str], stats: dict[str, tuple[int, int]], progress: Progress | None, workers: int | None
