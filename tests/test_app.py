@@ -338,3 +338,19 @@ def events_key(app: ChiptuiApp, key: str):  # type: ignore[no-untyped-def]
     event = events.Key(key, "/" if key == "slash" else key)
     event.set_sender(app)
     return event
+
+
+async def test_problems_are_announced_on_a_warm_start_too(write, corpus_dir: Path) -> None:
+    from chiptui.corpus.store import CorpusStore
+
+    write("good.md", card_text('"Fine"'))
+    write("bad.md", "---\ntitle: [\n---\n")
+    CorpusStore.load([str(corpus_dir)]).index.close()  # type: ignore[union-attr]  # warm, unchanged
+    app = ChiptuiApp([str(corpus_dir)])
+    async with app.run_test(size=(160, 50)) as pilot:
+        await loaded(pilot)
+        await wait_for(
+            pilot,
+            lambda: any("1 problem in the corpus (1 file skipped)" in str(n.message) for n in app._notifications),
+            "the problems notice",
+        )

@@ -125,6 +125,7 @@ class MainScreen(Screen[None]):
         self.index_note = ""
         self.first_paint = threading.Event()  # set once a list is on screen
         self._warmed: CorpusStore | None = None
+        self.announced_problems: tuple = ()  # the problems the user was last told about
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
@@ -235,9 +236,11 @@ class MainScreen(Screen[None]):
         if status is not None and status.notice:
             self.notify(status.notice, severity="warning", markup=False)
         errors = len(message.store.errors)
-        if message.store.problems and (previous is None or previous.problems != message.store.problems):
+        if message.store.problems and message.store.problems != self.announced_problems:
+            self.announced_problems = message.store.problems
             self.notify(
-                f"{len(message.store.problems):,} problems in the corpus ({errors:,} files skipped); press ! to see them",
+                f"{_count(len(message.store.problems), 'problem')} in the corpus "
+                f"({_count(errors, 'file')} skipped); press ! to see them",
                 severity="warning" if errors else "information",
                 markup=False,
             )
@@ -508,3 +511,7 @@ def preview(entry: Entry) -> Article:
     )
 
 
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
