@@ -196,11 +196,6 @@ def _scan_parallel(
     return found, problems
 
 
-def discover(paths: Iterable[str], problems: list[Problem] | None = None) -> list[str]:
-    """Every regular file under ``paths`` (see ``scan``), in order."""
-    return list(scan(paths, problems))
-
-
 # ---------------------------------------------------------------------------
 # reading one file
 

@@ -146,10 +146,6 @@ class CorpusStore:
 
     # -- lookups -----------------------------------------------------------
 
-    @property
-    def articles(self) -> Sequence[Entry]:
-        return self.entries
-
     def __len__(self) -> int:
         return len(self.entries)
 

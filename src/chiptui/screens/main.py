@@ -23,13 +23,13 @@ from textual.worker import get_current_worker
 from chiptui import browser
 from chiptui.corpus.models import Article, Entry, Provider
 from chiptui.corpus.store import SORTS, CorpusStore, Facets, FilterResult
-
-if TYPE_CHECKING:
-    from chiptui.corpus.index import CorpusIndex, Snapshot
 from chiptui.widgets.article_list import ArticleList
 from chiptui.widgets.detail import BODY_LOADING, DetailPane
 from chiptui.widgets.facet_list import FacetList
 from chiptui.widgets.status import StatusLine
+
+if TYPE_CHECKING:
+    from chiptui.corpus.index import CorpusIndex, Snapshot
 
 USER_SORTS = tuple(s for s in SORTS if s != "relevance")
 TITLE_PLACEHOLDER = "/ filter: fuzzy on title, provider, topics (ctrl+t: full text)"
@@ -122,7 +122,6 @@ class MainScreen(Screen[None]):
         self.entry: Entry | None = None
         self.article: Article | None = None  # the full card of ``entry``, once read
         self.pending_jump: str | None = None
-        self.index_note = ""
         self.first_paint = threading.Event()  # set once a list is on screen
         self._warmed: CorpusStore | None = None
         self.announced_problems: tuple = ()  # the problems the user was last told about
