@@ -148,8 +148,12 @@ class SearchIndex:
         shortest = len(token) - 1  # a much shorter word "matches" inside the token: not a match
         from rapidfuzz import fuzz, process  # imported on the first fuzzy word, not at start-up
 
+        # partial_ratio decides what matches (a prefix typed so far matches the whole word);
+        # the rank blends in the plain ratio, so the word closest as a whole comes first:
+        # "nvdia" ranks "nvidia" above "india", "chip" ranks "chip" above "chips"
+        ratio = fuzz.ratio
         close = [
-            (word, score)
+            (word, (score + ratio(token, word)) / 2)
             for word, score, _ in process.extract(
                 token, self.vocabulary(), scorer=fuzz.partial_ratio, score_cutoff=limit, limit=None, processor=None
             )
@@ -277,15 +281,16 @@ def extras_of(providers: Sequence[str], topics: Sequence[tuple[str, ...]]) -> li
     return extras
 
 
-def _score_groups(close: list[tuple[str, float]]) -> list[list[tuple[str, float]]]:
-    """Exact words (100) first, then the rest, best first, in at most three groups."""
-    exact = [(w, s) for w, s in close if s >= 100.0]
-    fuzzy = sorted(((w, s) for w, s in close if s < 100.0), key=lambda ws: -ws[1])
-    groups = [exact] if exact else []
-    if fuzzy:
-        high = [(w, s) for w, s in fuzzy if s >= 85.0]
-        low = [(w, s) for w, s in fuzzy if s < 85.0]
-        groups += [g for g in (high, low) if g]
+def _score_groups(close: list[tuple[str, float]], most: int = 4) -> list[list[tuple[str, float]]]:
+    """Words best first: the best scores each in a group of their own, the rest together
+    (each group is one scan of the titles, so there are at most ``most``)."""
+    ranked = sorted(close, key=lambda ws: -ws[1])
+    groups: list[list[tuple[str, float]]] = []
+    for word, score in ranked:
+        if groups and (round(groups[-1][0][1], 1) == round(score, 1) or len(groups) == most):
+            groups[-1].append((word, score))
+        else:
+            groups.append([(word, score)])
     return groups
 
 
