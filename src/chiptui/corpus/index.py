@@ -27,7 +27,7 @@ import sqlite3
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -46,6 +46,7 @@ from chiptui.corpus.loader import (
     DEFAULT_MAX_BYTES,
     FileRecord,
     assemble,
+    date_order,
     index_file,
     problem_order,
     scan,
@@ -401,9 +402,8 @@ class CorpusIndex:
         batches = [paths[i : i + chunk] for i in range(0, total, chunk)]
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             jobs = [(batch, [stats[p] for p in batch], self.max_bytes) for batch in batches]
-            loads = pickle.loads
             for result in pool.map(_index_batch, jobs):
-                records.extend((loads(blob)._replace(text=text), blob) for blob, text in result)
+                records.extend(_received(result))
                 if progress:
                     progress(len(records), total)
         return records
@@ -430,7 +430,6 @@ class CorpusIndex:
             with proc.stdin:
                 pickle.dump((part, [stats[p] for p in part], self.max_bytes), proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
         records: list[tuple[FileRecord, bytes]] = []
-        loads = pickle.loads
         with selectors.DefaultSelector() as selector:
             buffers: dict[int, bytearray] = {}
             for proc in procs:
@@ -452,9 +451,9 @@ class CorpusIndex:
                         (size,) = HEADER.unpack_from(buffer)
                         if len(buffer) < HEADER.size + size:
                             break
-                        batch = loads(bytes(buffer[HEADER.size : HEADER.size + size]))
+                        batch = pickle.loads(bytes(buffer[HEADER.size : HEADER.size + size]))
                         del buffer[: HEADER.size + size]
-                        records.extend((loads(blob)._replace(text=text), blob) for blob, text in batch)
+                        records.extend(_received(batch))
                         if progress:
                             progress(len(records), total)
         for proc in procs:
@@ -489,15 +488,7 @@ class CorpusIndex:
                     db.executemany("DELETE FROM texts WHERE rowid = ?", gone)
                     db.executemany("DELETE FROM files WHERE id = ?", gone)
                     # ids as they are now, inside the write lock (another process may have added some)
-                    paths = [record.path for record, _ in batch]
-                    existing: dict[str, int] = {}
-                    for chunk in range(0, len(paths), 500):
-                        part = paths[chunk : chunk + 500]
-                        marks = ",".join("?" * len(part))
-                        existing.update(
-                            (path, rowid)
-                            for rowid, path in db.execute(f"SELECT id, path FROM files WHERE path IN ({marks})", part)
-                        )
+                    existing = dict(_rows_by_path(db, "id", [record.path for record, _ in batch]))
                     next_id = (db.execute("SELECT max(id) FROM files").fetchone()[0] or 0) + 1
                     inserts, updates, texts = [], [], []
                     for record, blob in batch:
@@ -530,14 +521,8 @@ class CorpusIndex:
         if not wanted:
             return {}
         loads = pickle.loads
-        if len(wanted) <= PATCH_LIMIT:
-            found: dict[str, FileRecord] = {}
-            ordered = list(wanted)
-            for start in range(0, len(ordered), 500):
-                part = ordered[start : start + 500]
-                rows = db.execute(f"SELECT path, record FROM files WHERE path IN ({','.join('?' * len(part))})", part)
-                found.update((path, loads(blob)) for path, blob in rows)
-            return found
+        if len(wanted) <= PATCH_LIMIT:  # a few: look them up; many: one pass over the table
+            return {path: loads(blob) for path, blob in _rows_by_path(db, "record", list(wanted))}
         out: dict[str, FileRecord] = {}
         for path, blob in db.execute("SELECT path, record FROM files"):
             if path in wanted:
@@ -670,10 +655,9 @@ def _patch(
         columns.urls[i] = info[C_URL]
         if info[C_BODY] is not None:
             columns.bodies[i] = (path, "card", info[C_BODY])
-        extras[i] = " ".join((columns.providers[i], *columns.topics[i]))
-    if reorder:  # the order assemble() gives: newest first, undated last, ties by title
-        order = sorted(range(len(columns.ids)), key=lambda i: columns.titles[i].casefold())
-        order.sort(key=lambda i: (columns.stamps[i] is None, -(columns.stamps[i] or 0.0)))
+        extras[i] = extras_of([columns.providers[i]], [columns.topics[i]])[0]
+    if reorder:  # the order assemble() gives
+        order = date_order(columns.titles, columns.stamps)
         columns = Columns(*([column[i] for i in order] for column in columns))
         extras = [extras[i] for i in order]
     # problems: this scan's, then every file's and the join's, minus the edited files' old ones
@@ -688,6 +672,20 @@ def _patch(
     problems = sorted(scan_problems + kept, key=problem_order)
     words = set(previous.vocabulary) | set(vocabulary_of([*(r.card[C_TITLE] for r in fresh.values()), *set(extras)]))  # type: ignore[index]
     return columns, problems, extras, sorted(words)
+
+
+def _rows_by_path(db: sqlite3.Connection, column: str, paths: list[str]) -> Iterator[tuple[str, object]]:
+    """(path, ``column``) of the files table for ``paths``, looked up 500 at a time
+    (SQLite limits the parameters of one statement)."""
+    for start in range(0, len(paths), 500):
+        part = paths[start : start + 500]
+        yield from db.execute(f"SELECT path, {column} FROM files WHERE path IN ({','.join('?' * len(part))})", part)
+
+
+def _received(batch: Iterable[tuple[bytes, str]]) -> list[tuple[FileRecord, bytes]]:
+    """A worker's (stored bytes, search text) pairs as (record, stored bytes)."""
+    loads = pickle.loads
+    return [(loads(blob)._replace(text=text), blob) for blob, text in batch]
 
 
 def _digest(stats: dict[str, tuple[int, int]], problems: list[Problem]) -> str:

@@ -14,7 +14,7 @@ import os
 import re
 import stat as stat_module
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -83,24 +83,26 @@ class _Walker:
         except OSError as exc:
             self.report(directory, f"cannot read folder: {exc.strerror or exc}")
             return
-        found = self.found
         for entry in entries:
-            if entry.name[0] == ".":
-                continue
-            try:
-                if entry.is_file():
-                    path = entry.path
-                    if path not in found:
-                        st = entry.stat()
-                        found[path] = (st.st_size, st.st_mtime_ns)
-                elif entry.is_dir():
-                    if entry.is_symlink():
-                        self.linked = True
-                    self.walk(entry.path)
-                elif entry.is_symlink():
-                    self.report(entry.path, "broken symbolic link; it was skipped")
-            except OSError as exc:
-                self.report(entry.path, f"cannot read: {exc.strerror or exc}")
+            if entry.name[0] != ".":
+                self.visit(entry)
+
+    def visit(self, entry: os.DirEntry[str]) -> None:
+        """One folder entry: a file is recorded, a folder walked, a broken link reported."""
+        try:
+            if entry.is_file():
+                path = entry.path
+                if path not in self.found:
+                    st = entry.stat()
+                    self.found[path] = (st.st_size, st.st_mtime_ns)
+            elif entry.is_dir():
+                if entry.is_symlink():
+                    self.linked = True
+                self.walk(entry.path)
+            elif entry.is_symlink():
+                self.report(entry.path, "broken symbolic link; it was skipped")
+        except OSError as exc:
+            self.report(entry.path, f"cannot read: {exc.strerror or exc}")
 
 
 def scan(
@@ -170,11 +172,10 @@ def _scan_parallel(
     if len(plain) < 2 * workers or any(e.is_symlink() for e in entries if e.name[0] != "."):
         return None  # few folders, or links at the top: not worth it, or not safe to split
     key = (st.st_dev, st.st_ino)
-    found: dict[str, tuple[int, int]] = {}
-    problems: list[Problem] = []
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
         subtrees = pool.map(_walk_subtree, [(e.path, key) for e in plain], chunksize=max(1, len(plain) // (workers * 4)))
         walked = dict(zip([e.path for e in plain], subtrees, strict=True))
+    top = _Walker({key})  # the root's own files, in the same order a walk of the root gives
     for entry in entries:
         if entry.name[0] == ".":
             continue
@@ -182,17 +183,11 @@ def _scan_parallel(
             items, subtree_problems, linked = walked[entry.path]
             if linked:
                 return None  # a folder link could reach another subtree: walk it all in one place
-            found.update(items)
-            problems.extend(subtree_problems)
+            top.found.update(items)
+            top.problems.extend(subtree_problems)
         else:
-            try:
-                if entry.is_file():
-                    fst = entry.stat()
-                    found[entry.path] = (fst.st_size, fst.st_mtime_ns)
-                elif entry.is_symlink():
-                    problems.append(Problem(entry.path, None, "error", "broken symbolic link; it was skipped"))
-            except OSError as exc:
-                problems.append(Problem(entry.path, None, "error", f"cannot read: {exc.strerror or exc}"))
+            top.visit(entry)
+    found, problems = top.found, top.problems
     return found, problems
 
 
@@ -521,13 +516,20 @@ def assemble(records: Iterable[FileRecord]) -> Assembled:
                 links,
             )
         )
-    out.entries.sort(key=lambda e: e.title.casefold())
-    out.entries.sort(key=_newest_first)  # stable: ties stay in title order
+    order = date_order([e.title for e in out.entries], [e.stamp for e in out.entries])
+    out.entries = [out.entries[i] for i in order]
     return out
 
 
-def _newest_first(entry: Entry) -> tuple[bool, float]:
-    return (entry.stamp is None, -(entry.stamp or 0.0))
+def date_order(titles: Sequence[str], stamps: Sequence[float | None], newest: bool = True) -> list[int]:
+    """Positions by date, newest (or oldest) first, undated last, ties by title: the order
+    the index saves entries in and the store's date sorts."""
+    folded = [t.casefold() for t in titles]
+    order = sorted(range(len(folded)), key=folded.__getitem__)
+    sign = -1.0 if newest else 1.0
+    keys = [(stamp is None, sign * (stamp or 0.0)) for stamp in stamps]
+    order.sort(key=keys.__getitem__)  # stable: ties stay in title order
+    return order
 
 
 def materialize(entry: Entry, article: Article) -> Article:

@@ -15,7 +15,7 @@ from functools import lru_cache
 from itertools import chain
 from typing import TYPE_CHECKING
 
-from chiptui.corpus.loader import DEFAULT_MAX_BYTES, materialize, parse_file, read_text, url_key
+from chiptui.corpus.loader import DEFAULT_MAX_BYTES, date_order, materialize, parse_file, read_text, url_key
 from chiptui.corpus.models import Article, Columns, Entry, EntryList, Problem
 from chiptui.corpus.search import Hit, SearchIndex, extras_of, query_tokens
 
@@ -273,13 +273,7 @@ class CorpusStore:
         c = self.columns
         n = range(len(c.ids))
         if sort in ("newest", "oldest"):
-            # by date (undated last), ties by title
-            folded = [t.casefold() for t in c.titles]
-            by_title = sorted(n, key=folded.__getitem__)
-            stamps = c.stamps
-            sign = -1.0 if sort == "newest" else 1.0
-            keys = [(s is None, sign * (s or 0.0)) for s in stamps]
-            order = sorted(by_title, key=keys.__getitem__)
+            order = date_order(c.titles, c.stamps, newest=sort == "newest")
         elif sort in ("quality", "heat"):
             newest = self.order("newest")
             values = c.quality if sort == "quality" else c.heat

@@ -161,7 +161,7 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="load")
     def load(self) -> None:
-        """Show the index's last snapshot at once, then check the files and show changes.
+        """Check the files against the index and show what changed.
 
         A cold start (no index yet) shows the indexing progress in the status line.
         """
@@ -178,17 +178,10 @@ class MainScreen(Screen[None]):
                 elapsed = max(now - started, 1e-6)
                 self.post_message(IndexProgress(done, total, done / elapsed))
 
-        def loaded(store: CorpusStore, final: bool = True) -> Loaded:
-            return Loaded(store, store.facets(), final)  # facets counted here, off the UI thread
-
         try:
-            if self.preloaded is not None:  # the app read the snapshot before it started
-                index, cached = self.preloaded
-            else:
-                index = CorpusIndex(self.paths, self.max_bytes)
-                cached = index.cached_snapshot()
-                if cached is not None:
-                    self.post_message(loaded(CorpusStore.from_snapshot(cached, index, self.max_bytes), final=False))
+            # the app read the last snapshot before it started (on_mount showed it); without
+            # one this is a cold start, and a broken index is reported by refresh()
+            index, cached = self.preloaded or (CorpusIndex(self.paths, self.max_bytes), None)
             if cached is not None:
                 # let the first screen paint before checking the files competes with it
                 self.first_paint.wait(timeout=2.0)
@@ -202,7 +195,8 @@ class MainScreen(Screen[None]):
             store = self.store or CorpusStore.from_snapshot(cached, index, self.max_bytes)  # type: ignore[arg-type]
             self.post_message(Loaded(store, Facets((), ()), final=True))
             return
-        self.post_message(loaded(CorpusStore.from_snapshot(snapshot, index, self.max_bytes)))
+        store = CorpusStore.from_snapshot(snapshot, index, self.max_bytes)
+        self.post_message(Loaded(store, store.facets()))  # facets counted here, off the UI thread
 
     @work(thread=True, group="warm")
     def warm_search(self, store: CorpusStore) -> None:
