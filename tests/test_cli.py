@@ -81,12 +81,52 @@ def test_facets_on_the_seeds() -> None:
 def test_list_human_output_fits_80_columns_and_has_no_control_characters(corpus_dir: Path, write) -> None:
     write("wide.md", card_text('"\u4e2d\u6587\u6807\u9898\u5f88\u957f\u5f88\u957f\u5f88\u957f\u5f88\u957f\u5f88\u957f\u5f88\u957f\u5f88\u957f\u5f88\u957f\u5f88\u957f\u5f88\u957f\u5f88\u957f\u5f88\u957f"', provider='"\U0001f4f0 Emoji News Network Limited"'))
     write("esc.md", b'---\ntitle: "\x1b]0;owned\x07\x1b[2Jcleared?"\n---\n')
-    proc = run("list", str(corpus_dir))
-    assert proc.returncode == 0
-    assert "\x1b" not in proc.stdout and "\x07" not in proc.stdout
     from chiptui.textfmt import text_width
 
-    assert all(text_width(line) <= 80 for line in proc.stdout.splitlines())
+    # on a terminal each row fits its width
+    screen = run_on_terminal("list", str(corpus_dir), columns=80)
+    assert "\x1b" not in screen and "\x07" not in screen
+    rows = [line for line in screen.splitlines() if line.strip() and "articles" not in line]
+    assert len(rows) == 2 and all(text_width(line) <= 80 for line in rows), rows
+    # piped, nothing is cut (grep must see every word), and still no control characters
+    proc = run("list", str(corpus_dir), env={"COLUMNS": "40"})
+    assert proc.returncode == 0
+    assert "\x1b" not in proc.stdout and "\x07" not in proc.stdout
+    assert "\u5f88\u957f" * 12 in proc.stdout and "Emoji News Network Limited" in proc.stdout
+
+
+def run_on_terminal(*args: str, columns: int = 80) -> str:
+    """Run chiptui with stdout and stderr on a pseudo-terminal of ``columns`` columns; what it printed."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "chiptui", *args], stdout=slave, stderr=slave, stdin=subprocess.DEVNULL,
+        env={**os.environ, "COLUMNS": str(columns)},
+    )
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=120)
+    os.close(master)
+    return b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
+
+
+def test_piped_list_never_cuts_titles() -> None:
+    """Bug: piped output cut titles at about 48 columns, so grep missed words at their end."""
+    proc = run("list", env={"COLUMNS": "200"})
+    assert "Amazon debuts Trainium, a custom chip for machine learning training in the cloud" in proc.stdout
 
 
 def test_list_filters_sorts_and_limits() -> None:

@@ -42,9 +42,24 @@ Run 'chiptui COMMAND --help' for a command's options.
 """
 
 
+DEFAULT_MAX_BYTES = 2 * 1024 * 1024
+USAGE = "chiptui [-h] [--version] [--max-bytes N] [PATH ...]\n       chiptui COMMAND [options] [PATH ...]"
+
+
 def _max_bytes_default() -> int:
-    from_env = os.environ.get("CHIPTUI_MAX_BYTES", "")
-    return int(from_env) if from_env.isdigit() else 2 * 1024 * 1024
+    """``$CHIPTUI_MAX_BYTES``, or 2 MiB; a value that is not a positive whole number is
+    reported on stderr and the default is used (a bad setting never stops chiptui)."""
+    from_env = os.environ.get("CHIPTUI_MAX_BYTES", "").strip()
+    if not from_env:
+        return DEFAULT_MAX_BYTES
+    if from_env.isdigit() and int(from_env) > 0:
+        return int(from_env)
+    print(
+        f"chiptui: $CHIPTUI_MAX_BYTES is {from_env!r}, not a positive whole number of bytes; "
+        f"using the default ({DEFAULT_MAX_BYTES:,})",
+        file=sys.stderr,
+    )
+    return DEFAULT_MAX_BYTES
 
 
 def _corpus_options() -> argparse.ArgumentParser:
@@ -63,11 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
     common = _corpus_options()
     parser = argparse.ArgumentParser(
         prog="chiptui",
+        usage=USAGE,
         description=DESCRIPTION.format(sep=os.pathsep),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"chiptui {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", prog="chiptui")
 
     p = sub.add_parser("list", parents=[common], help="list articles", description="List articles, filtered and sorted.")
     p.add_argument("paths", nargs="*", metavar="PATH")
@@ -81,7 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--full", action="store_true", help="with --json: every field of each card (reads each file)")
 
     p = sub.add_parser("show", parents=[common], help="show one article", description="Show one article in full.")
-    p.add_argument("article", metavar="ARTICLE", help="an article id, or text whose best title match wins")
+    # optional to argparse, required by main(): argparse would name PATH as required too
+    p.add_argument("article", metavar="ARTICLE", nargs="?", help="an article id, or text whose best title match wins")
     p.add_argument("paths", nargs="*", metavar="PATH")
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
@@ -105,7 +122,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def build_ui_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="chiptui", parents=[_corpus_options()], description="Open the browser.")
+    # the same usage line as ``chiptui --help``: a mistyped option shows one usage, not two
+    parser = argparse.ArgumentParser(
+        prog="chiptui", usage=USAGE, parents=[_corpus_options()], description="Open the browser.",
+        epilog="Run 'chiptui --help' for the commands.",
+    )
     parser.add_argument("paths", nargs="*", metavar="PATH")
     return parser
 
@@ -128,6 +149,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             command = build_parser().get_default("commands")[args_list[0]]
             args = command.parse_intermixed_args(args_list[1:])
             args.command = args_list[0]
+            if args.command == "show" and not args.article:
+                command.error("the following argument is required: ARTICLE")
+            if args.command == "list" and args.full and not args.json:
+                command.error("--full adds fields to --json output; use --json --full")
         elif args_list and args_list[0] in ("-h", "--help", "--version"):
             args = build_parser().parse_args(args_list)
         else:
@@ -136,31 +161,40 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:
         return int(exc.code or 0)
     try:
-        return _run(args)
+        code = _run(args)
+        sys.stdout.flush()  # inside the try: a reader that went away shows up here too
+        return code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # the reader went away (chiptui list | head): like cat, stop quietly
+        _silence_stdout()
+        return EXIT_OK
     except Exception as exc:  # noqa: BLE001 - never a traceback at a user; CHIPTUI_DEBUG=1 shows it
         if os.environ.get("CHIPTUI_DEBUG"):
             raise
         print(f"chiptui: unexpected error: {type(exc).__name__}: {exc} (set CHIPTUI_DEBUG=1 for details)", file=sys.stderr)
         return EXIT_FOUND_PROBLEMS
-    except BrokenPipeError:
-        # the reader went away (chiptui list | head): not an error
-        try:
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
-        except OSError:
-            pass
-        return EXIT_OK
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush at exit cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 def _run(args: argparse.Namespace) -> int:
-    from chiptui.paths import corpus_paths
+    from chiptui.paths import corpus_paths_with_origin
 
-    paths = corpus_paths(args.paths)
+    paths, origin = corpus_paths_with_origin(args.paths)
     missing = [p for p in paths if not os.path.exists(p)]
     if missing:
         for path in missing:
-            print(f"chiptui: {path}: no such file or folder", file=sys.stderr)
+            print(f"chiptui: {path}{origin}: no such file or folder", file=sys.stderr)
         return EXIT_USAGE
     max_bytes = args.max_bytes if args.max_bytes is not None else _max_bytes_default()
     if args.command is None:
@@ -221,33 +255,78 @@ def _summary(store: CorpusStore, shown: int) -> str:
     return text
 
 
-def cmd_list(store: CorpusStore, args: argparse.Namespace, out: TextIO) -> int:
-    from chiptui.corpus.serialize import article_json
-    from chiptui.textfmt import fit
+def resolve_facets(store: CorpusStore, kind: str, names: Sequence[str]) -> list[str]:
+    """Facet names as the corpus spells them: matched case-insensitively (and a provider
+    also by its domain). An unknown name is kept (it matches nothing) and gets a hint
+    on stderr, with the closest names the corpus has."""
+    import difflib
 
-    from chiptui.corpus.serialize import entry_json
+    facets = store.facets()
+    known = [f.name for f in (facets.topics if kind == "topic" else facets.providers)]
+    by_fold = {name.casefold(): name for name in known}
+    resolved = []
+    for name in names:
+        found = by_fold.get(name.strip().casefold())
+        if found is None and kind == "provider":
+            found = store.provider_by_domain(name)
+        if found is not None:
+            resolved.append(found)
+            continue
+        resolved.append(name)
+        close = difflib.get_close_matches(name.casefold(), list(by_fold), n=3, cutoff=0.6)
+        hint = " or ".join(f'"{by_fold[c]}"' for c in close)
+        print(
+            f"chiptui: no {kind} named {name!r} in the corpus"
+            + (f"; did you mean {hint}?" if hint else f" (see 'chiptui facets' for the {kind}s it has)"),
+            file=sys.stderr,
+        )
+    return resolved
+
+
+def cmd_list(store: CorpusStore, args: argparse.Namespace, out: TextIO) -> int:
+    from chiptui.corpus.serialize import article_json, entry_json
+    from chiptui.textfmt import fit, text_width
 
     sort = args.sort or ("relevance" if args.query.strip() else "newest")
-    result = store.filter(args.query, args.topic, args.provider, sort, text=args.text)
+    topics = resolve_facets(store, "topic", args.topic)
+    providers = resolve_facets(store, "provider", args.provider)
+    result = store.filter(args.query, topics, providers, sort, text=args.text)
     entries = result[: args.limit] if args.limit else list(result)
+    if not len(store):
+        print(f"chiptui: {empty_corpus_message(store)}", file=sys.stderr)
     if args.json:
         for entry in entries:
             article = store.article(entry) if args.full else None
             data = article_json(article) if article is not None else entry_json(entry)
             out.write(json.dumps(data, ensure_ascii=False) + "\n")
         return EXIT_OK
-    width = _width(out)
     provider_width = 18
-    title_width = width - 10 - provider_width - 4
     lines = []
-    for entry in entries:
-        line = f"{entry.date or ' ' * 10}  {fit(entry.provider, provider_width)}  {fit(entry.title, title_width)}"
-        lines.append(line.rstrip() + "\n")
+    if out.isatty():
+        title_width = _width(out) - 10 - provider_width - 4
+        for entry in entries:
+            line = f"{entry.date or ' ' * 10}  {fit(entry.provider, provider_width)}  {fit(entry.title, title_width)}"
+            lines.append(line.rstrip() + "\n")
+    else:
+        # not a terminal: never cut anything, so grep and friends see every word
+        for entry in entries:
+            pad = " " * max(0, provider_width - text_width(entry.provider))
+            lines.append(f"{entry.date or ' ' * 10}  {entry.provider}{pad}  {entry.title}".rstrip() + "\n")
     out.write("".join(lines))
-    articles = entries
-    if out.isatty() or not articles:
+    if out.isatty() or (not entries and len(store)):
         print(_summary(store, len(result)), file=sys.stderr)
     return EXIT_OK
+
+
+def empty_corpus_message(store: CorpusStore) -> str:
+    where = ", ".join(store.roots) if store.roots else "the corpus"
+    if store.problems:
+        return f"No articles in {where}: {store.files:,} files, none could be read as an article (run 'chiptui check')."
+    return (
+        f"No articles in {where}. A corpus is a folder of text files: article cards with YAML front matter "
+        "between '---' lines (title:, publishedDateTime:, webUrl:, provider:, topics:), "
+        "and scraped page text that belongs to a card."
+    )
 
 
 def cmd_show(store: CorpusStore, args: argparse.Namespace, out: TextIO) -> int:

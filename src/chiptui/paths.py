@@ -48,12 +48,26 @@ def bundled_seeds() -> Path:
     return Path(__file__).resolve().parents[2] / "seeds"
 
 
-def corpus_paths(paths: list[str] | None) -> list[str]:
-    """PATH arguments, else ``$CHIPTUI_CORPUS`` (os.pathsep-separated), else the seeds."""
+def corpus_paths(paths: list[str] | None, configured: list[str] | None = None) -> list[str]:
+    """PATH arguments, else ``$CHIPTUI_CORPUS`` (os.pathsep-separated), else the config's
+    ``corpus``, else the seeds."""
+    return corpus_paths_with_origin(paths, configured)[0]
+
+
+def corpus_paths_with_origin(paths: list[str] | None, configured: list[str] | None = None) -> tuple[list[str], str]:
+    """The corpus paths and where they came from, as a message suffix: "" for arguments,
+    " (from $CHIPTUI_CORPUS)", " (from the config file)" or " (the bundled sample)"."""
     if paths:
-        return list(paths)
+        return list(paths), ""
     env = os.environ.get(ENV_CORPUS, "")
     from_env = [p for p in env.split(os.pathsep) if p.strip()]
     if from_env:
-        return from_env
-    return [str(bundled_seeds())]
+        return from_env, f" (from ${ENV_CORPUS})"
+    if configured:
+        return [os.path.expanduser(p) for p in configured], " (from the config file)"
+    return [str(bundled_seeds())], " (the bundled sample)"
+
+
+def is_bundled(paths: list[str]) -> bool:
+    """Whether ``paths`` is the bundled sample corpus."""
+    return len(paths) == 1 and os.path.realpath(paths[0]) == os.path.realpath(bundled_seeds())

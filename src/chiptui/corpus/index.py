@@ -56,7 +56,7 @@ from chiptui.corpus.search import extras_of, vocabulary_of
 from chiptui.corpus.store import count_facets
 from chiptui.paths import cache_dir
 
-SCHEMA_VERSION = 11  # bump when the tables or the pickled records change shape
+SCHEMA_VERSION = 12  # bump when the tables or the pickled records change shape
 PARALLEL_FROM = 256  # fewer changed files than this are parsed in this process
 BATCH = 2000  # files per write transaction, so a second process can get in between
 PATCH_LIMIT = 2000  # at most this many edited cards are patched into the snapshot; more: a full join
@@ -201,7 +201,7 @@ class CorpusIndex:
                 return
             db.execute(
                 "CREATE TABLE files (id INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL, size INTEGER, "
-                "mtime_ns INTEGER, record BLOB)"
+                "mtime_ns INTEGER, record BLOB, max_bytes INTEGER)"
             )
             db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value)")
             if self.fts:
@@ -312,7 +312,7 @@ class CorpusIndex:
         scan_problems: list[Problem] = []
         phase = _Phases(status)
         stats = scan(self.roots, scan_problems, workers=(os.cpu_count() or 1) if threading.active_count() == 1 else 1)
-        digest = _digest(stats, scan_problems)
+        digest = _digest(stats, scan_problems, self.max_bytes)
         phase("scan")
         generation = int(self._meta(db, "generation") or 0)
         status.files = len(stats)
@@ -327,8 +327,19 @@ class CorpusIndex:
                 status.seconds = time.perf_counter() - started
                 snapshot.status = status
                 return snapshot
-        known = {path: (size, mtime, rowid) for rowid, path, size, mtime in db.execute("SELECT id, path, size, mtime_ns FROM files")}
-        changed = [path for path, st in stats.items() if (known.get(path) or (None, None))[:2] != st]
+        known: dict[str, tuple[int, int, int]] = {}
+        limits: dict[str, int] = {}
+        for rowid, path, size, mtime, limit in db.execute("SELECT id, path, size, mtime_ns, max_bytes FROM files"):
+            known[path] = (size, mtime, rowid)
+            limits[path] = limit
+        # a file read under another size limit is read again when the limit decides its fate
+        # (or names the limit in its problem): the limit in force is always the one asked for now
+        limit = self.max_bytes
+        changed = [
+            path for path, st in stats.items()
+            if (known.get(path) or (None, None))[:2] != st
+            or (limits[path] != limit and st[0] > min(limits[path] or 0, limit))
+        ]
         removed = [path for path in known if path not in stats]
         status.parsed, status.removed = len(changed), len(removed)
         # a few edited cards: patch the last snapshot instead of joining the corpus again
@@ -495,14 +506,16 @@ class CorpusIndex:
                         rowid = existing.get(record.path)
                         if rowid is None:
                             rowid, next_id = next_id, next_id + 1
-                            inserts.append((rowid, record.path, record.size, record.mtime_ns, blob))
+                            inserts.append((rowid, record.path, record.size, record.mtime_ns, blob, self.max_bytes))
                         else:
-                            updates.append((record.size, record.mtime_ns, blob, rowid))
+                            updates.append((record.size, record.mtime_ns, blob, self.max_bytes, rowid))
                         if record.text:
                             texts.append((rowid, record.text))
-                    db.executemany("DELETE FROM texts WHERE rowid = ?", [(u[3],) for u in updates])
-                    db.executemany("UPDATE files SET size = ?, mtime_ns = ?, record = ? WHERE id = ?", updates)
-                    db.executemany("INSERT INTO files (id, path, size, mtime_ns, record) VALUES (?, ?, ?, ?, ?)", inserts)
+                    db.executemany("DELETE FROM texts WHERE rowid = ?", [(u[-1],) for u in updates])
+                    db.executemany("UPDATE files SET size = ?, mtime_ns = ?, record = ?, max_bytes = ? WHERE id = ?", updates)
+                    db.executemany(
+                        "INSERT INTO files (id, path, size, mtime_ns, record, max_bytes) VALUES (?, ?, ?, ?, ?, ?)", inserts
+                    )
                     db.executemany("INSERT INTO texts (rowid, body) VALUES (?, ?)", texts)
                     db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
                     db.execute("COMMIT")
@@ -688,9 +701,10 @@ def _received(batch: Iterable[tuple[bytes, str]]) -> list[tuple[FileRecord, byte
     return [(loads(blob)._replace(text=text), blob) for blob, text in batch]
 
 
-def _digest(stats: dict[str, tuple[int, int]], problems: list[Problem]) -> str:
-    """A fingerprint of every path, size and time (and of what the scan could not read)."""
-    data = pickle.dumps((stats, [p.to_json() for p in problems]), protocol=pickle.HIGHEST_PROTOCOL)
+def _digest(stats: dict[str, tuple[int, int]], problems: list[Problem], max_bytes: int) -> str:
+    """A fingerprint of every path, size and time, of what the scan could not read, and of
+    the size limit the files were read under."""
+    data = pickle.dumps((stats, [p.to_json() for p in problems], max_bytes), protocol=pickle.HIGHEST_PROTOCOL)
     return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
