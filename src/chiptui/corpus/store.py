@@ -107,6 +107,7 @@ class CorpusStore:
         self.files = files
         self.max_bytes = max_bytes
         self.index = index
+        self.roots: list[str] = list(index.roots) if index is not None else []
         self.status = status
         self._by_id: dict[str, int] | None = None
         self._by_url: dict[str, int] | None = None
@@ -174,6 +175,23 @@ class CorpusStore:
         key = url_key(url)
         index = self._by_url.get(key) if key else None
         return None if index is None else self.entries[index]
+
+    def provider_by_domain(self, domain: str) -> str | None:
+        """The provider whose articles' links are on ``domain`` (``example.com``, with or
+        without ``www.`` or a scheme), the most frequent one when several share it."""
+        host = domain.strip().casefold()
+        for prefix in ("https://", "http://"):
+            host = host.removeprefix(prefix)
+        host = host.split("/", 1)[0].removeprefix("www.")
+        if "." not in host:
+            return None
+        found: Counter[str] = Counter()
+        for url, provider in zip(self.columns.urls, self.columns.providers, strict=True):
+            if url and provider:
+                url_host = url.split("/", 3)[2].split(":", 1)[0].casefold() if url.count("/") >= 2 else ""
+                if url_host == host or url_host.endswith("." + host):
+                    found[provider] += 1
+        return found.most_common(1)[0][0] if found else None
 
     def find(self, text: str) -> Entry | None:
         """An article by id, unique id prefix, URL, or else the best title match."""
@@ -320,6 +338,11 @@ class CorpusStore:
         paths = self.index.search_text(words)
         if paths is None:
             return None
+        by_path = self._paths()
+        return frozenset(by_path[p] for p in paths if p in by_path)
+
+    def _paths(self) -> dict[str, int]:
+        """Article index by file: its card's, and its scraped body's."""
         with self._lock:
             if self._by_path is None:
                 by_path: dict[str, int] = {}
@@ -328,8 +351,15 @@ class CorpusStore:
                     if body is not None and body[0] != path:
                         by_path[body[0]] = i
                 self._by_path = by_path
-        by_path = self._by_path
-        return frozenset(by_path[p] for p in paths if p in by_path)
+            return self._by_path
+
+    def by_path(self, path: str) -> Entry | None:
+        """The article whose card or scraped body is the file ``path``."""
+        index = self._paths().get(path)
+        return None if index is None else self.entries[index]
+
+    def article_paths(self) -> frozenset[str]:
+        return frozenset(self._paths())
 
     def filter(
         self,

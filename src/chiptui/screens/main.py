@@ -116,7 +116,7 @@ class MainScreen(Screen[None]):
         self.query_text = ""
         self.topics: tuple[str, ...] = ()
         self.providers: tuple[str, ...] = ()
-        self.sort = "newest"
+        self.sort: str | None = None  # the user's choice (s); None: relevance with a query, else newest
         self.generation = 0
         self.full_text = False  # the filter box searches excerpts and bodies instead of titles
         self.entry: Entry | None = None
@@ -125,6 +125,7 @@ class MainScreen(Screen[None]):
         self.first_paint = threading.Event()  # set once a list is on screen
         self._warmed: CorpusStore | None = None
         self.announced_problems: tuple = ()  # the problems the user was last told about
+        self.browser_command: str | None = None  # the config file's browser (None: $BROWSER or the default)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
@@ -147,7 +148,7 @@ class MainScreen(Screen[None]):
             store = CorpusStore.from_snapshot(cached, index, self.max_bytes)
             self._loaded(Loaded(store, store.facets(), final=False), refilter=False)
             self.generation += 1
-            self._filtered(Filtered(self.generation, store.filter(sort=self.sort)))
+            self._filtered(Filtered(self.generation, store.filter(sort=self.effective_sort())))
         self.load()
 
     def on_resize(self, event) -> None:  # type: ignore[no-untyped-def]
@@ -231,9 +232,10 @@ class MainScreen(Screen[None]):
         errors = len(message.store.errors)
         if message.store.problems and message.store.problems != self.announced_problems:
             self.announced_problems = message.store.problems
+            from chiptui.screens.problems import problems_summary
+
             self.notify(
-                f"{_count(len(message.store.problems), 'problem')} in the corpus "
-                f"({_count(errors, 'file')} skipped); press ! to see them",
+                f"The corpus has {problems_summary(message.store.problems)}; press ! to see them",
                 severity="warning" if errors else "information",
                 markup=False,
             )
@@ -250,7 +252,7 @@ class MainScreen(Screen[None]):
             return
         self.generation += 1
         query, text = (("", self.query_text) if self.full_text else (self.query_text, ""))
-        self.run_filter(self.generation, self.store, query, text, self.topics, self.providers, self.sort)
+        self.run_filter(self.generation, self.store, query, text, self.topics, self.providers, self.effective_sort())
 
     @work(thread=True, exclusive=True, group="filter")
     def run_filter(
@@ -264,8 +266,7 @@ class MainScreen(Screen[None]):
         sort: str,
     ) -> None:
         worker = get_current_worker()
-        effective = "relevance" if query.strip() and sort == "newest" else sort
-        base = store.filter(query, sort=effective, text=text)
+        base = store.filter(query, sort=sort, text=text)
         if worker.is_cancelled or generation != self.generation:
             return
         result = store.refine(base, topics, providers)
@@ -395,12 +396,23 @@ class MainScreen(Screen[None]):
 
     # -- actions --------------------------------------------------------------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "focus_filter" and isinstance(self.focused, Input):
+            # in a text box "/" is a character: the binding steps aside and the key goes to
+            # the box in its turn, after the keys typed before it ("24/7" stays "24/7")
+            return False
+        return True
+
     def action_focus_filter(self) -> None:
+        self.set_focus(self.query_one("#filter", FilterInput))  # at once, not on the next loop turn
+
+    def action_clear_filter(self) -> None:
+        """Escape in the list: clear the filter box, as Escape in the box does."""
         box = self.query_one("#filter", FilterInput)
-        if self.focused is box:
-            box.insert_text_at_cursor("/")  # a slash in a query ("9/11") is just text
-            return
-        self.set_focus(box)  # at once, not on the next loop turn
+        if box.value:
+            box.value = ""  # Input.Changed refilters
+        elif self.full_text:
+            self.action_toggle_text()
 
     def action_cycle_focus(self, step: int) -> None:
         order = [w for w in (self.query_one("#sidebar"), self.query_one("#articles"), self.query_one("#detail")) if w.display]
@@ -411,10 +423,19 @@ class MainScreen(Screen[None]):
             index = 1 % len(order) if step > 0 else 0
         self.set_focus(order[index])
 
+    def effective_sort(self) -> str:
+        """The order the list is in: the user's choice, or relevance for a title query and
+        newest otherwise; relevance means nothing without query words."""
+        has_query = bool(self.query_text.strip()) and not self.full_text
+        sort = self.sort or ("relevance" if has_query else "newest")
+        return "newest" if sort == "relevance" and not has_query else sort
+
     def action_cycle_sort(self) -> None:
-        current = self.sort if self.sort in USER_SORTS else "newest"
-        self.sort = USER_SORTS[(USER_SORTS.index(current) + 1) % len(USER_SORTS)]
-        self.notify(f"Sorted by {self.sort}", timeout=2, markup=False)
+        has_query = bool(self.query_text.strip()) and not self.full_text
+        cycle = ("relevance", *USER_SORTS) if has_query else USER_SORTS
+        current = self.effective_sort()
+        self.sort = cycle[(cycle.index(current) + 1) % len(cycle)] if current in cycle else cycle[0]
+        self.notify(f"Sorted by {self.effective_sort()}", timeout=2, markup=False)
         self.refilter()
 
     def action_open(self) -> None:
@@ -433,22 +454,47 @@ class MainScreen(Screen[None]):
         related = article.related[number - 1]
         self._open(related.url or related.raw_url)
 
-    def _open(self, url: str | None) -> None:
+    def _open(self, url: str | None) -> bool:
+        """Open ``url`` if it is safe; whether a browser was asked to."""
         safe, refusal = browser.check(url)
         if safe is None:
             self.notify(refusal or "Not opened", severity="error", markup=False)
-            return
-        self.open_in_browser(safe)
+            return False
+        how = browser.plan(safe, self.browser_command)
+        if how.error:
+            self.notify(how.error, severity="error", markup=False)
+            return False
+        if how.terminal:
+            self._open_in_terminal(safe, how)
+        else:
+            self.open_in_browser(safe, how)
+        return True
+
+    def _open_in_terminal(self, url: str, how: browser.Plan) -> None:
+        """A text browser gets the terminal: suspend the app, run it, come back."""
+        from textual.app import SuspendNotSupported
+
+        try:
+            with self.app.suspend():
+                outcome = browser.run_in_terminal(url, how)
+        except SuspendNotSupported:
+            outcome = browser.OpenResult(
+                False, f"Cannot hand the terminal to {how.argv[0] if how.argv else 'a text browser'} here; set $BROWSER to a graphical browser"
+            )
+        self.notify(outcome.message, severity="information" if outcome.ok else "error", markup=False)
 
     @work(thread=True, group="browser")
-    def open_in_browser(self, url: str) -> None:
-        outcome = browser.launch(url)
+    def open_in_browser(self, url: str, how: browser.Plan | None = None) -> None:
+        outcome = browser.launch(url, how)
         self.app.call_from_thread(
             self.notify, outcome.message, severity="information" if outcome.ok else "error", markup=False
         )
 
     def action_copy_url(self) -> None:
-        url = self.entry.url if self.entry else None
+        if self.entry is None:
+            self.notify("No article selected", severity="warning", markup=False)
+            return
+        url = self.entry.url
         if not url:
             self.notify("This article has no http/https link to copy", severity="warning", markup=False)
             return
@@ -458,10 +504,20 @@ class MainScreen(Screen[None]):
     def action_problems(self) -> None:
         from chiptui.screens.problems import ProblemsScreen
 
-        if self.store is None:
+        store = self.store
+        if store is None:
             self.notify("Still loading", markup=False)
             return
-        self.app.push_screen(ProblemsScreen(self.store.problems))
+        if not store.problems:
+            self.notify("No problems: every file loaded cleanly", markup=False)
+            return
+
+        def jump(path: str | None) -> None:
+            entry = store.by_path(path) if path else None
+            if entry is not None:
+                self.jump_to(entry.id)
+
+        self.app.push_screen(ProblemsScreen(store.problems, store.article_paths()), jump)
 
     def action_toggle_text(self) -> None:
         """Switch the filter box between titles (fuzzy) and full text (excerpts and bodies)."""

@@ -22,7 +22,10 @@ PROVIDER_WIDTH = 16
 class ArticleList(LineList):
     """Renders a ``FilterResult`` row by row; keeps the cursor on the same article across filters."""
 
-    BINDINGS = [Binding("enter", "choose", "Read", id="list.choose")]
+    BINDINGS = [
+        Binding("enter", "choose", "Read", id="list.choose"),
+        Binding("escape", "screen.clear_filter", "Clear filter", show=False, id="list.clear_filter"),
+    ]
 
     DEFAULT_CSS = """
     ArticleList > .line-list--cursor { background: $accent 60%; color: $text; text-style: bold; }

@@ -60,7 +60,9 @@ class FacetList(LineList):
             self.rows.append(_Row("heading", heading))
             entries = facets.topics if kind == "topic" else facets.providers
             self.rows.extend(_Row(kind, f.name) for f in entries)
-        self.counts = {(r.kind, r.name): 0 for r in self.rows}
+        # the corpus-wide counts until a filter's own counts arrive (a warm start shows no
+        # filter, so these are the right numbers, not zeros)
+        self.counts = {(kind, f.name): f.count for kind, entries in (("topic", facets.topics), ("provider", facets.providers)) for f in entries}
         self.refresh_rows()
         self.move_to(1)
 
