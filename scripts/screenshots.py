@@ -64,7 +64,10 @@ def _detail_text(app) -> str:  # type: ignore[no-untyped-def]
     return console.file.getvalue()
 
 
-VIEWS: dict[str, Callable[..., Awaitable[None]]] = {"main": _main, "filtered": _filtered, "detail": _detail, "help": _help}
+VIEWS: dict[str, Callable[..., Awaitable[None]]] = {
+    "main": _main, "filtered": _filtered, "detail": _detail, "help": _help, "small": _main,
+}
+SIZES = {"small": (80, 24)}  # the first screen in the smallest terminal people use
 
 
 async def capture(view: str) -> str:
@@ -76,7 +79,7 @@ async def capture(view: str) -> str:
     # wrapping they cause) are the same wherever the package is installed
     with contextlib.chdir(bundled_seeds().parent):
         app = ChiptuiApp(["seeds"])
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=SIZES.get(view, SIZE)) as pilot:
             await VIEWS[view](pilot)
             await pilot.pause()
             return app.export_screenshot(title=f"chiptui: {view}")

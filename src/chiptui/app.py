@@ -24,6 +24,7 @@ class ChiptuiApp(App[None]):
     COMMANDS = App.COMMANDS | {JumpToArticle}
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("ctrl+q", "quit", "Quit from anywhere", show=False, priority=True, id="app.quit_anywhere"),
         Binding("question_mark,f1", "help", "Help", id="app.help"),
         Binding("ctrl+p", "command_palette", "Palette", show=False, id="app.palette"),
     ]
@@ -33,6 +34,12 @@ class ChiptuiApp(App[None]):
         self.paths = paths
         self.max_bytes = max_bytes
         self.preloaded = _read_snapshot(paths, max_bytes)
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Keys spelt one way everywhere (``Ctrl+T``, ``Enter``), as the help screen spells them."""
+        from chiptui.screens.help import one_key
+
+        return one_key(binding.key.split(",")[0])
 
     def get_default_screen(self) -> Screen:
         return MainScreen(self.paths, self.max_bytes, self.preloaded)
@@ -60,7 +67,11 @@ class ChiptuiApp(App[None]):
             self.push_screen(HelpScreen(self.key_sections()))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """chiptui's own commands first, then Textual's (theme, screenshot, quit...)."""
+        yield from self._chiptui_commands()
         yield from super().get_system_commands(screen)
+
+    def _chiptui_commands(self) -> Iterable[SystemCommand]:
         main = self.main_screen
         if main is None:
             return

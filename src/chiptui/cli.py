@@ -293,6 +293,8 @@ def cmd_list(store: CorpusStore, args: argparse.Namespace, out: TextIO) -> int:
     result = store.filter(args.query, topics, providers, sort, text=args.text)
     entries = result[: args.limit] if args.limit else list(result)
     if not len(store):
+        from chiptui.corpus.store import empty_corpus_message
+
         print(f"chiptui: {empty_corpus_message(store)}", file=sys.stderr)
     if args.json:
         for entry in entries:
@@ -316,17 +318,6 @@ def cmd_list(store: CorpusStore, args: argparse.Namespace, out: TextIO) -> int:
     if out.isatty() or (not entries and len(store)):
         print(_summary(store, len(result)), file=sys.stderr)
     return EXIT_OK
-
-
-def empty_corpus_message(store: CorpusStore) -> str:
-    where = ", ".join(store.roots) if store.roots else "the corpus"
-    if store.problems:
-        return f"No articles in {where}: {store.files:,} files, none could be read as an article (run 'chiptui check')."
-    return (
-        f"No articles in {where}. A corpus is a folder of text files: article cards with YAML front matter "
-        "between '---' lines (title:, publishedDateTime:, webUrl:, provider:, topics:), "
-        "and scraped page text that belongs to a card."
-    )
 
 
 def cmd_show(store: CorpusStore, args: argparse.Namespace, out: TextIO) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import Hit, Hits, Provider
 from textual.content import Content
 
 if TYPE_CHECKING:
@@ -32,29 +32,31 @@ def _display(article: Article, spans: tuple[tuple[int, int], ...] = ()) -> Conte
 
 
 class JumpToArticle(Provider):
-    """Fuzzy title search through the store (fast at any corpus size), not the palette's matcher."""
+    """Articles whose title holds every word typed, after the commands.
+
+    No fuzzy matching here: a command name typed with a typo must not bring up a page
+    of article titles, and article hits score below any command that matches.
+    """
 
     def _main(self) -> MainScreen | None:
         return getattr(self.app, "main_screen", None)
 
-    async def discover(self) -> Hits:
-        main = self._main()
-        if main is None or main.store is None:
-            return
-        for article in main.store.filter(sort="newest")[:LIMIT]:
-            yield DiscoveryHit(_display(article), partial(main.jump_to, article.id), text=PREFIX + article.title)
-
     async def search(self, query: str) -> Hits:
         main = self._main()
-        if main is None or main.store is None or not query.strip():
+        words = query.casefold().split()
+        if main is None or main.store is None or not words or len(query.strip()) < 3:
             return
-        result = main.store.filter(query, sort="relevance")
-        for position, article in enumerate(result[:LIMIT]):
-            hit = result.hit(position)
-            score = hit.score / 130 if hit else 0.5
-            yield Hit(
-                min(1.0, score),
-                _display(article, hit.spans if hit else ()),
-                partial(main.jump_to, article.id),
-                text=PREFIX + article.title,
-            )
+        titles = main.store.columns.titles
+        found = 0
+        for index in main.store.order("newest"):
+            title = titles[index]
+            folded = title.casefold()
+            if all(word in folded for word in words):
+                entry = main.store.entries[index]
+                spans = tuple(
+                    (start, start + len(word)) for word in words if (start := folded.find(word)) >= 0
+                )
+                yield Hit(0.2, _display(entry, spans), partial(main.jump_to, entry.id), text=PREFIX + title)
+                found += 1
+                if found >= LIMIT:
+                    return

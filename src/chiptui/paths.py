@@ -71,3 +71,12 @@ def corpus_paths_with_origin(paths: list[str] | None, configured: list[str] | No
 def is_bundled(paths: list[str]) -> bool:
     """Whether ``paths`` is the bundled sample corpus."""
     return len(paths) == 1 and os.path.realpath(paths[0]) == os.path.realpath(bundled_seeds())
+
+
+def shown_path(path: str) -> str:
+    """A path as a person reads it: the home folder as ``~``."""
+    home = os.path.expanduser("~")
+    absolute = os.path.abspath(path)
+    if home not in ("", "/") and (absolute == home or absolute.startswith(home + os.sep)):
+        return "~" + absolute[len(home):]
+    return absolute

@@ -74,8 +74,14 @@ def entry_json(entry: Entry) -> dict[str, object]:
 
 
 def score_parts(article: Article) -> list[str]:
-    """["quality 116", "heat 136"], leaving out the ones the card does not give."""
-    return [f"{name} {value}" for name, value in (("quality", article.quality), ("heat", article.heat)) if value is not None]
+    """["quality 116", "heat 136"], leaving out the ones the card does not give (a negative
+    heat is the feed's "not measured" sentinel, not a number to show)."""
+    parts = []
+    if article.quality is not None:
+        parts.append(f"quality {article.quality}")
+    if article.heat is not None and article.heat >= 0:
+        parts.append(f"heat {article.heat}")
+    return parts
 
 
 def related_byline(related: Related) -> str:

@@ -358,6 +358,10 @@ class CorpusStore:
         index = self._paths().get(path)
         return None if index is None else self.entries[index]
 
+    def scraped_pages(self) -> int:
+        """How many articles have their body from a scraped page."""
+        return sum(1 for body in self.columns.bodies if body is not None and body[1] == "scraped")
+
     def article_paths(self) -> frozenset[str]:
         return frozenset(self._paths())
 
@@ -436,6 +440,17 @@ class CorpusStore:
         if not paragraphs and kind == "card":
             paragraphs = _blocks(text)  # a card's own body is the author's text: never lose it
         return tuple(paragraphs) or None
+
+
+def empty_corpus_message(store: CorpusStore) -> str:
+    where = ", ".join(store.roots) if store.roots else "the corpus"
+    if store.problems:
+        return f"No articles in {where}: {store.files:,} files, none could be read as an article (run 'chiptui check')."
+    return (
+        f"No articles in {where}. A corpus is a folder of text files: article cards with YAML front matter "
+        "between '---' lines (title:, publishedDateTime:, webUrl:, provider:, topics:), "
+        "and scraped page text that belongs to a card."
+    )
 
 
 def count_facets(topics: Iterable[tuple[str, ...]], providers: Iterable[str]) -> Facets:

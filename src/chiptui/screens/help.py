@@ -13,11 +13,27 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 
+NAMES = {"slash": "/", "exclamation_mark": "!", "question_mark": "?", "space": "Space", "enter": "Enter",
+         "escape": "Esc", "pagedown": "PgDn", "pageup": "PgUp", "tab": "Tab", "down": "\u2193", "up": "\u2191",
+         "left": "\u2190", "right": "\u2192", "home": "Home", "end": "End", "backspace": "Backspace",
+         "left_square_bracket": "[", "right_square_bracket": "]", "delete": "Del"}
+MODIFIERS = {"ctrl": "Ctrl", "shift": "Shift", "alt": "Alt", "meta": "Meta"}
+
+
+def one_key(key: str) -> str:
+    """One key as the help and the README spell it: ``Ctrl+T``, ``Shift+Tab``, ``F1``, ``/``."""
+    *modifiers, name = key.strip().split("+")
+    if name in NAMES:
+        shown = NAMES[name]
+    elif len(name) == 1:
+        shown = name.upper() if modifiers else name
+    else:
+        shown = name.upper() if name[:1] == "f" and name[1:].isdigit() else name.capitalize()
+    return "+".join([*(MODIFIERS.get(m, m.capitalize()) for m in modifiers), shown])
+
+
 def key_label(keys: str) -> str:
-    names = {"slash": "/", "exclamation_mark": "!", "question_mark": "?", "space": "Space", "enter": "Enter",
-             "escape": "Esc", "pagedown": "PgDn", "pageup": "PgUp", "shift+tab": "Shift+Tab", "tab": "Tab",
-             "ctrl+p": "Ctrl+P", "f1": "F1", "down": "\u2193", "up": "\u2191", "home": "Home", "end": "End"}
-    return ", ".join(names.get(k.strip(), k.strip()) for k in keys.split(","))
+    return ", ".join(one_key(k) for k in keys.split(","))
 
 
 def binding_rows(sections: Iterable[tuple[str, Iterable[Binding]]]) -> list[tuple[str, str, str]]:

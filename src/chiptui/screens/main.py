@@ -17,23 +17,25 @@ from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input
+from rich.text import Text
+from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from chiptui import browser
 from chiptui.corpus.models import Article, Entry, Provider
 from chiptui.corpus.store import SORTS, CorpusStore, Facets, FilterResult
-from chiptui.widgets.article_list import ArticleList
+from chiptui.widgets.article_list import ArticleList, column_header
 from chiptui.widgets.detail import BODY_LOADING, DetailPane
 from chiptui.widgets.facet_list import FacetList
+from chiptui.widgets.key_bar import KeyBar
 from chiptui.widgets.status import StatusLine
 
 if TYPE_CHECKING:
     from chiptui.corpus.index import CorpusIndex, Snapshot
 
 USER_SORTS = tuple(s for s in SORTS if s != "relevance")
-TITLE_PLACEHOLDER = "/ filter: fuzzy on title, provider, topics (ctrl+t: full text)"
-TEXT_PLACEHOLDER = "/ full text: words in excerpts and bodies (ctrl+t: titles)"
+TITLE_PLACEHOLDER = "/ filter: fuzzy on title, provider, topics (Ctrl+T: full text)"
+TEXT_PLACEHOLDER = "/ full text: words in excerpts and bodies (Ctrl+T: titles)"
 NARROW = 120  # below this many columns the detail pane goes under the list
 TINY = 70  # below this the sidebar is hidden
 
@@ -128,15 +130,17 @@ class MainScreen(Screen[None]):
         self.browser_command: str | None = None  # the config file's browser (None: $BROWSER or the default)
 
     def compose(self) -> ComposeResult:
+        yield Static(Text("chiptui", style="bold"), id="header", markup=False)
         with Horizontal(id="body"):
             yield FacetList(id="sidebar")
             with Container(id="work"):
                 with Vertical(id="center"):
                     yield FilterInput(placeholder=TITLE_PLACEHOLDER, id="filter")
+                    yield Static("", id="list-header", markup=False)
                     yield ArticleList(id="articles")
                 yield DetailPane(id="detail")
         yield StatusLine("Loading corpus\u2026", id="status")
-        yield Footer()
+        yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
         self.query_one("#sidebar", FacetList).border_title = "Topics & providers"
@@ -153,6 +157,30 @@ class MainScreen(Screen[None]):
 
     def on_resize(self, event) -> None:  # type: ignore[no-untyped-def]
         self._adapt(event.size.width)
+        self._update_list_header()
+
+    def _update_list_header(self) -> None:
+        articles = self.query_one("#articles", ArticleList)
+        width = articles.scrollable_content_region.width or articles.size.width
+        sort = self.result.sort if self.result is not None else self.effective_sort()
+        self.query_one("#list-header", Static).update(Text(column_header(width, sort), style="bold", no_wrap=True))
+
+    def _update_header(self, store: CorpusStore) -> None:
+        from chiptui.paths import is_bundled, shown_path
+
+        bundled = is_bundled(self.paths)
+        where = "bundled sample" if bundled else ", ".join(shown_path(p) for p in self.paths)
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append("chiptui", style="bold")
+        text.append(" \u00b7 ")
+        text.append(where, style="bold")
+        text.append(" \u00b7 " + _count(len(store), "article"))
+        scraped = store.scraped_pages()
+        if scraped:
+            text.append(f", {_count(scraped, 'scraped page')}")
+        if bundled:
+            text.append(" \u00b7 your own: chiptui PATH", style="dim")
+        self.query_one("#header", Static).update(text)
 
     def _adapt(self, width: int) -> None:
         self.set_class(width < NARROW, "-narrow")
@@ -218,6 +246,11 @@ class MainScreen(Screen[None]):
         previous = self.store
         self.store = message.store
         if message.store is not previous:
+            self._update_header(message.store)
+            if not len(message.store):
+                from chiptui.corpus.store import empty_corpus_message
+
+                self.query_one("#articles", ArticleList).empty_text = empty_corpus_message(message.store)
             self.query_one("#sidebar", FacetList).set_facets(message.facets)
             if self.entry is not None:
                 self.pending_jump = self.pending_jump or self.entry.id
@@ -287,6 +320,7 @@ class MainScreen(Screen[None]):
         if self.pending_jump and message.result.position_of(self.pending_jump) is not None:
             self.pending_jump = None
         self._update_status()
+        self._update_list_header()
         self._show_article(articles.current)
         if not self.first_paint.is_set():
             self.call_after_refresh(self.first_paint.set)

@@ -30,10 +30,7 @@ def problems_summary(problems: tuple[Problem, ...]) -> str:
     def count(n: int, noun: str) -> str:
         return f"no {noun}s" if n == 0 else f"{n:,} {noun}{'' if n == 1 else 's'}"
 
-    text = f"{count(errors, 'error')}, {count(warnings, 'warning')}" if errors else f"{count(warnings, 'warning')}, no errors"
-    if errors:
-        text += " (a file with an error was skipped)"
-    return text
+    return f"{count(errors, 'error')}, {count(warnings, 'warning')}" if errors else f"{count(warnings, 'warning')}, no errors"
 
 
 class ProblemList(LineList):
@@ -124,7 +121,10 @@ class ProblemsScreen(ModalScreen[str | None]):
         self.article_paths = article_paths  # problems in these files belong to an article Enter can show
 
     def compose(self) -> ComposeResult:
-        summary = f"{problems_summary(self.problems)}  \u00b7  Enter: go to the article  \u00b7  Esc closes"
+        summary = problems_summary(self.problems)
+        if any(p.severity == "error" for p in self.problems):
+            summary += " (a file with an error is skipped; warnings keep the article)"
+        summary += "  \u00b7  Enter: go to the article  \u00b7  Esc closes"
         with Vertical():
             yield Static(Text(summary, style="bold"))
             yield ProblemList(self.problems)

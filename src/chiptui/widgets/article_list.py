@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.cells import cell_len, set_cell_size
@@ -17,9 +18,28 @@ from chiptui.widgets.line_list import LineList
 
 DATE_WIDTH = 10
 PROVIDER_WIDTH = 16
+SCORE_WIDTH = 5
+SCORE_SORTS = ("quality", "heat")  # sorted by one of these, the list shows it in a column
+
+
+def column_header(width: int, sort: str) -> str:
+    """The header line over the list's columns, laid out as ``render_row`` lays out a row."""
+    order = {"newest": "\u2193", "oldest": "\u2191"}.get(sort, "")
+    parts = " " * MARKS_WIDTH + " " + set_cell_size("Date" + order, DATE_WIDTH) + "  "
+    if sort in SCORE_SORTS:
+        parts += set_cell_size(sort.capitalize()[: SCORE_WIDTH - 1] + "\u2193", SCORE_WIDTH) + "  "
+    if width >= 60:
+        parts += set_cell_size("Provider", PROVIDER_WIDTH) + "  "
+    title = "Title" + {"title": " \u2193", "relevance": "  (best match first)"}.get(sort, "")
+    return set_cell_size(parts + title, width)
+
+
+MARKS_WIDTH = 2  # unread and starred marks
 
 
 class ArticleList(LineList):
+    COMPONENT_CLASSES = LineList.COMPONENT_CLASSES | {"article-list--mark"}
+
     """Renders a ``FilterResult`` row by row; keeps the cursor on the same article across filters."""
 
     BINDINGS = [
@@ -32,6 +52,7 @@ class ArticleList(LineList):
     ArticleList > .line-list--cursor-blurred { background: $accent 25%; }
     ArticleList > .line-list--dim { color: $text-muted; }
     ArticleList > .line-list--match { color: $warning; text-style: bold underline; }
+    ArticleList > .article-list--mark { color: $accent; }
     """
 
     @dataclass
@@ -46,6 +67,9 @@ class ArticleList(LineList):
         super().__init__(**kwargs)
         self.result: FilterResult | None = None
         self.placeholder = "Loading corpus\u2026"
+        self.empty_text = "No articles match."  # shown when the result is empty
+        # (unread, starred) of an entry, from the reader state; None: no marks shown
+        self.marks: Callable[[Entry], tuple[bool, bool]] | None = None
 
     def row_count(self) -> int:
         return len(self.result) if self.result is not None else 0
@@ -80,7 +104,7 @@ class ArticleList(LineList):
         if self.result is None or not len(self.result):
             if y == 0:
                 width = self.scrollable_content_region.width
-                text = self.placeholder if self.result is None else "No articles match."
+                text = self.placeholder if self.result is None else self.empty_text
                 style = self.get_component_rich_style("line-list--dim")
                 return Strip([Segment(set_cell_size(" " + text, width), style)], width)
         return super().render_line(y)
@@ -89,11 +113,26 @@ class ArticleList(LineList):
         assert self.result is not None
         article = self.result[row]
         base = self.base_style(selected)
-        dim = base + Style(dim=True) if selected else self.get_component_rich_style("line-list--dim")
+        unread, starred = self.marks(article) if self.marks is not None else (False, False)
+        if unread:
+            base = base + Style(bold=True)
+        dim = base + Style(dim=True) if selected else base + self.get_component_rich_style("line-list--dim")
         match = base + self.get_component_rich_style("line-list--match", partial=True)
-        date = article.date
-        segments = [Segment(" ", base), Segment(set_cell_size(date, DATE_WIDTH), dim), Segment("  ", base)]
-        used = 1 + DATE_WIDTH + 2
+        mark_style = base + self.get_component_rich_style("article-list--mark", partial=True)
+        segments = [
+            Segment("\u25cf" if unread else " ", mark_style),
+            Segment("\u2605" if starred else " ", mark_style),
+            Segment(" ", base),
+            Segment(set_cell_size(article.date, DATE_WIDTH), dim),
+            Segment("  ", base),
+        ]
+        used = MARKS_WIDTH + 1 + DATE_WIDTH + 2
+        sort = self.result.sort
+        if sort in SCORE_SORTS:
+            value = article.quality if sort == "quality" else article.heat
+            shown = "" if value is None or (sort == "heat" and value < 0) else f"{value:,}"
+            segments += [Segment(shown.rjust(SCORE_WIDTH)[-SCORE_WIDTH:], dim), Segment("  ", base)]
+            used += SCORE_WIDTH + 2
         provider_width = PROVIDER_WIDTH if width >= 60 else 0
         if provider_width:
             segments += [Segment(_fit(article.provider, provider_width), dim), Segment("  ", base)]

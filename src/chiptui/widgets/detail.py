@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from rich.console import Group
+from rich.console import Group, RenderableType
+from rich.style import Style
+from rich.table import Table
 from rich.text import Text
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -39,8 +41,8 @@ class DetailPane(VerticalScroll, can_focus=True):
         static.update(Group(*render_article(article, body, missing)))
 
 
-def render_article(article: Article, body: list[str] | None | object, missing: bool = False) -> list[Text]:
-    parts: list[Text] = [Text(article.title, style="bold")]
+def render_article(article: Article, body: list[str] | None | object, missing: bool = False) -> list[RenderableType]:
+    parts: list[RenderableType] = [Text(article.title, style="bold")]
     meta = Text()
     if article.provider:
         meta.append(article.provider.name, style="bold cyan")
@@ -53,31 +55,35 @@ def render_article(article: Article, body: list[str] | None | object, missing: b
     if scores:
         parts.append(Text(" \u00b7 ".join(scores), style="dim"))
     if article.url:
-        parts.append(Text(article.url, style="underline blue"))
+        # one line, never broken mid-word; the terminal's link (OSC 8) holds the whole URL
+        parts.append(Text(article.url, style=Style(color="blue", underline=True, link=article.url), no_wrap=True, overflow="ellipsis"))
     elif article.urls.candidates():
-        parts.append(Text("no http/https link: this card's links will not be opened", style="italic red"))
+        parts.append(Text("No http/https link: this card's links will not be opened", style="italic red"))
     if article.excerpt:
         parts += [Text(""), Text(article.excerpt, style="italic")]
     if article.related:
         parts += [Text(""), Text("Related coverage", style="bold")]
+        table = Table.grid(padding=(0, 1))
+        table.add_column(width=2, justify="right", no_wrap=True)
+        table.add_column(ratio=1)  # wrapped titles hang under their first word
         for number, related in enumerate(article.related, 1):
             line = Text()
-            line.append(f"{number}. " if number <= 9 else "   ", style="bold yellow")
             line.append(related.title)
             detail_text = related_byline(related)
             if detail_text:
                 line.append("  " + detail_text, style="dim")
             if related.article_id:
-                line.append("  (in corpus)", style="green")
-            if related.url is None:
+                line.append("  (in corpus: opens here)", style="green")
+            elif related.url is None:
                 line.append("  (no safe link)", style="red")
-            parts.append(line)
+            table.add_row(Text(f"{number}." if number <= 9 else "", style="bold yellow"), line)
+        parts.append(table)
     parts.append(Text(""))
     if missing:
         parts.append(
             Text(
                 f"{article.source} no longer holds this card (changed or removed since it was indexed); "
-                "restart chiptui to pick up the change",
+                "press r to check the corpus again",
                 style="italic red",
             )
         )
@@ -88,5 +94,6 @@ def render_article(article: Article, body: list[str] | None | object, missing: b
             parts += [Text(paragraph), Text("")]
         parts.append(Text(f"source: {article.body.path if article.body else article.source}", style="dim"))
     else:
-        parts.append(Text("No body in the corpus.", style="dim italic"))
+        hint = "; press o to open the article's page" if article.url else ""
+        parts.append(Text(f"No body in the corpus{hint}.", style="dim italic"))
     return parts
