@@ -30,7 +30,10 @@ async def _wait(pilot, condition: Callable[[], bool]) -> None:  # type: ignore[n
 
 
 async def _main(pilot) -> None:  # type: ignore[no-untyped-def]
-    await _wait(pilot, lambda: pilot.app.main_screen.result is not None)
+    main = pilot.app.main_screen
+    main.READ_AFTER = 3600.0  # nothing turns read while a screenshot is taken
+    await _wait(pilot, lambda: main.result is not None and main.unread_total is not None)
+    await _wait(pilot, lambda: ("library", "All") in main.query_one("#sidebar").counts)
 
 
 async def _filtered(pilot) -> None:  # type: ignore[no-untyped-def]
@@ -48,6 +51,17 @@ async def _detail(pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.pause()
 
 
+async def _reader(pilot) -> None:  # type: ignore[no-untyped-def]
+    await _detail(pilot)
+    await pilot.press("z")
+    from chiptui.screens.reader import ReaderScreen
+
+    await _wait(pilot, lambda: isinstance(pilot.app.screen, ReaderScreen) and len(pilot.app.screen.view.paragraphs) > 3)
+    await pilot.press("slash", *"trainium", "enter")
+    await _wait(pilot, lambda: len(pilot.app.screen.view.hits) > 0)
+    await pilot.pause()
+
+
 async def _help(pilot) -> None:  # type: ignore[no-untyped-def]
     await _main(pilot)
     await pilot.press("question_mark")
@@ -55,17 +69,11 @@ async def _help(pilot) -> None:  # type: ignore[no-untyped-def]
 
 
 def _detail_text(app) -> str:  # type: ignore[no-untyped-def]
-    import io
-
-    from rich.console import Console
-
-    console = Console(width=200, file=io.StringIO())
-    console.print(app.main_screen.query_one("#detail-text").content)
-    return console.file.getvalue()
+    return app.main_screen.query_one("#detail").text()
 
 
 VIEWS: dict[str, Callable[..., Awaitable[None]]] = {
-    "main": _main, "filtered": _filtered, "detail": _detail, "help": _help, "small": _main,
+    "main": _main, "filtered": _filtered, "detail": _detail, "help": _help, "small": _main, "reader": _reader,
 }
 SIZES = {"small": (80, 24)}  # the first screen in the smallest terminal people use
 

@@ -30,7 +30,7 @@ def test_list_json_from_another_directory_prints_the_four_seed_articles(tmp_path
     rows = [json.loads(line) for line in proc.stdout.splitlines()]
     assert len(rows) == 4
     assert {r["provider"]["name"] for r in rows} == {"VentureBeat", "TechCrunch", "Analytics India Magazine", "Interesting Engineering"}
-    assert set(rows[0]) == {"id", "title", "published", "provider", "topics", "url", "quality", "heat", "source"}
+    assert set(rows[0]) == {"id", "title", "published", "provider", "topics", "url", "quality", "heat", "source", "read", "starred"}
     assert all(r["published"].endswith("Z") for r in rows)
     full = [json.loads(line) for line in run("list", "--json", "--full", cwd=tmp_path).stdout.splitlines()]
     assert [r["id"] for r in full] == [r["id"] for r in rows]

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from chiptui.corpus.store import CorpusStore
 
 SORT_CHOICES = ("newest", "oldest", "quality", "heat", "title", "relevance")
-COMMANDS = ("list", "show", "check", "facets", "index")
+COMMANDS = ("list", "show", "check", "facets", "index", "mark", "state", "config")
+MARK_ACTIONS = ("read", "unread", "star", "unstar")
 EXIT_OK, EXIT_FOUND_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 DESCRIPTION = """\
@@ -33,9 +34,14 @@ A terminal browser for a local corpus of news articles.
   chiptui check  [PATH ...]   every problem in the corpus, as PATH:LINE: severity: message
   chiptui facets [PATH ...]   topics and providers with counts
   chiptui index  [PATH ...]   build or refresh the index, with a summary
+  chiptui mark   read|unread|star|unstar [PATH ...] (--id ID ... | --all) [filters]
+  chiptui state  export [FILE] | import FILE   your read and starred marks as JSON lines
+  chiptui config [--init]     where the config file is, and the settings in force
 
 PATH is a file or folder (read recursively). With no PATH, $CHIPTUI_CORPUS
-(paths separated by '{sep}') or else the bundled seed corpus is used.
+(paths separated by '{sep}'), else the config file's 'corpus', else the bundled
+seed corpus is used. Read and starred marks live in the data directory
+($CHIPTUI_DATA_DIR overrides it); deleting the cache never loses them.
 Every command keeps an index of the corpus in the cache directory
 ($CHIPTUI_CACHE_DIR overrides it); only new and changed files are read again.
 Run 'chiptui COMMAND --help' for a command's options.
@@ -93,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--provider", action="append", default=[], metavar="NAME", help="only this provider (repeat: any of them)")
     p.add_argument("--sort", choices=SORT_CHOICES, default=None, help="order (default: relevance with --query, else newest)")
     p.add_argument("--limit", type=_positive_int, default=None, metavar="N", help="at most N articles")
+    _state_filters(p)
     p.add_argument("--json", action="store_true", help="one JSON object per line (the indexed fields)")
     p.add_argument("--full", action="store_true", help="with --json: every field of each card (reads each file)")
 
@@ -117,8 +124,40 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("paths", nargs="*", metavar="PATH")
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+
+    p = sub.add_parser(
+        "mark", parents=[common], help="mark articles read, unread, starred or unstarred",
+        description="Mark what 'chiptui list' with the same paths and filters prints, limited to the ids "
+        "given; --all marks every article listed (required without --id, so nothing is marked by accident).",
+    )
+    p.add_argument("action", choices=MARK_ACTIONS, metavar="{read,unread,star,unstar}")
+    p.add_argument("paths", nargs="*", metavar="PATH")
+    p.add_argument("--id", dest="ids", action="append", default=[], metavar="ID", help="this article (repeat for more)")
+    p.add_argument("--all", action="store_true", help="every article the filters list")
+    p.add_argument("--query", "-q", default="", metavar="TEXT", help="fuzzy match on title, provider and topics")
+    p.add_argument("--text", "-t", default="", metavar="WORDS", help="full text: every word in the excerpt or body")
+    p.add_argument("--topic", action="append", default=[], metavar="NAME", help="only this topic (repeat: any of them)")
+    p.add_argument("--provider", action="append", default=[], metavar="NAME", help="only this provider (repeat: any of them)")
+    _state_filters(p)
+
+    p = sub.add_parser("state", help="export or import read and starred marks", description="Your marks as JSON lines "
+                       "(key, url, title, read_at, starred_at, changed_at). Import merges: the newest change of each article wins.")
+    p.add_argument("action", choices=("export", "import"))
+    p.add_argument("file", nargs="?", metavar="FILE", help="export: where to write (default: standard output); import: what to read ('-': standard input)")
+
+    p = sub.add_parser("config", help="the config file and the settings in force",
+                       description="Print the config file's path and the settings in force (with any problems in it).")
+    p.add_argument("--init", action="store_true", help="write a commented default config file (never overwrites one)")
+    p.add_argument("--json", action="store_true", help="print the settings as one JSON object")
     parser.set_defaults(commands=sub.choices)
     return parser
+
+
+def _state_filters(p: argparse.ArgumentParser) -> None:
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--unread", dest="state", action="store_const", const="unread", help="only unread articles")
+    group.add_argument("--read", dest="state", action="store_const", const="read", help="only read articles")
+    group.add_argument("--starred", dest="state", action="store_const", const="starred", help="only starred articles")
 
 
 def build_ui_parser() -> argparse.ArgumentParser:
@@ -151,6 +190,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.command = args_list[0]
             if args.command == "show" and not args.article:
                 command.error("the following argument is required: ARTICLE")
+            if args.command == "mark" and not args.ids and not args.all:
+                command.error("say which articles: --id ID (repeat for more), or --all for every article listed")
+            if args.command == "state" and args.action == "import" and not args.file:
+                command.error("import needs a FILE (or - for standard input)")
             if args.command == "list" and args.full and not args.json:
                 command.error("--full adds fields to --json output; use --json --full")
         elif args_list and args_list[0] in ("-h", "--help", "--version"):
@@ -188,9 +231,17 @@ def _silence_stdout() -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from chiptui.config import load_settings
     from chiptui.paths import corpus_paths_with_origin
 
-    paths, origin = corpus_paths_with_origin(args.paths)
+    if args.command == "config":
+        return cmd_config(args, sys.stdout)
+    settings = load_settings()
+    for problem in settings.problems:
+        print(f"chiptui: config: {problem.format()}", file=sys.stderr)
+    if args.command == "state":
+        return cmd_state(args, sys.stdout)
+    paths, origin = corpus_paths_with_origin(args.paths, settings.corpus)
     missing = [p for p in paths if not os.path.exists(p)]
     if missing:
         for path in missing:
@@ -198,7 +249,7 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     max_bytes = args.max_bytes if args.max_bytes is not None else _max_bytes_default()
     if args.command is None:
-        return _run_ui(paths, max_bytes)
+        return _run_ui(paths, max_bytes, settings)
 
     import gc
 
@@ -215,6 +266,8 @@ def _run(args: argparse.Namespace) -> int:
         print(f"chiptui: {store.status.notice}", file=sys.stderr)
     if args.command == "list":
         return cmd_list(store, args, out)
+    if args.command == "mark":
+        return cmd_mark(store, args, out)
     if args.command == "show":
         return cmd_show(store, args, out)
     if args.command == "check":
@@ -222,7 +275,7 @@ def _run(args: argparse.Namespace) -> int:
     return cmd_facets(store, args, out)
 
 
-def _run_ui(paths: list[str], max_bytes: int) -> int:
+def _run_ui(paths: list[str], max_bytes: int, settings) -> int:  # type: ignore[no-untyped-def]
     if not sys.stdout.isatty() or not sys.stdin.isatty():
         print("chiptui: the browser needs a terminal; use 'chiptui list' in scripts", file=sys.stderr)
         return EXIT_USAGE
@@ -231,7 +284,7 @@ def _run_ui(paths: list[str], max_bytes: int) -> int:
     except ImportError as exc:
         print(f"chiptui: cannot start the browser ({exc}); reinstall chiptui with its dependencies", file=sys.stderr)
         return EXIT_USAGE
-    app = ChiptuiApp(paths, max_bytes=max_bytes)
+    app = ChiptuiApp(paths, max_bytes=max_bytes, settings=settings)
     app.run()
     return app.return_code or 0
 
@@ -283,14 +336,139 @@ def resolve_facets(store: CorpusStore, kind: str, names: Sequence[str]) -> list[
     return resolved
 
 
+def _state_store():  # type: ignore[no-untyped-def]
+    from chiptui.corpus.state import StateStore
+
+    state = StateStore()
+    if state.notice:
+        print(f"chiptui: {state.notice}", file=sys.stderr)
+    return state
+
+
+def _filtered(store: CorpusStore, args: argparse.Namespace, sort: str, state):  # type: ignore[no-untyped-def]
+    """What 'list' prints for these arguments (and what 'mark' marks)."""
+    topics = resolve_facets(store, "topic", args.topic)
+    providers = resolve_facets(store, "provider", args.provider)
+    within = None
+    if args.state is not None:
+        if args.state == "starred":
+            chosen = store.marked(state.starred)
+        else:
+            read = set(store.marked(state.read))
+            chosen = read if args.state == "read" else [i for i in range(len(store)) if i not in read]
+        within = frozenset(chosen)
+    return store.filter(args.query, topics, providers, sort, text=args.text, within=within)
+
+
+def cmd_mark(store: CorpusStore, args: argparse.Namespace, out: TextIO) -> int:
+    from chiptui.corpus.state import StateError, Target
+
+    state = _state_store()
+    result = _filtered(store, args, "newest", state)
+    entries = list(result)
+    if args.ids:
+        wanted = set(args.ids)
+        unknown = [i for i in args.ids if store.get(i) is None]
+        for article_id in unknown:
+            print(f"chiptui: no article with id {article_id!r} (ids are in 'chiptui list --json')", file=sys.stderr)
+        entries = [e for e in entries if e.id in wanted]
+        outside = [i for i in args.ids if i not in unknown and i not in {e.id for e in entries}]
+        for article_id in outside:
+            print(f"chiptui: {article_id} is not among the articles the filters list; not marked", file=sys.stderr)
+    targets = [Target(store.state_key(e), e.url, e.title) for e in entries]
+    try:
+        if args.action in ("read", "unread"):
+            state.set_read(targets, args.action == "read")
+        else:
+            state.set_starred(targets, args.action == "star")
+    except StateError as exc:
+        print(f"chiptui: {exc}", file=sys.stderr)
+        return EXIT_FOUND_PROBLEMS
+    verb = {"read": "read", "unread": "unread", "star": "starred", "unstar": "unstarred"}[args.action]
+    print(f"Marked {len(targets):,} article{'' if len(targets) == 1 else 's'} {verb}", file=sys.stderr)
+    return EXIT_OK if len(targets) or not args.ids else EXIT_FOUND_PROBLEMS
+
+
+def cmd_state(args: argparse.Namespace, out: TextIO) -> int:
+    from chiptui.corpus.state import StateError, export_lines, parse_import
+
+    state = _state_store()
+    if args.action == "export":
+        lines = [line + "\n" for line in export_lines(state)]
+        if args.file and args.file != "-":
+            if os.path.exists(args.file):
+                print(f"chiptui: {args.file} exists; not overwritten (remove it or name another file)", file=sys.stderr)
+                return EXIT_USAGE
+            with open(args.file, "x", encoding="utf-8") as handle:
+                handle.writelines(lines)
+            print(f"Wrote {len(lines):,} marks to {args.file}", file=sys.stderr)
+        else:
+            out.writelines(lines)
+        return EXIT_OK
+    try:
+        if args.file == "-":
+            text = sys.stdin.read()
+        else:
+            with open(args.file, encoding="utf-8") as handle:
+                text = handle.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"chiptui: cannot read {args.file}: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
+        return EXIT_USAGE
+    marks, problems = parse_import(text.splitlines(), args.file)
+    for problem in problems:
+        print(f"chiptui: {problem}", file=sys.stderr)
+    try:
+        taken, kept = state.merge(marks)
+    except StateError as exc:
+        print(f"chiptui: {exc}", file=sys.stderr)
+        return EXIT_FOUND_PROBLEMS
+    print(f"Imported {taken:,} marks; {kept:,} kept as they were (a newer change was already here)", file=sys.stderr)
+    return EXIT_FOUND_PROBLEMS if problems else EXIT_OK
+
+
+def cmd_config(args: argparse.Namespace, out: TextIO) -> int:
+    from chiptui.config import config_path, load_settings, write_default
+
+    if args.init:
+        written, path = write_default()
+        if not written:
+            print(f"chiptui: {path} exists; it was left as it is (edit it, or move it away first)", file=sys.stderr)
+            return EXIT_USAGE
+        out.write(f"Wrote {path}\n")
+        return EXIT_OK
+    try:
+        from chiptui.app import binding_ids
+
+        known: set[str] | None = binding_ids()
+    except ImportError:
+        known = None
+    settings = load_settings(known_bindings=known)
+    if args.json:
+        data = {"path": settings.path, "exists": settings.exists, **settings.effective(),
+                "problems": [p.format() for p in settings.problems]}
+        out.write(json.dumps(data, ensure_ascii=False) + "\n")
+    else:
+        out.write(f"config file: {settings.path}" + ("" if settings.exists else " (not there: defaults; 'chiptui config --init' writes one)") + "\n")
+        for key, value in settings.effective().items():
+            if key != "keys":
+                out.write(f"{key} = {json.dumps(value, ensure_ascii=False)}\n")
+        out.write("[keys]" + ("" if settings.keys else "  (the defaults)") + "\n")
+        for binding_id, keys in settings.keys.items():
+            out.write(f'"{binding_id}" = "{keys}"\n')
+        if known:
+            out.write("binding ids: " + ", ".join(sorted(known)) + "\n")
+    for problem in settings.problems:
+        print(f"chiptui: config: {problem.format()}", file=sys.stderr)
+    return EXIT_FOUND_PROBLEMS if settings.problems else EXIT_OK
+
+
 def cmd_list(store: CorpusStore, args: argparse.Namespace, out: TextIO) -> int:
     from chiptui.corpus.serialize import article_json, entry_json
     from chiptui.textfmt import fit, text_width
 
     sort = args.sort or ("relevance" if args.query.strip() else "newest")
-    topics = resolve_facets(store, "topic", args.topic)
-    providers = resolve_facets(store, "provider", args.provider)
-    result = store.filter(args.query, topics, providers, sort, text=args.text)
+    state = _state_store()
+    result = _filtered(store, args, sort, state)
     entries = result[: args.limit] if args.limit else list(result)
     if not len(store):
         from chiptui.corpus.store import empty_corpus_message
@@ -300,6 +478,8 @@ def cmd_list(store: CorpusStore, args: argparse.Namespace, out: TextIO) -> int:
         for entry in entries:
             article = store.article(entry) if args.full else None
             data = article_json(article) if article is not None else entry_json(entry)
+            key = store.state_key(entry)
+            data["read"], data["starred"] = state.is_read(key), state.is_starred(key)
             out.write(json.dumps(data, ensure_ascii=False) + "\n")
         return EXIT_OK
     provider_width = 18
@@ -336,7 +516,11 @@ def cmd_show(store: CorpusStore, args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_FOUND_PROBLEMS
     body = store.body(article)
     if args.json:
-        out.write(json.dumps(article_json(article, body, with_body=True), ensure_ascii=False) + "\n")
+        state = _state_store()
+        data = article_json(article, body, with_body=True)
+        key = store.state_key(entry)
+        data["read"], data["starred"] = state.is_read(key), state.is_starred(key)
+        out.write(json.dumps(data, ensure_ascii=False) + "\n")
         return EXIT_OK
     out.write("\n".join(render_article(store, article, body, _width(out))) + "\n")
     return EXIT_OK

@@ -108,6 +108,7 @@ class CorpusStore:
         self.max_bytes = max_bytes
         self.index = index
         self.roots: list[str] = list(index.roots) if index is not None else []
+        self.generation: int | None = None  # the index generation this store was built from
         self.status = status
         self._by_id: dict[str, int] | None = None
         self._by_url: dict[str, int] | None = None
@@ -121,6 +122,7 @@ class CorpusStore:
         self._topic_sets: dict[str, frozenset[int]] | None = None
         self._provider_sets: dict[str, frozenset[int]] | None = None
         self._by_path: dict[str, int] | None = None
+        self._state_keys: list[str] | None = None
         self._lock = threading.RLock()
         self._body = lru_cache(maxsize=256)(self._read_body)
         self._article = lru_cache(maxsize=256)(self._read_article)
@@ -139,11 +141,13 @@ class CorpusStore:
 
     @classmethod
     def from_snapshot(cls, snapshot: Snapshot, index: CorpusIndex, max_bytes: int = DEFAULT_MAX_BYTES) -> CorpusStore:
-        return cls(
+        store = cls(
             snapshot.columns, snapshot.problems, files=snapshot.files, max_bytes=max_bytes,
             index=index, status=snapshot.status, vocabulary=snapshot.vocabulary, newest_first=True,
             facets=snapshot.facets, extras=snapshot.extras,  # type: ignore[arg-type]
         )
+        store.generation = snapshot.generation
+        return store
 
     # -- lookups -----------------------------------------------------------
 
@@ -358,6 +362,27 @@ class CorpusStore:
         index = self._paths().get(path)
         return None if index is None else self.entries[index]
 
+    def state_keys(self) -> list[str]:
+        """Each article's reader-state key (its canonical link, else its id), computed once."""
+        from chiptui.corpus.state import state_key
+
+        with self._lock:
+            if self._state_keys is None:
+                c = self.columns
+                self._state_keys = [state_key(url, article_id) for url, article_id in zip(c.urls, c.ids, strict=True)]
+            return self._state_keys
+
+    def state_key(self, entry: Entry) -> str:
+        from chiptui.corpus.state import state_key
+
+        return state_key(entry.url, entry.id)
+
+    def marked(self, keys: set[str] | frozenset[str], within: Iterable[int] | None = None) -> list[int]:
+        """Indices (of ``within``, else of all) whose state key is in ``keys``."""
+        all_keys = self.state_keys()
+        indices = range(len(all_keys)) if within is None else within
+        return [i for i in indices if all_keys[i] in keys]
+
     def scraped_pages(self) -> int:
         """How many articles have their body from a scraped page."""
         return sum(1 for body in self.columns.bodies if body is not None and body[1] == "scraped")
@@ -373,11 +398,15 @@ class CorpusStore:
         sort: str = "newest",
         candidates: Iterable[int] | None = None,
         text: str = "",
+        within: frozenset[int] | None = None,
     ) -> FilterResult:
-        """Articles matching the query, the full-text words and the facets, ordered by ``sort``."""
+        """Articles matching the query, the full-text words and the facets (and in ``within``,
+        when given: reader-state selections), ordered by ``sort``."""
         if sort not in SORTS:
             raise ValueError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
         allowed = self.allowed(topics, providers)
+        if within is not None:
+            allowed = within if allowed is None else allowed & within
         in_text = self.text_matches(text)
         if in_text is not None:
             allowed = in_text if allowed is None else allowed & in_text

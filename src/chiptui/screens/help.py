@@ -36,18 +36,23 @@ def key_label(keys: str) -> str:
     return ", ".join(one_key(k) for k in keys.split(","))
 
 
-def binding_rows(sections: Iterable[tuple[str, Iterable[Binding]]]) -> list[tuple[str, str, str]]:
-    """(section, keys, description) rows; the nine related-link keys fold into one row."""
+def binding_rows(
+    sections: Iterable[tuple[str, Iterable[Binding]]], keymap: dict[str, str] | None = None
+) -> list[tuple[str, str, str]]:
+    """(section, keys, description) rows with the keys in force (the config's [keys] over
+    the defaults); the nine related-link keys fold into one row."""
+    keymap = keymap or {}
     rows: list[tuple[str, str, str]] = []
     for section, bindings in sections:
         folded = False
         for binding in bindings:
             if binding.action.startswith("open_related("):
                 if not folded:
-                    rows.append((section, "1 \u2026 9", "Open related link 1 to 9"))
+                    rows.append((section, "1 \u2026 9", "Open related link 1 to 9 (in the corpus: here)"))
                     folded = True
                 continue
-            rows.append((section, key_label(binding.key), binding.description))
+            keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
+            rows.append((section, key_label(keys), binding.description))
     return rows
 
 
@@ -60,16 +65,17 @@ class HelpScreen(ModalScreen[None]):
         border: thick $primary; background: $surface; padding: 0 1; }
     """
 
-    def __init__(self, sections: list[tuple[str, Iterable[Binding]]]) -> None:
+    def __init__(self, sections: list[tuple[str, Iterable[Binding]]], keymap: dict[str, str] | None = None) -> None:
         super().__init__()
         self.sections = sections
+        self.keymap = keymap or {}
 
     def compose(self) -> ComposeResult:
         table = Table(box=None, expand=True, show_header=False, padding=(0, 1))
         table.add_column("keys", style="bold yellow", no_wrap=True)
         table.add_column("what")
         last = None
-        for section, keys, description in binding_rows(self.sections):
+        for section, keys, description in binding_rows(self.sections, self.keymap):
             if section != last:
                 if last is not None:
                     table.add_row("", "")

@@ -6,6 +6,7 @@ exclusive worker -> the widgets. Widgets post messages up; none reaches a siblin
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -22,7 +23,9 @@ from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from chiptui import browser
+from chiptui.config import Settings
 from chiptui.corpus.models import Article, Entry, Provider
+from chiptui.corpus.state import StateError, StateStore, Target
 from chiptui.corpus.store import SORTS, CorpusStore, Facets, FilterResult
 from chiptui.widgets.article_list import ArticleList, column_header
 from chiptui.widgets.detail import BODY_LOADING, DetailPane
@@ -82,6 +85,7 @@ class LoadFailed(Message):
 class Filtered(Message):
     generation: int
     result: FilterResult
+    unread: int | None = None  # unread articles in the corpus (None: marks not loaded yet)
 
 
 @dataclass
@@ -100,6 +104,16 @@ class MainScreen(Screen[None]):
         Binding("s", "cycle_sort", "Sort", id="main.sort"),
         Binding("exclamation_mark", "problems", "Problems", id="main.problems"),
         Binding("ctrl+t", "toggle_text", "Full text", priority=True, id="main.full_text"),
+        Binding("m", "toggle_read", "Read/unread", id="main.read"),
+        Binding("f", "toggle_star", "Star", id="main.star"),
+        Binding("n", "next_unread(1)", "Next unread", show=False, id="main.next_unread"),
+        Binding("p", "next_unread(-1)", "Previous unread", show=False, id="main.previous_unread"),
+        Binding("J,right_square_bracket", "step(1)", "Next article", show=False, id="main.next_article"),
+        Binding("K,left_square_bracket", "step(-1)", "Previous article", show=False, id="main.previous_article"),
+        Binding("z", "reader", "Reader", show=False, id="main.reader"),
+        Binding("A", "mark_all_read", "Mark all read", show=False, id="main.mark_all"),
+        Binding("u", "undo", "Undo marks", show=False, id="main.undo"),
+        Binding("r", "recheck", "Re-check files", show=False, id="main.recheck"),
         Binding("tab", "cycle_focus(1)", "Next pane", show=False, priority=True, id="main.next_pane"),
         Binding("shift+tab", "cycle_focus(-1)", "Previous pane", show=False, priority=True, id="main.previous_pane"),
         *[
@@ -108,8 +122,17 @@ class MainScreen(Screen[None]):
         ],
     ]
 
-    def __init__(self, paths: list[str], max_bytes: int, preloaded: tuple[CorpusIndex, Snapshot | None] | None = None) -> None:
+    READ_AFTER = 2.0  # seconds an article is read in the detail pane or the reader before it counts as read
+
+    def __init__(
+        self,
+        paths: list[str],
+        max_bytes: int,
+        preloaded: tuple[CorpusIndex, Snapshot | None] | None = None,
+        settings: Settings | None = None,
+    ) -> None:
         super().__init__()
+        self.settings = settings or Settings()
         self.paths = paths
         self.max_bytes = max_bytes
         self.preloaded = preloaded
@@ -127,7 +150,18 @@ class MainScreen(Screen[None]):
         self.first_paint = threading.Event()  # set once a list is on screen
         self._warmed: CorpusStore | None = None
         self.announced_problems: tuple = ()  # the problems the user was last told about
-        self.browser_command: str | None = None  # the config file's browser (None: $BROWSER or the default)
+        self.browser_command: str | None = self.settings.browser  # None: $BROWSER or the default
+        self.sort = self.settings.sort if self.settings.sort != "newest" else None
+        self.state: StateStore | None = None  # read and starred marks, opened in a worker at start
+        self.state_version = 0  # bumped on every change of marks
+        self._marked: tuple[object, int, frozenset[int], frozenset[int]] | None = None  # (store, version, read, starred)
+        self.library = "All"  # the sidebar's Library choice: All, Unread or Starred
+        self.back_stack: list[str] = []  # article ids: where Backspace returns after related jumps
+        self.last_change: tuple[str, list] | None = None  # (what, marks as they were) for u
+        self.unread_total: int | None = None
+        self._read_timer = None
+        self._list_highlight: str | None = None  # the article under the list's cursor, last seen
+        self._shown_highlight = ""
 
     def compose(self) -> ComposeResult:
         yield Static(Text("chiptui", style="bold"), id="header", markup=False)
@@ -154,6 +188,8 @@ class MainScreen(Screen[None]):
             self.generation += 1
             self._filtered(Filtered(self.generation, store.filter(sort=self.effective_sort())))
         self.load()
+        self.open_state()
+        self.watch_corpus()
 
     def on_resize(self, event) -> None:  # type: ignore[no-untyped-def]
         self._adapt(event.size.width)
@@ -227,6 +263,86 @@ class MainScreen(Screen[None]):
         store = CorpusStore.from_snapshot(snapshot, index, self.max_bytes)
         self.post_message(Loaded(store, store.facets()))  # facets counted here, off the UI thread
 
+    def action_recheck(self) -> None:
+        """r: check the corpus files now and show what changed, keeping the selection."""
+        self.recheck(True)
+
+    @work(thread=True, exclusive=True, group="load")
+    def recheck(self, announce: bool = True) -> None:
+        worker = get_current_worker()
+        store = self.store
+        if store is None or store.index is None:
+            return
+        try:
+            snapshot = store.index.refresh(unchanged_from=store.generation)
+        except Exception as exc:  # noqa: BLE001 - shown to the user, never a traceback
+            self.post_message(LoadFailed(f"{type(exc).__name__}: {exc}"))
+            return
+        if worker.is_cancelled:
+            return
+        if snapshot is None:
+            if announce:
+                self.app.call_from_thread(self.notify, "No changes in the corpus files", timeout=3, markup=False)
+            return
+        fresh = CorpusStore.from_snapshot(snapshot, store.index, self.max_bytes)
+        self.post_message(Loaded(fresh, fresh.facets()))
+        if announce or len(fresh) != len(store):
+            self.app.call_from_thread(
+                self.notify, f"Corpus re-checked: {_count(len(fresh), 'article')} ({len(fresh) - len(store):+,})",
+                timeout=4, markup=False,
+            )
+
+    @work(thread=True, group="state")
+    def open_state(self) -> None:
+        """Open the marks file (about 0.1 s for 100,000 marks) after the first paint."""
+        from chiptui.corpus.state import StateStore
+
+        self.first_paint.wait(timeout=2.0)
+        state = StateStore()
+        self.app.call_from_thread(self._state_ready, state)
+
+    def _state_ready(self, state: StateStore) -> None:
+        self.state = state
+        articles = self.query_one("#articles", ArticleList)
+        articles.marks = self._marks_of
+        if state.notice:
+            self.notify(state.notice, severity="warning", timeout=20, markup=False)
+        self.refilter()
+
+    def _marks_of(self, entry: Entry) -> tuple[bool, bool]:
+        """(unread, starred) of an entry, for the list's rows."""
+        state, store = self.state, self.store
+        if state is None or store is None:
+            return False, False
+        key = store.state_key(entry)
+        return key not in state.read, key in state.starred
+
+    @work(thread=True, group="watch", exit_on_error=False)
+    def watch_corpus(self) -> None:
+        """Pick up added, changed and removed files while the app runs (inotify and friends
+        through watchfiles; without it, a cheap poll every minute)."""
+        worker = get_current_worker()
+        stop = threading.Event()
+        roots = [p for p in self.paths if os.path.exists(p)]
+        try:
+            from watchfiles import watch
+
+            def stopped() -> bool:
+                return worker.is_cancelled
+
+            for _changes in watch(*roots, stop_event=stop, debounce=800, rust_timeout=1000, yield_on_timeout=True, raise_interrupt=False):
+                if worker.is_cancelled:
+                    return
+                if _changes:
+                    self.app.call_from_thread(self.recheck, False)
+        except Exception:  # noqa: BLE001 - no watcher here (too many folders, no inotify): poll instead
+            while not worker.is_cancelled:
+                for _ in range(600):
+                    if worker.is_cancelled:
+                        return
+                    time.sleep(0.1)
+                self.app.call_from_thread(self.recheck, False)
+
     @work(thread=True, group="warm")
     def warm_search(self, store: CorpusStore) -> None:
         """Build the search structures while the user reads the first screen."""
@@ -285,7 +401,21 @@ class MainScreen(Screen[None]):
             return
         self.generation += 1
         query, text = (("", self.query_text) if self.full_text else (self.query_text, ""))
-        self.run_filter(self.generation, self.store, query, text, self.topics, self.providers, self.effective_sort())
+        self.run_filter(
+            self.generation, self.store, query, text, self.topics, self.providers, self.effective_sort(),
+            self.library, self.state,
+        )
+
+    def marked_indices(self, store: CorpusStore, state: StateStore) -> tuple[frozenset[int], frozenset[int]]:
+        """(read, starred) article indices of ``store``, cached until the marks change."""
+        cached = self._marked
+        version = self.state_version
+        if cached is not None and cached[0] is store and cached[1] == version:
+            return cached[2], cached[3]
+        read = frozenset(store.marked(state.read))
+        starred = frozenset(store.marked(state.starred))
+        self._marked = (store, version, read, starred)
+        return read, starred
 
     @work(thread=True, exclusive=True, group="filter")
     def run_filter(
@@ -297,15 +427,30 @@ class MainScreen(Screen[None]):
         topics: tuple[str, ...],
         providers: tuple[str, ...],
         sort: str,
+        library: str = "All",
+        state: StateStore | None = None,
     ) -> None:
         worker = get_current_worker()
         base = store.filter(query, sort=sort, text=text)
         if worker.is_cancelled or generation != self.generation:
             return
-        result = store.refine(base, topics, providers)
-        self.post_message(Filtered(generation, result))
+        read: frozenset[int] = frozenset()
+        starred: frozenset[int] = frozenset()
+        if state is not None:
+            read, starred = self.marked_indices(store, state)
+        refined = store.refine(base, topics, providers)
+        result = refined
+        if library != "All" and state is not None:
+            keep = (lambda i: i not in read) if library == "Unread" else starred.__contains__
+            result = store.refine(_narrowed(refined, keep), topics, providers)
+            base = _narrowed(base, keep)
+        self.post_message(Filtered(generation, result, len(store) - len(read) if state is not None else None))
         # the sidebar counts come second: the list and its count are what the user waits for
         counts = store.facet_counts(base.indices, topics, providers)
+        if state is not None:
+            counts[("library", "All")] = len(refined)
+            counts[("library", "Unread")] = sum(1 for i in refined.indices if i not in read)
+            counts[("library", "Starred")] = sum(1 for i in refined.indices if i in starred)
         if not worker.is_cancelled and generation == self.generation:
             self.post_message(FacetCounts(generation, counts))
 
@@ -314,6 +459,7 @@ class MainScreen(Screen[None]):
         if message.generation != self.generation or self.store is None:
             return  # a newer query is on its way: never show stale results
         self.result = message.result
+        self.unread_total = message.unread
         articles = self.query_one("#articles", ArticleList)
         keep = self.pending_jump or (articles.current.id if articles.current else None)
         articles.show(message.result, keep)
@@ -321,7 +467,9 @@ class MainScreen(Screen[None]):
             self.pending_jump = None
         self._update_status()
         self._update_list_header()
-        self._show_article(articles.current)
+        if not self.back_stack:  # after related jumps the pane shows the jumped-to article
+            self._list_highlight = articles.current.id if articles.current else None
+            self._show_article(articles.current)
         if not self.first_paint.is_set():
             self.call_after_refresh(self.first_paint.set)
         if message.result.store is not self._warmed:
@@ -333,6 +481,7 @@ class MainScreen(Screen[None]):
         if message.generation != self.generation:
             return
         selected = {("topic", t) for t in self.topics} | {("provider", p) for p in self.providers}
+        selected.add(("library", self.library))
         self.query_one("#sidebar", FacetList).set_counts(message.counts, selected)
 
     def _update_status(self) -> None:
@@ -348,6 +497,8 @@ class MainScreen(Screen[None]):
             sort=shown_sort,
             problems=len(self.store.problems),
             full_text=self.full_text,
+            unread=self.unread_total,
+            library=self.library,
         )
 
     @on(Input.Changed, "#filter")
@@ -365,6 +516,13 @@ class MainScreen(Screen[None]):
 
     @on(FacetList.Toggled)
     def _facet_toggled(self, message: FacetList.Toggled) -> None:
+        if message.kind == "library":
+            if self.state is None:
+                self.notify("The marks are still loading", markup=False)
+                return
+            self.library = message.name
+            self.refilter()
+            return
         current = list(self.topics if message.kind == "topic" else self.providers)
         if message.name in current:
             current.remove(message.name)
@@ -378,23 +536,31 @@ class MainScreen(Screen[None]):
 
     @on(FacetList.Cleared)
     def _facets_cleared(self) -> None:
-        self.topics, self.providers = (), ()
+        self.topics, self.providers, self.library = (), (), "All"
         self.refilter()
 
     # -- the article in focus -------------------------------------------------------
 
     @on(ArticleList.Highlighted)
     def _highlighted(self, message: ArticleList.Highlighted) -> None:
+        highlighted = message.article.id if message.article else None
+        if highlighted == self._list_highlight and self.back_stack:
+            return  # the list was redrawn, the cursor did not move: stay on the jumped-to article
+        self._list_highlight = highlighted
+        self.back_stack.clear()  # a new article from the list: related jumps start again
         self._show_article(message.article)
 
     @on(ArticleList.Chosen)
     def _chosen(self, message: ArticleList.Chosen) -> None:
         self._show_article(message.article)
         self.set_focus(self.query_one("#detail", DetailPane))
+        self._schedule_read()
 
     def _show_article(self, entry: Entry | None) -> None:
-        if entry is not None and entry == self.entry:
+        highlight = self.query_text if self.full_text else ""
+        if entry is not None and entry == self.entry and highlight == self._shown_highlight:
             return
+        self._shown_highlight = highlight  # full-text words highlighted in the body shown
         self.entry = entry
         self.article = None
         detail = self.query_one("#detail", DetailPane)
@@ -404,6 +570,7 @@ class MainScreen(Screen[None]):
             return
         detail.show(preview(entry), BODY_LOADING)
         self.load_article(entry)
+        self._schedule_read()
 
     @work(thread=True, exclusive=True, group="body")
     def load_article(self, entry: Entry) -> None:
@@ -418,15 +585,216 @@ class MainScreen(Screen[None]):
             article, body = None, None
         self.app.call_from_thread(self._article_ready, entry, article, body)
 
+    def _in_corpus(self, entry: Entry) -> frozenset[int]:
+        """Positions of the entry's related links that are articles of this corpus."""
+        if self.store is None or not entry.links:
+            return frozenset()
+        return frozenset(position for position, article_id in entry.links if self.store.get(article_id) is not None)
+
+    def _highlight_pattern(self):  # type: ignore[no-untyped-def]
+        """Full-text words (Ctrl+T) are highlighted in the body."""
+        from chiptui.widgets.article_view import words_pattern
+
+        if not self.full_text or not self.query_text.strip():
+            return None
+        import re
+
+        return words_pattern(re.findall(r"\w+", self.query_text))
+
     def _article_ready(self, entry: Entry, article: Article | None, body: list[str] | None) -> None:
         if entry != self.entry:
             return
         self.article = article
         detail = self.query_one("#detail", DetailPane)
+        in_corpus = self._in_corpus(entry)
+        pattern = self._highlight_pattern()
         if article is None:
             detail.show(preview(entry), None, missing=True)
         else:
-            detail.show(article, body)
+            detail.show(article, body, in_corpus=in_corpus, pattern=pattern)
+        reader = self._reader()
+        if reader is not None:
+            reader.view.show(article or preview(entry), body, missing=article is None, in_corpus=in_corpus, pattern=pattern)
+            reader.view.scroll_home(animate=False)
+            reader.set_status(self._position_text())
+
+    # -- reading flow ----------------------------------------------------------------
+
+    def _reader(self):  # type: ignore[no-untyped-def]
+        from chiptui.screens.reader import ReaderScreen
+
+        return next((s for s in self.app.screen_stack if isinstance(s, ReaderScreen)), None)
+
+    def _position_text(self) -> str:
+        articles = self.query_one("#articles", ArticleList)
+        if self.result is None or self.entry is None:
+            return ""
+        position = self.result.position_of(self.entry.id)
+        where = f"{position + 1:,} of {len(self.result):,}" if position is not None else "related article"
+        return f"{where}  \u00b7  J/K next/previous  \u00b7  / search  \u00b7  Esc back" if articles else where
+
+    def _schedule_read(self) -> None:
+        """Count an article as read once it has been read for READ_AFTER seconds."""
+        if self._read_timer is not None:
+            self._read_timer.stop()
+            self._read_timer = None
+        if not self.settings.auto_mark_read or self.entry is None:
+            return
+        entry = self.entry
+        self._read_timer = self.set_timer(self.READ_AFTER, lambda: self._read_long_enough(entry))
+
+    def _reading(self) -> bool:
+        return self._reader() is not None or self.focused is self.query_one("#detail", DetailPane)
+
+    def _read_long_enough(self, entry: Entry) -> None:
+        if entry == self.entry and self._reading():
+            self._set_marks([entry], read=True, quiet=True)
+
+    def on_descendant_focus(self, event) -> None:  # type: ignore[no-untyped-def]
+        if isinstance(event.widget, DetailPane):
+            self._schedule_read()
+
+    def action_back_to_list(self) -> None:
+        """Escape, h, Left (and q) in the detail pane: back to the list, at the same place."""
+        self.back_stack.clear()
+        articles = self.query_one("#articles", ArticleList)
+        articles.focus()
+        self._show_article(articles.current)
+
+    def action_back(self) -> None:
+        """Backspace: back through related jumps, then to the list."""
+        if self.back_stack and self.store is not None:
+            entry = self.store.get(self.back_stack.pop())
+            if entry is not None:
+                self._show_article(entry)
+                return
+        self.action_back_to_list()
+
+    def action_step(self, step: int) -> None:
+        """J/K: the next or previous article of the list, read where the user reads."""
+        articles = self.query_one("#articles", ArticleList)
+        if self.result is None or not len(self.result):
+            return
+        self.back_stack.clear()
+        articles.move_to(articles.cursor + step, step)
+        self._show_article(articles.current)
+        if self._reader() is None and not isinstance(self.focused, ArticleList):
+            self.set_focus(self.query_one("#detail", DetailPane))
+
+    def action_reader(self) -> None:
+        """z (or Enter on the article shown): the article alone, full screen."""
+        from chiptui.screens.reader import ReaderScreen
+
+        if self.entry is None:
+            self.notify("No article selected", severity="warning", markup=False)
+            return
+        if self._reader() is not None:
+            return
+        reader = ReaderScreen(self)
+
+        def closed(_: object = None) -> None:
+            self.set_focus(self.query_one("#detail", DetailPane))
+
+        self.app.push_screen(reader, closed)
+        entry = self.entry
+        self.entry = None  # show it again, into the reader too
+        self.call_after_refresh(self._show_article, entry)
+
+    # -- marks ----------------------------------------------------------------------------
+
+    def _targets(self, entries: list[Entry]) -> list[Target]:
+        assert self.store is not None
+        return [Target(self.store.state_key(e), e.url, e.title) for e in entries]
+
+    def _set_marks(self, entries: list[Entry], *, read: bool | None = None, starred: bool | None = None, quiet: bool = False) -> bool:
+        """Change marks; each change is on disk before the screen shows it."""
+        state = self.state
+        if state is None or self.store is None:
+            self.notify("The marks are still loading", markup=False)
+            return False
+        try:
+            if read is not None:
+                before = state.set_read(self._targets(entries), read)
+                what = "read" if read else "unread"
+            else:
+                before = state.set_starred(self._targets(entries), bool(starred))
+                what = "starred" if starred else "unstarred"
+        except StateError as exc:
+            self.notify(f"Not saved: {exc}", severity="error", markup=False)
+            return False
+        self.last_change = (what, before)
+        self.state_version += 1
+        self.query_one("#articles", ArticleList).refresh()
+        if not quiet:
+            self.notify(f"Marked {_count(len(entries), 'article')} {what} (u undoes)", timeout=2, markup=False)
+        self.refilter()  # counts, and the Unread/Starred views
+        return True
+
+    def action_toggle_read(self) -> None:
+        if self.entry is None or self.state is None or self.store is None:
+            self.notify("No article selected" if self.entry is None else "The marks are still loading", markup=False)
+            return
+        read = self.store.state_key(self.entry) in self.state.read
+        if self._read_timer is not None:
+            self._read_timer.stop()  # the user decided: the timer must not mark it read again
+        self._set_marks([self.entry], read=not read)
+
+    def action_toggle_star(self) -> None:
+        if self.entry is None or self.state is None or self.store is None:
+            self.notify("No article selected" if self.entry is None else "The marks are still loading", markup=False)
+            return
+        starred = self.store.state_key(self.entry) in self.state.starred
+        self._set_marks([self.entry], starred=not starred)
+
+    def action_next_unread(self, step: int) -> None:
+        """n/p: the next or previous unread article of the list."""
+        if self.result is None or self.state is None or self.store is None:
+            return
+        articles = self.query_one("#articles", ArticleList)
+        read = self.state.read
+        keys = self.store.state_keys()
+        indices = self.result.indices
+        position = articles.cursor + step
+        while 0 <= position < len(indices):
+            if keys[indices[position]] not in read:
+                articles.move_to(position, step)
+                self._show_article(articles.current)
+                return
+            position += step
+        self.notify("No more unread articles " + ("below" if step > 0 else "above"), timeout=2, markup=False)
+
+    def action_mark_all_read(self) -> None:
+        """A: every article of the view read, after a confirmation that says how many."""
+        from chiptui.screens.confirm import ConfirmScreen
+
+        if self.result is None or self.state is None:
+            return
+        entries = list(self.result)
+        if not entries:
+            self.notify("No articles in this view", markup=False)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._set_marks(entries, read=True)
+
+        self.app.push_screen(ConfirmScreen(f"Mark {_count(len(entries), 'article')} of this view read?"), answered)
+
+    def action_undo(self) -> None:
+        if self.last_change is None or self.state is None:
+            self.notify("Nothing to undo", markup=False)
+            return
+        what, before = self.last_change
+        try:
+            self.state.restore(before)
+        except StateError as exc:
+            self.notify(f"Not undone: {exc}", severity="error", markup=False)
+            return
+        self.last_change = None
+        self.state_version += 1
+        self.query_one("#articles", ArticleList).refresh()
+        self.notify(f"Undone: {_count(len(before), 'article')} no longer marked {what}", timeout=2, markup=False)
+        self.refilter()
 
     # -- actions --------------------------------------------------------------------
 
@@ -478,14 +846,24 @@ class MainScreen(Screen[None]):
             return
         article = self.article
         candidates = article.urls.candidates() if article is not None else ()
-        self._open(self.entry.url or next(iter(candidates), None))
+        if self._open(self.entry.url or next(iter(candidates), None)) and self.settings.auto_mark_read:
+            self._set_marks([self.entry], read=True, quiet=True)
 
     def action_open_related(self, number: int) -> None:
-        article = self.article
-        if article is None or number > len(article.related):
+        """1-9: a related article of this corpus opens here (Backspace comes back); any other
+        link opens in the web browser."""
+        article, entry = self.article, self.entry
+        if article is None or entry is None or number > len(article.related):
             self.notify(f"No related link {number}", severity="warning", markup=False)
             return
         related = article.related[number - 1]
+        target = self.store.get(related.article_id) if self.store is not None and related.article_id else None
+        if target is not None and number - 1 in self._in_corpus(entry):
+            self.back_stack.append(entry.id)
+            self._show_article(target)
+            if self._reader() is None:
+                self.set_focus(self.query_one("#detail", DetailPane))
+            return
         self._open(related.url or related.raw_url)
 
     def _open(self, url: str | None) -> bool:
@@ -594,6 +972,15 @@ def preview(entry: Entry) -> Article:
     )
 
 
+
+
+def _narrowed(result: FilterResult, keep) -> FilterResult:  # type: ignore[no-untyped-def]
+    """``result`` with only the indices ``keep`` accepts, in the same order."""
+    from dataclasses import replace
+
+    indices = [i for i in result.indices if keep(i)]
+    scores = {i: v for i, v in result.scores.items() if keep(i)} if result.scores else result.scores
+    return replace(result, indices=indices, scores=scores)
 
 
 def _count(n: int, noun: str) -> str:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
+from rich.style import Style
 from textual.binding import Binding
 from textual.message import Message
 from textual.strip import Strip
@@ -14,6 +15,7 @@ from chiptui.corpus.store import Facets
 from chiptui.widgets.line_list import LineList
 
 SECTIONS = (("topic", "Topics"), ("provider", "Providers"))
+LIBRARY = ("All", "Unread", "Starred")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +57,7 @@ class FacetList(LineList):
 
     def set_facets(self, facets: Facets) -> None:
         """The corpus-wide facets: fixes the order of the entries."""
-        self.rows = []
+        self.rows = [_Row("heading", "Library"), *(_Row("library", name) for name in LIBRARY)]
         for kind, heading in SECTIONS:
             self.rows.append(_Row("heading", heading))
             entries = facets.topics if kind == "topic" else facets.providers
@@ -95,11 +97,14 @@ class FacetList(LineList):
             style = self.get_component_rich_style("line-list--heading")
             return Strip([Segment(set_cell_size(entry.name, width), style)], width)
         key = (entry.kind, entry.name)
-        count = self.counts.get(key, 0)
+        known = self.counts.get(key)
+        count = known or 0
         on = key in self.selected
         mark_style = base + self.get_component_rich_style("line-list--match", partial=True) if on else base
-        text_style = base if (count or on or selected) else self.get_component_rich_style("line-list--dim")
-        number = f"{count:,}"
+        text_style = base if (count or on or selected or known is None) else self.get_component_rich_style("line-list--dim")
+        if entry.kind == "library" and entry.name == "Unread" and count:
+            text_style = text_style + Style(bold=True)
+        number = "" if known is None else f"{count:,}"
         name_width = max(1, width - 3 - len(number) - 1)
         name = entry.name if cell_len(entry.name) <= name_width else set_cell_size(entry.name, name_width - 1) + "\u2026"
         segments = [

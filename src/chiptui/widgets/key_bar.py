@@ -14,6 +14,7 @@ from textual.widget import Widget
 
 PINNED = ("help", "quit")  # actions shown whatever the width
 GAP = "  "
+PREFERRED = ("escape", "enter")
 
 
 class KeyBar(Widget):
@@ -39,14 +40,15 @@ class KeyBar(Widget):
 
     def _items(self) -> list[tuple[str, str, str, object]]:
         """(key label, description, action, namespace) of each shown binding, once per action."""
-        seen: set[str] = set()
-        items: list[tuple[str, str, str, object]] = []
+        items: dict[str, tuple[str, str, str, object]] = {}
         for node, binding, enabled, _tooltip in self.screen.active_bindings.values():
-            if not binding.show or not enabled or binding.action in seen:
+            if not binding.show or not enabled:
                 continue
-            seen.add(binding.action)
-            items.append((self.app.get_key_display(binding), binding.description, binding.action, node))
-        return items
+            shown = items.get(binding.action)
+            # one key per action: Escape and Enter say it best where they are among the keys
+            if shown is None or binding.key in PREFERRED:
+                items[binding.action] = (self.app.get_key_display(binding), binding.description, binding.action, node)
+        return list(items.values())
 
     def render(self) -> Text:
         width = self.content_region.width or self.size.width

@@ -23,9 +23,16 @@ class StatusLine(Static):
         problems: int = 0,
         extra: str = "",
         full_text: bool = False,
+        unread: int | None = None,
+        library: str = "All",
     ) -> None:
         text = Text()
         text.append(f"{shown:,} of {total:,} articles", style="bold")
+        if unread is not None:
+            text.append(f" \u00b7 {unread:,} unread")
+        if library != "All":
+            text.append("  showing: ", style="dim")
+            text.append(library.lower())
         if query:
             text.append("  full text: " if full_text else "  filter: ", style="dim")
             text.append(query)
