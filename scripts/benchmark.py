@@ -39,10 +39,14 @@ LIST_QUERY = "nvidia chip"
 
 KEYSTROKES = """
 import json, resource, statistics, sys, time
+from chiptui.corpus.state import StateStore
 from chiptui.corpus.store import CorpusStore
 store = CorpusStore.load([sys.argv[1]])
 t0 = time.perf_counter()
 store.warm_search()  # what the browser does in the background once its first screen is up
+state = StateStore()  # and the marks: their indices are computed once per store and change
+read = frozenset(store.marked(state.read)) if state.read else frozenset()
+starred = frozenset(store.marked(state.starred)) if state.starred else frozenset()
 warm_up = time.perf_counter() - t0
 queries = json.loads(sys.argv[2])
 latencies = []
@@ -54,6 +58,9 @@ for query in queries:
         result = store.refine(base)
         count = len(result)
         store.facet_counts(base.indices)
+        # the Library section's counts, as the browser's filter worker computes them
+        unread = sum(1 for i in result.indices if i not in read)
+        starred_count = sum(1 for i in result.indices if i in starred)
         latencies.append(time.perf_counter() - t0)
 latencies.sort()
 print(json.dumps({
@@ -63,6 +70,15 @@ print(json.dumps({
     "p95": latencies[min(len(latencies) - 1, round(0.95 * (len(latencies) - 1)))],
     "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
 }))
+"""
+
+STAR_TENTH = """
+import sys
+from chiptui.corpus.state import StateStore, Target
+from chiptui.corpus.store import CorpusStore
+store = CorpusStore.load([sys.argv[1]])
+entries = list(store.entries)[::10]
+StateStore().set_starred([Target(store.state_key(e), e.url, e.title) for e in entries], True)
 """
 
 TITLES = """
@@ -110,11 +126,14 @@ def median_time(command: list[str], env: dict[str, str], runs: int, stdin: Path 
     return statistics.median(timed(command, env, stdin)[0] for _ in range(runs))
 
 
-def browser_start(corpus: Path, env: dict[str, str], size: int, runs: int) -> tuple[float, float] | None:
-    """Seconds from launch until the status line shows all articles, and the browser's RSS then."""
+def browser_start(
+    corpus: Path, env: dict[str, str], size: int, runs: int, expect_marks: bool = False
+) -> tuple[float, float] | None:
+    """Seconds from launch until the status line shows all articles (and, with marks, their
+    unread count), and the browser's RSS then."""
     if not shutil.which("tmux"):
         return None
-    expected = f"{size:,} of {size:,} articles"
+    expected = f"{size:,} of {size:,} articles" + (" \u00b7 0 unread" if expect_marks else "")
     times, rss = [], 0.0
     exports = " ".join(f"{k}={v}" for k, v in env.items() if k.startswith("CHIPTUI_"))
     for _ in range(runs):
@@ -166,12 +185,17 @@ def main() -> int:
     parser.add_argument("--workdir", default=str(REPO / "bench-data"))
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-ui", action="store_true", help="skip the browser start-up measurement (needs tmux)")
+    parser.add_argument(
+        "--marks", action="store_true",
+        help="also measure warm start and keystrokes with every article marked read and a tenth starred",
+    )
     args = parser.parse_args()
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     fzf = shutil.which("fzf")
     rows = []
     details = []
+    marks_rows: list[tuple] = []
     for size in args.sizes:
         corpus = ensure_corpus(workdir, size)
         with tempfile.TemporaryDirectory(prefix="chiptui-bench-") as tmp:
@@ -198,6 +222,19 @@ def main() -> int:
                         fzf_times.append(median_time([fzf, "--filter", query[:n]], env, args.runs, stdin=titles))
                 fzf_times.sort()
             ui = None if args.no_ui else browser_start(corpus, env, size, args.runs)
+            if args.marks:
+                t0 = time.perf_counter()
+                subprocess.run([*chiptui(), "mark", "read", "--all", str(corpus)], env=env, check=True, capture_output=True)
+                mark_all = time.perf_counter() - t0
+                subprocess.run([sys.executable, "-c", STAR_TENTH, str(corpus)], env=env, check=True)
+                marked_keys = json.loads(
+                    subprocess.run(
+                        [sys.executable, "-c", KEYSTROKES, str(corpus), json.dumps(QUERIES)],
+                        env=env, capture_output=True, text=True, check=True,
+                    ).stdout
+                )
+                marked_ui = None if args.no_ui else browser_start(corpus, env, size, args.runs, expect_marks=True)
+                marks_rows.append((size, mark_all, keys, marked_keys, ui, marked_ui))
         rows.append((size, cold, cold_rss, warm, listing, keys, fzf_times, ui))
         details.append((size, phases, keys["warm_up"]))
         print(f"measured {size:,} articles", file=sys.stderr)
@@ -224,6 +261,20 @@ def main() -> int:
     for size, phases, warm_up in details:
         cells = " | ".join(f"{phases.get(name, 0.0):.2f}" for name in names)
         print(f"| {size:,} | {cells} | {warm_up:.2f} |")
+    if marks_rows:
+        print("\nWith marks: every article read and a tenth starred (state.sqlite3), against the same")
+        print("corpus without marks in the same run. Warm start waits for the unread count in the status")
+        print("line, which shows once the marks are loaded.\n")
+        print("| articles | `mark read --all` | warm start, no marks | warm start, with marks | keystroke p50 / p95, no marks | with marks |")
+        print("|---:|---:|---:|---:|---:|---:|")
+        for size, mark_all, keys, marked_keys, ui, marked_ui in marks_rows:
+            start = f"{ui[0]:.2f} s" if ui else "skipped"
+            marked_start = f"{marked_ui[0]:.2f} s" if marked_ui else "skipped"
+            print(
+                f"| {size:,} | {mark_all:.2f} s | {start} | {marked_start} "
+                f"| {keys['p50'] * 1000:.0f} / {keys['p95'] * 1000:.0f} ms "
+                f"| {marked_keys['p50'] * 1000:.0f} / {marked_keys['p95'] * 1000:.0f} ms |"
+            )
     return 0
 
 
