@@ -93,10 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("list", parents=[common], help="list articles", description="List articles, filtered and sorted.")
     p.add_argument("paths", nargs="*", metavar="PATH")
-    p.add_argument("--query", "-q", default="", metavar="TEXT", help="fuzzy match on title, provider and topics")
-    p.add_argument("--text", "-t", default="", metavar="WORDS", help="full text: every word in the excerpt or body")
-    p.add_argument("--topic", action="append", default=[], metavar="NAME", help="only this topic (repeat: any of them)")
-    p.add_argument("--provider", action="append", default=[], metavar="NAME", help="only this provider (repeat: any of them)")
+    _filter_options(p)
     p.add_argument("--sort", choices=SORT_CHOICES, default=None, help="order (default: relevance with --query, else newest)")
     p.add_argument("--limit", type=_positive_int, default=None, metavar="N", help="at most N articles")
     _state_filters(p)
@@ -134,10 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", metavar="PATH")
     p.add_argument("--id", dest="ids", action="append", default=[], metavar="ID", help="this article (repeat for more)")
     p.add_argument("--all", action="store_true", help="every article the filters list")
-    p.add_argument("--query", "-q", default="", metavar="TEXT", help="fuzzy match on title, provider and topics")
-    p.add_argument("--text", "-t", default="", metavar="WORDS", help="full text: every word in the excerpt or body")
-    p.add_argument("--topic", action="append", default=[], metavar="NAME", help="only this topic (repeat: any of them)")
-    p.add_argument("--provider", action="append", default=[], metavar="NAME", help="only this provider (repeat: any of them)")
+    _filter_options(p)
     _state_filters(p)
 
     p = sub.add_parser("state", help="export or import read and starred marks", description="Your marks as JSON lines "
@@ -151,6 +145,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the settings as one JSON object")
     parser.set_defaults(commands=sub.choices)
     return parser
+
+
+def _filter_options(p: argparse.ArgumentParser) -> None:
+    """The filters 'list' and 'mark' share, so 'mark' marks exactly what 'list' prints."""
+    p.add_argument("--query", "-q", default="", metavar="TEXT", help="fuzzy match on title, provider and topics")
+    p.add_argument("--text", "-t", default="", metavar="WORDS", help="full text: every word in the excerpt or body")
+    p.add_argument("--topic", action="append", default=[], metavar="NAME", help="only this topic (repeat: any of them)")
+    p.add_argument("--provider", action="append", default=[], metavar="NAME", help="only this provider (repeat: any of them)")
 
 
 def _state_filters(p: argparse.ArgumentParser) -> None:
