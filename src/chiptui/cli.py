@@ -21,7 +21,20 @@ if TYPE_CHECKING:
     from chiptui.corpus.store import CorpusStore
 
 SORT_CHOICES = ("newest", "oldest", "quality", "heat", "title", "relevance")
-COMMANDS = ("list", "show", "check", "facets", "index", "mark", "state", "config")
+COMMANDS = ("list", "show", "check", "facets", "index", "mark", "state", "config", "searches")
+QUERY_HELP = """\
+query language (terms are ANDed; any case):
+  word                 fuzzy in title, provider, topics (typos from four letters)
+  "exact phrase"       the phrase in the title
+  -term                not: -nvidia  -"press release"  -provider:medium
+  a OR b, ( ... )      alternatives and grouping: (trainium OR inferentia) -gpu
+  topic:X provider:X   whole name, any case; quotes for spaces; X* a prefix; a,b either
+  text:word text:"a b" full text in excerpts and bodies
+  after:D before:D on:D  D = 2021, 2021-03, 2021-03-05, 7d, 2w, 3m, 1y, today, yesterday (UTC)
+  quality:>100 heat:<=50 quality:50..100
+  is:unread is:read is:starred   has:body has:related has:url   type:article
+  sort:newest|oldest|quality|heat|title|relevance
+"""
 MARK_ACTIONS = ("read", "unread", "star", "unstar")
 EXIT_OK, EXIT_FOUND_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -37,6 +50,7 @@ A terminal browser for a local corpus of news articles.
   chiptui mark   read|unread|star|unstar [PATH ...] (--id ID ... | --all) [filters]
   chiptui state  export [FILE] | import FILE   your read and starred marks as JSON lines
   chiptui config [--init]     where the config file is, and the settings in force
+  chiptui searches [PATH ...] saved searches with their counts
 
 PATH is a file or folder (read recursively). With no PATH, $CHIPTUI_CORPUS
 (paths separated by '{sep}'), else the config file's 'corpus', else the bundled
@@ -91,14 +105,21 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"chiptui {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", prog="chiptui")
 
-    p = sub.add_parser("list", parents=[common], help="list articles", description="List articles, filtered and sorted.")
+    p = sub.add_parser(
+        "list", parents=[common], help="list articles", description="List articles, filtered and sorted.",
+        epilog=QUERY_HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("paths", nargs="*", metavar="PATH")
     _filter_options(p)
     p.add_argument("--sort", choices=SORT_CHOICES, default=None, help="order (default: relevance with --query, else newest)")
     p.add_argument("--limit", type=_positive_int, default=None, metavar="N", help="at most N articles")
     _state_filters(p)
+    p.add_argument("--saved", metavar="NAME", help="a saved search of the config file's [searches] (ANDed with --query)")
+    p.add_argument("--explain", action="store_true", help="print how the query was understood, one term per line")
     p.add_argument("--json", action="store_true", help="one JSON object per line (the indexed fields)")
     p.add_argument("--full", action="store_true", help="with --json: every field of each card (reads each file)")
+    p.add_argument("--format", choices=("jsonl", "csv", "md", "html", "urls"), help="export: jsonl (as --json), csv, md, html or urls")
+    p.add_argument("-o", "--output", metavar="FILE", help="with --format: write to FILE (never overwrites one) instead of standard output")
 
     p = sub.add_parser("show", parents=[common], help="show one article", description="Show one article in full.")
     # optional to argparse, required by main(): argparse would name PATH as required too
@@ -139,6 +160,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=("export", "import"))
     p.add_argument("file", nargs="?", metavar="FILE", help="export: where to write (default: standard output); import: what to read ('-': standard input)")
 
+    p = sub.add_parser("searches", help="saved searches with their counts",
+                       description="The saved searches of the config file's [searches], with how many articles each finds.")
+    p.add_argument("paths", nargs="*", metavar="PATH")
+    p.add_argument("--json", action="store_true", help="one JSON object per search")
+
     p = sub.add_parser("config", help="the config file and the settings in force",
                        description="Print the config file's path and the settings in force (with any problems in it).")
     p.add_argument("--init", action="store_true", help="write a commented default config file (never overwrites one)")
@@ -149,7 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _filter_options(p: argparse.ArgumentParser) -> None:
     """The filters 'list' and 'mark' share, so 'mark' marks exactly what 'list' prints."""
-    p.add_argument("--query", "-q", default="", metavar="TEXT", help="fuzzy match on title, provider and topics")
+    p.add_argument("--query", "-q", default="", metavar="QUERY", help="the query language (below): words, \"phrases\", field:value, -not, OR, ( )")
     p.add_argument("--text", "-t", default="", metavar="WORDS", help="full text: every word in the excerpt or body")
     p.add_argument("--topic", action="append", default=[], metavar="NAME", help="only this topic (repeat: any of them)")
     p.add_argument("--provider", action="append", default=[], metavar="NAME", help="only this provider (repeat: any of them)")
@@ -182,8 +208,24 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _join_query_values(args: list[str]) -> list[str]:
+    """``-q -nvidia``: a query may start with '-' (a negation); argparse would take it for an
+    option, so the value after -q/--query/-t/--text is joined to its option."""
+    out: list[str] = []
+    i = 0
+    while i < len(args):
+        if args[i] in ("-q", "--query", "-t", "--text") and i + 1 < len(args):
+            long = {"-q": "--query", "-t": "--text"}.get(args[i], args[i])
+            out.append(f"{long}={args[i + 1]}")
+            i += 2
+            continue
+        out.append(args[i])
+        i += 1
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args_list = list(sys.argv[1:] if argv is None else argv)
+    args_list = _join_query_values(list(sys.argv[1:] if argv is None else argv))
     try:
         if args_list and args_list[0] in COMMANDS:
             # intermixed: options may come before, between or after the PATHs
@@ -243,6 +285,22 @@ def _run(args: argparse.Namespace) -> int:
         print(f"chiptui: config: {problem.format()}", file=sys.stderr)
     if args.command == "state":
         return cmd_state(args, sys.stdout)
+    if args.command in ("list", "mark"):
+        problem = _parse_query(args, settings)
+        if problem:
+            print(problem, file=sys.stderr)
+            return EXIT_USAGE
+        if args.command == "list" and args.explain:
+            for line in args.parsed.explain():
+                sys.stdout.write(line + "\n")
+            return EXIT_OK
+        if args.command == "list" and args.output and not args.format:
+            from chiptui.corpus.export import format_for
+
+            args.format = format_for(args.output)
+            if args.format is None:
+                print(f"chiptui list: say --format for {args.output} (jsonl, csv, md, html or urls)", file=sys.stderr)
+                return EXIT_USAGE
     paths, origin = corpus_paths_with_origin(args.paths, settings.corpus)
     missing = [p for p in paths if not os.path.exists(p)]
     if missing:
@@ -270,6 +328,8 @@ def _run(args: argparse.Namespace) -> int:
         return cmd_list(store, args, out)
     if args.command == "mark":
         return cmd_mark(store, args, out)
+    if args.command == "searches":
+        return cmd_searches(store, settings, args, out)
     if args.command == "show":
         return cmd_show(store, args, out)
     if args.command == "check":
@@ -347,26 +407,49 @@ def _state_store():  # type: ignore[no-untyped-def]
     return state
 
 
-def _filtered(store: CorpusStore, args: argparse.Namespace, sort: str, state):  # type: ignore[no-untyped-def]
+def _parse_query(args: argparse.Namespace, settings) -> str | None:  # type: ignore[no-untyped-def]
+    """Parse --query (with --saved, --text and --unread/--read/--starred ANDed to it) into
+    args.parsed; the error message when it is not a query."""
+    from chiptui.corpus.query import And, FullText, Query, QueryError, State, parse
+
+    text = args.query
+    if getattr(args, "saved", None):
+        saved = settings.searches.get(args.saved)
+        if saved is None:
+            names = ", ".join(sorted(settings.searches)) or "none yet"
+            return f"chiptui: no saved search named {args.saved!r} (saved: {names})"
+        text = f"({saved}) {text}" if text.strip() else saved
+    try:
+        parsed = parse(text)
+    except QueryError as exc:
+        offset = len(text) - len(args.query) if getattr(args, "saved", None) and args.query.strip() else 0
+        where = exc.column - offset if exc.column > offset else exc.column
+        return f"chiptui: query: {exc.message} (column {where})"
+    extra = []
+    words = tuple(w for w in __import__("re").findall(r"\w+", args.text))
+    if words:
+        extra.append(FullText(0, words))
+    if args.state is not None:
+        extra.append(State(0, args.state))
+    if extra:
+        tree = And(0, tuple(([parsed.tree] if parsed.tree is not None else []) + extra))
+        parsed = Query(tree, parsed.sort, parsed.text)
+    args.parsed = parsed
+    return None
+
+
+def _filtered(store: CorpusStore, args: argparse.Namespace, sort: str | None, state):  # type: ignore[no-untyped-def]
     """What 'list' prints for these arguments (and what 'mark' marks)."""
     topics = resolve_facets(store, "topic", args.topic)
     providers = resolve_facets(store, "provider", args.provider)
-    within = None
-    if args.state is not None:
-        if args.state == "starred":
-            chosen = store.marked(state.starred)
-        else:
-            read = set(store.marked(state.read))
-            chosen = read if args.state == "read" else [i for i in range(len(store)) if i not in read]
-        within = frozenset(chosen)
-    return store.filter(args.query, topics, providers, sort, text=args.text, within=within)
+    return store.run_query(args.parsed, state, sort, topics, providers)
 
 
 def cmd_mark(store: CorpusStore, args: argparse.Namespace, out: TextIO) -> int:
     from chiptui.corpus.state import StateError, Target
 
     state = _state_store()
-    result = _filtered(store, args, "newest", state)
+    result = _filtered(store, args, None, state)
     entries = list(result)
     if args.ids:
         wanted = set(args.ids)
@@ -428,6 +511,52 @@ def cmd_state(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_FOUND_PROBLEMS if problems else EXIT_OK
 
 
+def _export(store: CorpusStore, entries: list, state, args: argparse.Namespace, out: TextIO) -> int:  # type: ignore[no-untyped-def]
+    from chiptui.corpus.export import write
+
+    fmt = args.format or "jsonl"
+    if not args.output or args.output == "-":
+        write(fmt, store, entries, state, out)
+        return EXIT_OK
+    try:
+        with open(args.output, "x", encoding="utf-8", newline="") as handle:
+            count = write(fmt, store, entries, state, handle)
+    except FileExistsError:
+        print(f"chiptui: {args.output} exists; not overwritten (remove it or name another file)", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:
+        print(f"chiptui: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"Wrote {count:,} articles to {args.output} ({fmt})", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_searches(store: CorpusStore, settings, args: argparse.Namespace, out: TextIO) -> int:  # type: ignore[no-untyped-def]
+    from chiptui.corpus.query import QueryError, parse
+
+    state = _state_store()
+    rows = []
+    for name, text in settings.searches.items():
+        try:
+            result = store.run_query(parse(text), state)
+        except QueryError as exc:
+            rows.append({"name": name, "query": text, "count": None, "unread": None, "error": str(exc)})
+            continue
+        keys = store.state_keys()
+        unread = sum(1 for i in result.indices if keys[i] not in state.read)
+        rows.append({"name": name, "query": text, "count": len(result), "unread": unread})
+    for row in rows:
+        if args.json:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        elif row["count"] is None:
+            out.write(f"{row['name']}  {row['query']}  error: {row['error']}\n")
+        else:
+            out.write(f"{row['name']}  {row['count']:,} ({row['unread']:,} unread)  {row['query']}\n")
+    if not rows:
+        print("chiptui: no saved searches yet: add them under [searches] in the config file, or Ctrl+S in the browser", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_config(args: argparse.Namespace, out: TextIO) -> int:
     from chiptui.config import config_path, load_settings, write_default
 
@@ -468,15 +597,16 @@ def cmd_list(store: CorpusStore, args: argparse.Namespace, out: TextIO) -> int:
     from chiptui.corpus.serialize import article_json, entry_json
     from chiptui.textfmt import fit, text_width
 
-    sort = args.sort or ("relevance" if args.query.strip() else "newest")
     state = _state_store()
-    result = _filtered(store, args, sort, state)
+    result = _filtered(store, args, args.sort, state)
     entries = result[: args.limit] if args.limit else list(result)
     if not len(store):
         from chiptui.corpus.store import empty_corpus_message
 
         print(f"chiptui: {empty_corpus_message(store)}", file=sys.stderr)
-    if args.json:
+    if args.format and args.format != "jsonl" or args.output:
+        return _export(store, entries, state, args, out)
+    if args.json or args.format == "jsonl":
         for entry in entries:
             article = store.article(entry) if args.full else None
             data = article_json(article) if article is not None else entry_json(entry)

@@ -45,6 +45,10 @@ DEFAULT_FILE = """\
 # Keys: a binding id and the keys for it, separated by commas ('chiptui config' lists the ids).
 [keys]
 # "main.open" = "o,ctrl+o"
+
+# Saved searches: a name and a query (Ctrl+S in the browser saves the one in the box).
+[searches]
+# hardware = 'topic:"AI Hardware" after:30d -nvidia'
 """
 
 
@@ -67,6 +71,7 @@ class Settings:
     auto_mark_read: bool = True
     browser: str | None = None
     keys: dict[str, str] = field(default_factory=dict)
+    searches: dict[str, str] = field(default_factory=dict)  # name -> query, in the file's order
     path: str = ""  # the file these came from
     exists: bool = False
     problems: list[ConfigProblem] = field(default_factory=list)
@@ -74,7 +79,7 @@ class Settings:
     def effective(self) -> dict[str, object]:
         return {
             "corpus": self.corpus, "theme": self.theme, "sort": self.sort, "auto_mark_read": self.auto_mark_read,
-            "browser": self.browser, "keys": self.keys,
+            "browser": self.browser, "keys": self.keys, "searches": self.searches,
         }
 
 
@@ -157,9 +162,12 @@ def load_settings(path: str | None = None, known_bindings: set[str] | None = Non
                 continue
             _read_keys(value, settings, problem, known_bindings)
         elif key == "searches":
-            continue  # saved searches: read by the query language
+            if not isinstance(value, dict):
+                problem(key, "searches: expected a table: [searches] then lines like hardware = 'topic:\"AI Hardware\"'; ignored")
+                continue
+            _read_searches(value, settings, problem)
         else:
-            problem(key, f"unknown setting {key!r} (known: corpus, theme, sort, auto_mark_read, browser, [keys]); ignored")
+            problem(key, f"unknown setting {key!r} (known: corpus, theme, sort, auto_mark_read, browser, [keys], [searches]); ignored")
     return settings
 
 
@@ -188,6 +196,21 @@ def _read_keys(table: dict, settings: Settings, problem, known: set[str] | None)
         for k in names:
             used[f"{section}:{k}"] = binding_id
         settings.keys[binding_id] = ",".join(names)
+
+
+def _read_searches(table: dict, settings: Settings, problem) -> None:  # type: ignore[no-untyped-def]
+    from chiptui.corpus.query import QueryError, parse
+
+    for name, query in table.items():
+        if not isinstance(query, str) or not query.strip():
+            problem(name, f"[searches] {name}: expected a query as text; ignored", "searches")
+            continue
+        try:
+            parse(query)
+        except QueryError as exc:
+            problem(name, f"[searches] {name}: {exc}; ignored", "searches")
+            continue
+        settings.searches[name] = query
 
 
 def write_default(path: str | None = None) -> tuple[bool, str]:

@@ -40,6 +40,7 @@ from chiptui.corpus.loader import (
     C_STAMP,
     C_TITLE,
     C_TOPICS,
+    C_TYPE,
     C_URL,
     C_URL_KEYS,
     C_WORDS,
@@ -56,7 +57,7 @@ from chiptui.corpus.search import extras_of, vocabulary_of
 from chiptui.corpus.store import count_facets
 from chiptui.paths import cache_dir
 
-SCHEMA_VERSION = 12  # bump when the tables or the pickled records change shape
+SCHEMA_VERSION = 13  # bump when the tables or the pickled records change shape
 PARALLEL_FROM = 256  # fewer changed files than this are parsed in this process
 BATCH = 2000  # files per write transaction, so a second process can get in between
 PATCH_LIMIT = 2000  # at most this many edited cards are patched into the snapshot; more: a full join
@@ -589,6 +590,21 @@ class CorpusIndex:
 
     # -- full-text search --------------------------------------------------------
 
+    def texts_of(self, paths: Sequence[str]) -> list[tuple[str, str]]:
+        """(path, searchable text) of these files (to check a phrase FTS cannot)."""
+        wanted = list(dict.fromkeys(paths))
+        out: list[tuple[str, str]] = []
+        with self._lock:
+            db = self._connect()
+            for start in range(0, len(wanted), 500):
+                part = wanted[start : start + 500]
+                marks = ",".join("?" * len(part))
+                out.extend(db.execute(
+                    f"SELECT files.path, texts.body FROM files JOIN texts ON texts.rowid = files.id WHERE files.path IN ({marks})",
+                    part,
+                ))
+        return out
+
     def search_text(self, words: str) -> set[str] | None:
         """Paths of files whose excerpt or body has every word (prefixes match); None for no words."""
         tokens = [t for t in words.split() if t.strip("\"'*")]
@@ -666,6 +682,7 @@ def _patch(
         columns.quality[i] = info[C_QUALITY]
         columns.heat[i] = info[C_HEAT]
         columns.urls[i] = info[C_URL]
+        columns.kinds[i] = info[C_TYPE]
         if info[C_BODY] is not None:
             columns.bodies[i] = (path, "card", info[C_BODY])
         extras[i] = extras_of([columns.providers[i]], [columns.topics[i]])[0]

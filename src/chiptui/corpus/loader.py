@@ -381,7 +381,7 @@ class FileRecord(NamedTuple):
 
 
 # card_info fields, by position (a plain tuple pickles small and loads fast)
-C_TITLE, C_PROVIDER, C_STAMP, C_TOPICS, C_QUALITY, C_HEAT, C_URL, C_URL_KEYS, C_BODY, C_RELATED, C_WORDS = range(11)
+C_TITLE, C_PROVIDER, C_STAMP, C_TOPICS, C_QUALITY, C_HEAT, C_URL, C_URL_KEYS, C_BODY, C_RELATED, C_WORDS, C_TYPE = range(12)
 
 
 def card_info(article: Article) -> tuple:
@@ -398,6 +398,7 @@ def card_info(article: Article) -> tuple:
         article.body.offset if article.body else None,
         tuple(url_key(r.url) for r in article.related),
         norm_words(article.title),  # what a scraped page is matched on (computed in the worker)
+        sys.intern(article.type) if article.type else None,
     )
 
 
@@ -514,6 +515,8 @@ def assemble(records: Iterable[FileRecord]) -> Assembled:
                 record.path,
                 body,
                 links,
+                info[C_TYPE] if len(info) > C_TYPE else None,
+                len(info[C_RELATED]),
             )
         )
     order = date_order([e.title for e in out.entries], [e.stamp for e in out.entries])

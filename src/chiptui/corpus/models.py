@@ -126,6 +126,8 @@ class Entry(NamedTuple):
     path: str  # the card's file
     body: tuple[str, str, int] | None  # (path, "card" | "scraped", offset) of the body text
     links: tuple[tuple[int, str], ...] | None  # (related position, article id) inside the corpus
+    kind: str | None = None  # the card's ``type`` (article, video, ...)
+    related: int = 0  # how many related entries the card lists
 
     @property
     def published(self) -> datetime | None:
@@ -160,6 +162,8 @@ class Columns(NamedTuple):
     paths: list[str]
     bodies: list[tuple[str, str, int] | None]
     links: list[tuple[tuple[int, str], ...] | None]
+    kinds: list[str | None]
+    related: list[int]
 
     @classmethod
     def of(cls, entries: list[Entry]) -> Columns:
@@ -185,7 +189,8 @@ class EntryList(Sequence[Entry]):
         c = self.columns
         return Entry(
             c.ids[index], c.titles[index], c.providers[index], c.stamps[index], c.topics[index], c.quality[index],
-            c.heat[index], c.urls[index], c.paths[index], c.bodies[index], c.links[index],
+            c.heat[index], c.urls[index], c.paths[index], c.bodies[index], c.links[index], c.kinds[index],
+            c.related[index],
         )
 
     def __iter__(self) -> Iterator[Entry]:

@@ -17,10 +17,28 @@ from typing import TYPE_CHECKING
 
 from chiptui.corpus.loader import DEFAULT_MAX_BYTES, date_order, materialize, parse_file, read_text, url_key
 from chiptui.corpus.models import Article, Columns, Entry, EntryList, Problem
+from chiptui.corpus.query import (
+    And,
+    DateRange,
+    FullText,
+    Fuzzy,
+    Has,
+    Kind,
+    Node,
+    Not,
+    NumberRange,
+    Or,
+    Phrase,
+    Query,
+    State,
+    facet_matches,
+)
+from chiptui.corpus.query import Facet as FacetTerm
 from chiptui.corpus.search import Hit, SearchIndex, extras_of, query_tokens
 
 if TYPE_CHECKING:
     from chiptui.corpus.index import CorpusIndex, IndexStatus, Progress, Snapshot
+    from chiptui.corpus.state import StateStore
 
 SORTS = ("newest", "oldest", "quality", "heat", "title", "relevance")
 
@@ -428,6 +446,129 @@ class CorpusStore:
         else:
             indices = self.order(sort)
         return FilterResult(self, indices, scores, query, tuple(topics), tuple(providers), sort, text)
+
+    def run_query(
+        self,
+        query: Query,
+        state: StateStore | None = None,
+        sort: str | None = None,
+        topics: Sequence[str] = (),
+        providers: Sequence[str] = (),
+    ) -> FilterResult:
+        """The articles a parsed query selects, ordered by its ``sort:``, else ``sort``, else
+        relevance when it has fuzzy words and newest first when it has none.
+
+        The tree is compiled to column scans and set operations (and FTS5 for ``text:``):
+        no per-article Python beyond one pass over a column per structured term."""
+        words = query.fuzzy_words()
+        order = query.sort or sort or ("relevance" if words else "newest")
+        selected = self._evaluate(query.tree, state) if query.tree is not None else None
+        allowed = self.allowed(topics, providers)
+        if allowed is not None:
+            selected = allowed if selected is None else selected & allowed
+        fuzzy = " ".join(words)
+        if words:
+            pool = None if selected is None else list(selected)
+            scores = self.search_index().scores(fuzzy, pool)
+            chosen: set[int] | frozenset[int] = scores.keys() if selected is None else selected & scores.keys()
+        else:
+            scores = {}
+            chosen = selected if selected is not None else frozenset()
+        if order == "relevance" and scores:
+            by_date = [i for i in self.order("newest") if i in chosen]
+            indices: Sequence[int] = sorted(by_date, key=scores.__getitem__, reverse=True)
+        elif selected is None and not words:
+            indices = self.order("relevance" if order == "relevance" else order)
+        else:
+            indices = [i for i in self.order(order) if i in chosen]
+        shown_sort = order if (order != "relevance" or scores) else "newest"
+        return FilterResult(self, indices, {i: scores[i] for i in indices} if scores else {}, fuzzy,
+                            tuple(topics), tuple(providers), shown_sort, " ".join(query.text_words()))
+
+    def _evaluate(self, node: Node, state: StateStore | None) -> frozenset[int]:
+        """The indices a term selects (the in-memory backend of the query tree)."""
+        c = self.columns
+        everything = range(len(c.ids))
+        if isinstance(node, And):
+            result: frozenset[int] | None = None
+            # cheap terms first; a fuzzy word is searched only among what the rest allows
+            for child in sorted(node.children, key=lambda n: isinstance(n, (Fuzzy, Not))):
+                part = self._evaluate(child, state)
+                result = part if result is None else result & part
+                if not result:
+                    return frozenset()
+            return result or frozenset()
+        if isinstance(node, Or):
+            union: set[int] = set()
+            for child in node.children:
+                union |= self._evaluate(child, state)
+            return frozenset(union)
+        if isinstance(node, Not):
+            return frozenset(everything) - self._evaluate(node.child, state)
+        if isinstance(node, Fuzzy):
+            return frozenset(self.search_index().scores(node.word))
+        if isinstance(node, Phrase):
+            phrase = " ".join(node.text.casefold().split())
+            titles = self.search_index().titles
+            return frozenset(i for i in everything if phrase in titles[i])
+        if isinstance(node, FacetTerm):
+            topic_sets, provider_sets = self._facet_sets()
+            sets = topic_sets if node.kind == "topic" else provider_sets
+            names = facet_matches(node.names, list(sets))
+            if node.kind == "provider":
+                for name in node.names:
+                    by_domain = self.provider_by_domain(name) if "." in name else None
+                    if by_domain:
+                        names.add(by_domain)
+            return frozenset().union(*(sets[n] for n in names)) if names else frozenset()
+        if isinstance(node, FullText):
+            return self._full_text(node)
+        if isinstance(node, DateRange):
+            start = node.start if node.start is not None else float("-inf")
+            end = node.end if node.end is not None else float("inf")
+            return frozenset(i for i, v in enumerate(c.stamps) if v is not None and start <= v < end)
+        if isinstance(node, NumberRange):
+            values = c.quality if node.name == "quality" else c.heat
+            low = node.low if node.low is not None else float("-inf")
+            high = node.high if node.high is not None else float("inf")
+            return frozenset(
+                i for i, v in enumerate(values)
+                if v is not None and (v > low if node.low_open else v >= low) and (v < high if node.high_open else v <= high)
+            )
+        if isinstance(node, State):
+            keys = self.state_keys()
+            if node.value == "starred":
+                marked = state.starred if state is not None else set()
+                return frozenset(i for i, k in enumerate(keys) if k in marked)
+            read = state.read if state is not None else set()
+            if node.value == "read":
+                return frozenset(i for i, k in enumerate(keys) if k in read)
+            return frozenset(i for i, k in enumerate(keys) if k not in read)
+        if isinstance(node, Has):
+            column = {"body": c.bodies, "related": c.related, "url": c.urls}[node.what]
+            return frozenset(i for i, v in enumerate(column) if v)
+        if isinstance(node, Kind):
+            value = node.value.casefold()
+            return frozenset(i for i, v in enumerate(c.kinds) if v is not None and v.casefold() == value)
+        raise TypeError(f"no evaluation for {type(node).__name__}")
+
+    def _full_text(self, node: FullText) -> frozenset[int]:
+        if not node.words:
+            return frozenset()
+        found = self.text_matches(" ".join(node.words))
+        found = frozenset(found) if found is not None else frozenset()
+        if node.phrase is None or not found or self.index is None:
+            return found
+        # FTS keeps no positions: the phrase is checked in the text of the candidates
+        phrase = " ".join(node.phrase.casefold().split())
+        by_path = self._paths()
+        keep = set()
+        for path, text in self.index.texts_of([self.columns.paths[i] for i in found] + [
+            self.columns.bodies[i][0] for i in found if self.columns.bodies[i] is not None
+        ]):
+            if phrase in " ".join(text.casefold().split()) and path in by_path:
+                keep.add(by_path[path])
+        return frozenset(keep & found)
 
     def refine(self, result: FilterResult, topics: Sequence[str] = (), providers: Sequence[str] = ()) -> FilterResult:
         """``result`` narrowed by a facet selection, keeping its order and scores (no new search)."""
