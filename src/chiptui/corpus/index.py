@@ -54,10 +54,11 @@ from chiptui.corpus.loader import (
 )
 from chiptui.corpus.models import Columns, Problem
 from chiptui.corpus.search import extras_of, vocabulary_of
+from chiptui.corpus.state import state_key
 from chiptui.corpus.store import count_facets
 from chiptui.paths import cache_dir
 
-SCHEMA_VERSION = 13  # bump when the tables or the pickled records change shape
+SCHEMA_VERSION = 14  # bump when the tables or the pickled records change shape
 PARALLEL_FROM = 256  # fewer changed files than this are parsed in this process
 BATCH = 2000  # files per write transaction, so a second process can get in between
 PATCH_LIMIT = 2000  # at most this many edited cards are patched into the snapshot; more: a full join
@@ -108,6 +109,7 @@ class Snapshot:
     facets: object | None = None  # the corpus-wide Facets (topics and providers with counts)
     extras: list[str] | None = None  # "provider topic topic" per article, for search
     scan_problems: int = 0  # how many of ``problems`` came from the scan (not from files)
+    keys: list[str] | None = None  # each article's reader-state key (its canonical link, else its id)
 
 
 def index_path(roots: Sequence[str]) -> str:
@@ -381,9 +383,11 @@ class CorpusIndex:
         """Count the facets, save the snapshot for the next start, and time it all."""
         columns = snapshot.columns
         snapshot.facets = count_facets(columns.topics, columns.providers)
+        # computed here, once per change, so a start with 100,000 marks does not pay for it
+        snapshot.keys = [state_key(url, article_id) for url, article_id in zip(columns.urls, columns.ids, strict=True)]
         self._save_snapshot(
             db, columns, snapshot.problems, snapshot.files, digest, snapshot.generation,
-            (snapshot.vocabulary, snapshot.facets, snapshot.extras, snapshot.scan_problems),  # type: ignore[arg-type]
+            (snapshot.vocabulary, snapshot.facets, snapshot.extras, snapshot.scan_problems, snapshot.keys),  # type: ignore[arg-type]
         )
         phase(name)
         snapshot.status.seconds = time.perf_counter() - started
@@ -550,7 +554,7 @@ class CorpusIndex:
         gc_was_on = gc.isenabled()
         gc.disable()  # a load of 100,000 rows makes the collector run for nothing, many times
         try:
-            saved_generation, columns, problems, files, vocabulary, facets, extras, scan_problems = pickle.loads(row[0])
+            saved_generation, columns, problems, files, vocabulary, facets, extras, scan_problems, keys = pickle.loads(row[0])
         finally:
             if gc_was_on:
                 gc.enable()
@@ -558,7 +562,7 @@ class CorpusIndex:
             return None
         return Snapshot(
             Columns(*columns), list(problems), files, generation=generation, vocabulary=vocabulary, facets=facets,
-            extras=extras, scan_problems=scan_problems,
+            extras=extras, scan_problems=scan_problems, keys=keys,
         )
 
     def _save_snapshot(
@@ -569,7 +573,7 @@ class CorpusIndex:
         files: int,
         digest: str,
         generation: int,
-        extras: tuple[list[str], object, list[str], int],
+        extras: tuple[list[str], object, list[str], int, list[str]],
     ) -> None:
         if generation < 0:
             return

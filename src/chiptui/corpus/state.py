@@ -112,7 +112,29 @@ class StateStore:
         except OSError as exc:
             self._read_only(f"the marks file {self.path} cannot be opened ({exc})")
             return
-        self._load()
+        try:
+            self._load(strict=True)
+        except sqlite3.DatabaseError as exc:  # damage found while reading: as at opening
+            self.close()
+            moved = self._move_aside()
+            self.notice = (
+                f"The marks file {self.path} was damaged ({exc}); it was moved to {moved} and a new one "
+                "was started. Nothing was deleted: your old marks are in that file."
+            )
+            self._db = self._connect_retrying()
+            self._load()
+
+    def check(self) -> str | None:
+        """A full integrity check (reads every page; the app runs it in the background).
+        None when the file is sound, else what SQLite found."""
+        with self._lock:
+            if self._db is None:
+                return None
+            try:
+                row = self._db.execute("PRAGMA quick_check").fetchone()
+            except sqlite3.DatabaseError as exc:
+                return str(exc)
+        return None if row and row[0] == "ok" else (row[0] if row else "no answer")
 
     def _connect_retrying(self) -> sqlite3.Connection:
         """Open, waiting out another process that is creating or changing the file."""
@@ -132,10 +154,6 @@ class StateStore:
         db = sqlite3.connect(path, timeout=10.0, isolation_level=None, check_same_thread=False)
         try:
             db.execute("PRAGMA busy_timeout = 10000")
-            if exists:
-                row = db.execute("PRAGMA quick_check").fetchone()
-                if row is None or row[0] != "ok":
-                    raise sqlite3.DatabaseError(f"integrity check failed: {row[0] if row else 'no answer'}")
             version = db.execute("PRAGMA user_version").fetchone()[0]
             tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             if version == 0 and not tables:
@@ -183,17 +201,16 @@ class StateStore:
                 os.replace(self.path + suffix, target + suffix)
         return target
 
-    def _load(self) -> None:
+    def _load(self, strict: bool = False) -> None:
         if self._db is None:
             return
-        read, starred = set(), set()
         try:
-            for key, read_at, starred_at in self._db.execute("SELECT key, read_at, starred_at FROM marks"):
-                if read_at is not None:
-                    read.add(key)
-                if starred_at is not None:
-                    starred.add(key)
+            # two plain column reads build the sets in C (100,000 marks in a few tens of ms)
+            read = {row[0] for row in self._db.execute("SELECT key FROM marks WHERE read_at IS NOT NULL")}
+            starred = {row[0] for row in self._db.execute("SELECT key FROM marks WHERE starred_at IS NOT NULL")}
         except sqlite3.Error:
+            if strict:
+                raise
             return
         self.read, self.starred = read, starred
 

@@ -165,6 +165,7 @@ class CorpusStore:
             facets=snapshot.facets, extras=snapshot.extras,  # type: ignore[arg-type]
         )
         store.generation = snapshot.generation
+        store._state_keys = snapshot.keys
         return store
 
     # -- lookups -----------------------------------------------------------

@@ -148,6 +148,7 @@ class MainScreen(Screen[None]):
         self.article: Article | None = None  # the full card of ``entry``, once read
         self.pending_jump: str | None = None
         self.first_paint = threading.Event()  # set once a list is on screen
+        self.marks_ready = threading.Event()  # set once the list shows the marks
         self._warmed: CorpusStore | None = None
         self.announced_problems: tuple = ()  # the problems the user was last told about
         self.browser_command: str | None = self.settings.browser  # None: $BROWSER or the default
@@ -184,6 +185,10 @@ class MainScreen(Screen[None]):
             # the snapshot is in hand: the first frame shows the list, with no worker round trip
             index, cached = self.preloaded
             store = CorpusStore.from_snapshot(cached, index, self.max_bytes)
+            early = getattr(self.app, "early_state", None)
+            if early is not None:  # the marks, read before the app started: rows show them at once
+                self.state = early
+                self.query_one("#articles", ArticleList).marks = self._marks_of
             self._loaded(Loaded(store, store.facets(), final=False), refilter=False)
             self.generation += 1
             self._filtered(Filtered(self.generation, store.filter(sort=self.effective_sort())))
@@ -248,8 +253,10 @@ class MainScreen(Screen[None]):
             # one this is a cold start, and a broken index is reported by refresh()
             index, cached = self.preloaded or (CorpusIndex(self.paths, self.max_bytes), None)
             if cached is not None:
-                # let the first screen paint before checking the files competes with it
+                # let the first screen paint, and the marks load, before checking the files
+                # competes with them for the interpreter
                 self.first_paint.wait(timeout=2.0)
+                self.marks_ready.wait(timeout=3.0)
             snapshot = index.refresh(progress, unchanged_from=cached.generation if cached else None)
         except Exception as exc:  # noqa: BLE001 - shown to the user, never a traceback
             self.post_message(LoadFailed(f"{type(exc).__name__}: {exc}"))
@@ -297,8 +304,7 @@ class MainScreen(Screen[None]):
         """Open the marks file (about 0.1 s for 100,000 marks) after the first paint."""
         from chiptui.corpus.state import StateStore
 
-        self.first_paint.wait(timeout=2.0)
-        state = StateStore()
+        state = getattr(self.app, "early_state", None) or StateStore()
         self.app.call_from_thread(self._state_ready, state)
 
     def _state_ready(self, state: StateStore) -> None:
@@ -346,6 +352,7 @@ class MainScreen(Screen[None]):
     @work(thread=True, group="warm")
     def warm_search(self, store: CorpusStore) -> None:
         """Build the search structures while the user reads the first screen."""
+        self.marks_ready.wait(timeout=3.0)
         try:
             store.warm_search()
         except Exception:  # noqa: BLE001 - a first search builds them again if this failed
@@ -460,6 +467,8 @@ class MainScreen(Screen[None]):
             return  # a newer query is on its way: never show stale results
         self.result = message.result
         self.unread_total = message.unread
+        if message.unread is not None and not self.marks_ready.is_set():
+            self.call_after_refresh(self.marks_ready.set)
         articles = self.query_one("#articles", ArticleList)
         keep = self.pending_jump or (articles.current.id if articles.current else None)
         articles.show(message.result, keep)
