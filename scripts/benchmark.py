@@ -72,6 +72,36 @@ print(json.dumps({
 }))
 """
 
+STRUCTURED = (
+    "after:30d quality:>100 -provider:x",
+    "after:2020 quality:>100 -provider:x",
+    'topic:"AI Hardware" after:1y -nvidia quality:>50 is:unread',
+    "quality:50..100 has:related",
+    "(trainium OR inferentia) -gpu",
+)
+
+QUERY_SPEED = """
+import json, statistics, sys, time
+from chiptui.corpus.query import parse
+from chiptui.corpus.state import StateStore
+from chiptui.corpus.store import CorpusStore
+store = CorpusStore.load([sys.argv[1]])
+store.warm_search()
+state = StateStore()
+out = []
+for text in json.loads(sys.argv[2]):
+    parse_times, run_times = [], []
+    for _ in range(7):
+        t0 = time.perf_counter()
+        query = parse(text)
+        t1 = time.perf_counter()
+        hits = len(store.run_query(query, state))
+        run_times.append(time.perf_counter() - t1)
+        parse_times.append(t1 - t0)
+    out.append([text, statistics.median(parse_times), statistics.median(run_times), hits])
+print(json.dumps(out))
+"""
+
 STAR_TENTH = """
 import sys
 from chiptui.corpus.state import StateStore, Target
@@ -202,6 +232,7 @@ def main() -> int:
     rows = []
     details = []
     marks_rows: list[tuple] = []
+    query_rows: list[tuple] = []
     for size in args.sizes:
         corpus = ensure_corpus(workdir, size)
         with tempfile.TemporaryDirectory(prefix="chiptui-bench-") as tmp:
@@ -228,6 +259,13 @@ def main() -> int:
                         fzf_times.append(median_time([fzf, "--filter", query[:n]], env, args.runs, stdin=titles))
                 fzf_times.sort()
             ui = None if args.no_ui else browser_start(corpus, env, size, args.runs)
+            speeds = json.loads(
+                subprocess.run(
+                    [sys.executable, "-c", QUERY_SPEED, str(corpus), json.dumps(STRUCTURED)],
+                    env=env, capture_output=True, text=True, check=True,
+                ).stdout
+            )
+            query_rows.append((size, speeds))
             if args.marks:
                 t0 = time.perf_counter()
                 subprocess.run([*chiptui(), "mark", "read", "--all", str(corpus)], env=env, check=True, capture_output=True)
@@ -267,6 +305,12 @@ def main() -> int:
     for size, phases, warm_up in details:
         cells = " | ".join(f"{phases.get(name, 0.0):.2f}" for name in names)
         print(f"| {size:,} | {cells} | {warm_up:.2f} |")
+    print("\nThe query language, in process, with the search warm (medians of 7): parse, then run.\n")
+    print("| articles | query | parse | run | hits |")
+    print("|---:|---|---:|---:|---:|")
+    for size, speeds in query_rows:
+        for text, parse_s, run_s, hits in speeds:
+            print(f"| {size:,} | `{text}` | {parse_s * 1000:.2f} ms | {run_s * 1000:.1f} ms | {hits:,} |")
     if marks_rows:
         print("\nWith marks: every article read and a tenth starred (state.sqlite3), against the same")
         print("corpus without marks in the same run. Warm start: until the list shows (its rows carry")

@@ -160,7 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=("export", "import"))
     p.add_argument("file", nargs="?", metavar="FILE", help="export: where to write (default: standard output); import: what to read ('-': standard input)")
 
-    p = sub.add_parser("searches", help="saved searches with their counts",
+    p = sub.add_parser("searches", parents=[common], help="saved searches with their counts",
                        description="The saved searches of the config file's [searches], with how many articles each finds.")
     p.add_argument("paths", nargs="*", metavar="PATH")
     p.add_argument("--json", action="store_true", help="one JSON object per search")

@@ -7,6 +7,7 @@ exclusive worker -> the widgets. Widgets post messages up; none reaches a siblin
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -26,8 +27,11 @@ from chiptui import browser
 from chiptui.config import Settings
 from chiptui.corpus.models import Article, Entry, Provider
 from chiptui.corpus.state import StateError, StateStore, Target
+from chiptui.corpus.query import Query, QueryError
+from chiptui.corpus.query import parse as parse_query
 from chiptui.corpus.store import SORTS, CorpusStore, Facets, FilterResult
 from chiptui.widgets.article_list import ArticleList, column_header
+from chiptui.widgets.filter_box import FilterInput
 from chiptui.widgets.detail import BODY_LOADING, DetailPane
 from chiptui.widgets.facet_list import FacetList
 from chiptui.widgets.key_bar import KeyBar
@@ -41,25 +45,6 @@ TITLE_PLACEHOLDER = "/ filter: fuzzy on title, provider, topics (Ctrl+T: full te
 TEXT_PLACEHOLDER = "/ full text: words in excerpts and bodies (Ctrl+T: titles)"
 NARROW = 120  # below this many columns the detail pane goes under the list
 TINY = 70  # below this the sidebar is hidden
-
-
-class FilterInput(Input):
-    BINDINGS = [
-        Binding("enter", "submit", "To the list", show=False, id="filter.submit"),
-        Binding("escape", "clear", "Clear filter", id="filter.clear"),
-        Binding("down", "to_list", "To list", show=False, id="filter.down"),
-    ]
-
-    @dataclass
-    class Done(Message):
-        cleared: bool
-
-    def action_clear(self) -> None:
-        self.value = ""
-        self.post_message(self.Done(cleared=True))
-
-    def action_to_list(self) -> None:
-        self.post_message(self.Done(cleared=False))
 
 
 @dataclass
@@ -114,6 +99,8 @@ class MainScreen(Screen[None]):
         Binding("A", "mark_all_read", "Mark all read", show=False, id="main.mark_all"),
         Binding("u", "undo", "Undo marks", show=False, id="main.undo"),
         Binding("r", "recheck", "Re-check files", show=False, id="main.recheck"),
+        Binding("ctrl+s", "save_search", "Save search", show=False, priority=True, id="main.save_search"),
+        Binding("e", "export", "Export view", show=False, id="main.export"),
         Binding("tab", "cycle_focus(1)", "Next pane", show=False, priority=True, id="main.next_pane"),
         Binding("shift+tab", "cycle_focus(-1)", "Previous pane", show=False, priority=True, id="main.previous_pane"),
         *[
@@ -139,6 +126,8 @@ class MainScreen(Screen[None]):
         self.store: CorpusStore | None = None
         self.result: FilterResult | None = None
         self.query_text = ""
+        self.parsed: Query = Query(None, None, "")  # the last query that parsed (the list shows it)
+        self.query_error: QueryError | None = None
         self.topics: tuple[str, ...] = ()
         self.providers: tuple[str, ...] = ()
         self.sort: str | None = None  # the user's choice (s); None: relevance with a query, else newest
@@ -163,6 +152,7 @@ class MainScreen(Screen[None]):
         self._read_timer = None
         self._list_highlight: str | None = None  # the article under the list's cursor, last seen
         self._shown_highlight = ""
+        self._search_cache: tuple[object, dict[tuple[str, str], int]] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(Text("chiptui", style="bold"), id="header", markup=False)
@@ -178,7 +168,13 @@ class MainScreen(Screen[None]):
         yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
+        from chiptui.corpus.history import QueryHistory
+
         self.query_one("#sidebar", FacetList).border_title = "Topics & providers"
+        box = self.query_one("#filter", FilterInput)
+        box.history = QueryHistory()
+        box.completions = self._completions
+        self.query_one("#sidebar", FacetList).set_searches(list(self.settings.searches))
         self.query_one("#articles", ArticleList).focus()
         self._adapt(self.app.size.width)
         if self.preloaded is not None and self.preloaded[1] is not None:
@@ -407,11 +403,28 @@ class MainScreen(Screen[None]):
         if self.store is None:
             return
         self.generation += 1
-        query, text = (("", self.query_text) if self.full_text else (self.query_text, ""))
         self.run_filter(
-            self.generation, self.store, query, text, self.topics, self.providers, self.effective_sort(),
-            self.library, self.state,
+            self.generation, self.store, self.parsed, self.topics, self.providers, self.effective_sort(),
+            self.library, self.state, self.settings.searches,
         )
+
+    def _parse_box(self) -> bool:
+        """Parse the box's text into ``self.parsed``; on an error keep the last good query,
+        say what and where in the status line, and underline the faulty part."""
+        box = self.query_one("#filter", FilterInput)
+        try:
+            parsed = parse_query(self.query_text, default_text=self.full_text)
+        except QueryError as exc:
+            self.query_error = exc
+            box.show_error(exc.column - 1, exc.length)
+            self.query_one("#status", StatusLine).show_message(
+                f"Query: {exc.message} (column {exc.column}); the list shows the last good query"
+            )
+            return False
+        self.query_error = None
+        box.show_error(None)
+        self.parsed = parsed
+        return True
 
     def marked_indices(self, store: CorpusStore, state: StateStore) -> tuple[frozenset[int], frozenset[int]]:
         """(read, starred) article indices of ``store``, cached until the marks change."""
@@ -429,16 +442,16 @@ class MainScreen(Screen[None]):
         self,
         generation: int,
         store: CorpusStore,
-        query: str,
-        text: str,
+        parsed: Query,
         topics: tuple[str, ...],
         providers: tuple[str, ...],
-        sort: str,
+        sort: str | None,
         library: str = "All",
         state: StateStore | None = None,
+        searches: dict[str, str] | None = None,
     ) -> None:
         worker = get_current_worker()
-        base = store.filter(query, sort=sort, text=text)
+        base = store.run_query(parsed, state, sort)
         if worker.is_cancelled or generation != self.generation:
             return
         read: frozenset[int] = frozenset()
@@ -458,8 +471,28 @@ class MainScreen(Screen[None]):
             counts[("library", "All")] = len(refined)
             counts[("library", "Unread")] = sum(1 for i in refined.indices if i not in read)
             counts[("library", "Starred")] = sum(1 for i in refined.indices if i in starred)
+        counts.update(self._search_counts(store, state, searches or {}, read))
         if not worker.is_cancelled and generation == self.generation:
             self.post_message(FacetCounts(generation, counts))
+
+    def _search_counts(
+        self, store: CorpusStore, state: StateStore | None, searches: dict[str, str], read: frozenset[int]
+    ) -> dict[tuple[str, str], int]:
+        """Each saved search's count, and its unread count under ("search-unread", name);
+        cached until the corpus, the marks or the searches change."""
+        key = (id(store), self.state_version, tuple(searches.items()))
+        if self._search_cache is not None and self._search_cache[0] == key:
+            return self._search_cache[1]
+        counts: dict[tuple[str, str], int] = {}
+        for name, text in searches.items():
+            try:
+                found = store.run_query(parse_query(text), state)
+            except QueryError:
+                continue
+            counts[("search", name)] = len(found)
+            counts[("search-unread", name)] = sum(1 for i in found.indices if i not in read)
+        self._search_cache = (key, counts)
+        return counts
 
     @on(Filtered)
     def _filtered(self, message: Filtered) -> None:
@@ -491,6 +524,14 @@ class MainScreen(Screen[None]):
             return
         selected = {("topic", t) for t in self.topics} | {("provider", p) for p in self.providers}
         selected.add(("library", self.library))
+        # the facets the query asks for show as chosen too (the sidebar and the query agree)
+        sidebar = self.query_one("#sidebar", FacetList)
+        for kind in ("topic", "provider"):
+            known = {row.name.casefold(): row.name for row in sidebar.rows if row.kind == kind}
+            for name in self.parsed.facets(kind):
+                if name.casefold() in known:
+                    selected.add((kind, known[name.casefold()]))
+        selected |= {("search", name) for name, text in self.settings.searches.items() if text.strip() == self.query_text.strip()}
         self.query_one("#sidebar", FacetList).set_counts(message.counts, selected)
 
     def _update_status(self) -> None:
@@ -513,7 +554,8 @@ class MainScreen(Screen[None]):
     @on(Input.Changed, "#filter")
     def _query_changed(self, event: Input.Changed) -> None:
         self.query_text = event.value
-        self.refilter()
+        if self._parse_box():
+            self.refilter()
 
     @on(Input.Submitted, "#filter")
     def _query_submitted(self) -> None:
@@ -525,6 +567,15 @@ class MainScreen(Screen[None]):
 
     @on(FacetList.Toggled)
     def _facet_toggled(self, message: FacetList.Toggled) -> None:
+        if message.kind == "search":
+            query = self.settings.searches.get(message.name)
+            if query is not None:
+                box = self.query_one("#filter", FilterInput)
+                if self.full_text:
+                    self.action_toggle_text()
+                box.value = query  # Input.Changed filters
+                box.remember()
+            return
         if message.kind == "library":
             if self.state is None:
                 self.notify("The marks are still loading", markup=False)
@@ -566,7 +617,7 @@ class MainScreen(Screen[None]):
         self._schedule_read()
 
     def _show_article(self, entry: Entry | None) -> None:
-        highlight = self.query_text if self.full_text else ""
+        highlight = " ".join(self.parsed.text_words())
         if entry is not None and entry == self.entry and highlight == self._shown_highlight:
             return
         self._shown_highlight = highlight  # full-text words highlighted in the body shown
@@ -604,11 +655,8 @@ class MainScreen(Screen[None]):
         """Full-text words (Ctrl+T) are highlighted in the body."""
         from chiptui.widgets.article_view import words_pattern
 
-        if not self.full_text or not self.query_text.strip():
-            return None
-        import re
-
-        return words_pattern(re.findall(r"\w+", self.query_text))
+        words = self.parsed.text_words()
+        return words_pattern(words) if words else None
 
     def _article_ready(self, entry: Entry, article: Article | None, body: list[str] | None) -> None:
         if entry != self.entry:
@@ -808,6 +856,8 @@ class MainScreen(Screen[None]):
     # -- actions --------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cycle_focus" and isinstance(self.focused, FilterInput) and self.focused.completion_context():
+            return False  # Tab completes topic:, provider:, is:, sort: in the box
         if action == "focus_filter" and isinstance(self.focused, Input):
             # in a text box "/" is a character: the binding steps aside and the key goes to
             # the box in its turn, after the keys typed before it ("24/7" stays "24/7")
@@ -816,6 +866,96 @@ class MainScreen(Screen[None]):
 
     def action_focus_filter(self) -> None:
         self.set_focus(self.query_one("#filter", FilterInput))  # at once, not on the next loop turn
+
+    def _completions(self, field: str) -> list[tuple[str, int | None]]:
+        from chiptui.corpus.query import HAS_VALUES, IS_VALUES
+        from chiptui.corpus.query import SORTS as QUERY_SORTS
+
+        if field in ("topic", "provider"):
+            if self.store is None:
+                return []
+            facets = self.store.facets()
+            return [(f.name, f.count) for f in (facets.topics if field == "topic" else facets.providers)]
+        values = {"is": IS_VALUES, "has": HAS_VALUES, "sort": QUERY_SORTS}[field]
+        return [(v, None) for v in values]
+
+    def action_save_search(self) -> None:
+        """Ctrl+S: save the query in the box under a name (config.toml's [searches])."""
+        from chiptui.config import save_setting
+        from chiptui.screens.prompt import PromptScreen
+
+        text = self.query_text.strip()
+        if not text:
+            self.notify("Type a query in the box first, then Ctrl+S saves it", markup=False)
+            return
+        if self.query_error is not None:
+            self.notify(f"Not saved: {self.query_error}", severity="error", markup=False)
+            return
+        if self.full_text and not text.startswith("text:"):
+            text = " ".join(f"text:{w}" if ":" not in w and not w.startswith(("-", "(", ")", '"')) else w for w in text.split())
+
+        def named(name: str | None) -> None:
+            if not name:
+                return
+            if not re.fullmatch(r"[\w .-]+", name):
+                self.notify("A name is letters, digits, spaces, '.', '-' or '_'", severity="error", markup=False)
+                return
+            failed = save_setting(name, text, table="searches", path=self.settings.path or None)
+            if failed:
+                self.notify(f"Not saved: {failed}", severity="error", markup=False)
+                return
+            self.settings.searches[name] = text
+            self.query_one("#sidebar", FacetList).set_searches(list(self.settings.searches))
+            self.notify(f"Saved search {name!r}: {text}", markup=False)
+            self.refilter()
+
+        self.app.push_screen(PromptScreen("Save this search as:", hint=text), named)
+
+    def action_export(self) -> None:
+        """e: export the current view (the filtered, sorted list) to a file."""
+        from chiptui.corpus.export import FORMATS, format_for
+        from chiptui.screens.prompt import PromptScreen
+
+        if self.result is None or self.store is None:
+            return
+        entries = list(self.result)
+        default = os.path.join(os.getcwd(), time.strftime("chiptui-%Y%m%d-%H%M%S.csv"))
+
+        def chosen(path: str | None) -> None:
+            if not path:
+                return
+            path = os.path.expanduser(path)
+            fmt = format_for(path)
+            if fmt is None:
+                self.notify(f"Say the format by the file's ending: .{', .'.join(('jsonl', 'csv', 'md', 'html', 'txt'))} ({', '.join(FORMATS)})", severity="error", markup=False)
+                return
+            if os.path.exists(path):
+                from chiptui.screens.confirm import ConfirmScreen
+
+                self.app.push_screen(
+                    ConfirmScreen(f"{path} exists. Replace it?"),
+                    lambda yes: self._write_export(path, fmt, entries, replace=True) if yes else None,
+                )
+                return
+            self._write_export(path, fmt, entries, replace=False)
+
+        self.app.push_screen(
+            PromptScreen(f"Export {_count(len(entries), 'article')} to:", value=default,
+                         hint="the ending says the format: .csv .jsonl .md .html .txt (links)"),
+            chosen,
+        )
+
+    def _write_export(self, path: str, fmt: str, entries: list[Entry], replace: bool) -> None:
+        from chiptui.corpus.export import write
+
+        assert self.store is not None
+        try:
+            with open(path, "w" if replace else "x", encoding="utf-8", newline="") as handle:
+                count = write(fmt, self.store, entries, self.state, handle)
+        except OSError as exc:
+            self.notify(f"Not written: {path}: {exc.strerror or exc}", severity="error", markup=False)
+            return
+        self.notify(f"Wrote {_count(count, 'article')} to {path} ({fmt})", markup=False)
 
     def action_clear_filter(self) -> None:
         """Escape in the list: clear the filter box, as Escape in the box does."""
@@ -835,17 +975,20 @@ class MainScreen(Screen[None]):
         self.set_focus(order[index])
 
     def effective_sort(self) -> str:
-        """The order the list is in: the user's choice, or relevance for a title query and
-        newest otherwise; relevance means nothing without query words."""
-        has_query = bool(self.query_text.strip()) and not self.full_text
-        sort = self.sort or ("relevance" if has_query else "newest")
-        return "newest" if sort == "relevance" and not has_query else sort
+        """The order the list is in: the query's sort:, else the user's choice (s), else
+        relevance for a query with fuzzy words and newest otherwise."""
+        has_words = bool(self.parsed.fuzzy_words())
+        sort = self.parsed.sort or self.sort or ("relevance" if has_words else "newest")
+        return "newest" if sort == "relevance" and not has_words else sort
 
     def action_cycle_sort(self) -> None:
-        has_query = bool(self.query_text.strip()) and not self.full_text
-        cycle = ("relevance", *USER_SORTS) if has_query else USER_SORTS
+        has_words = bool(self.parsed.fuzzy_words())
+        cycle = ("relevance", *USER_SORTS) if has_words else USER_SORTS
         current = self.effective_sort()
         self.sort = cycle[(cycle.index(current) + 1) % len(cycle)] if current in cycle else cycle[0]
+        if self.parsed.sort:
+            self.notify(f"The query says sort:{self.parsed.sort}; remove it from the box to sort with s", markup=False)
+            return
         self.notify(f"Sorted by {self.effective_sort()}", timeout=2, markup=False)
         self.refilter()
 
@@ -948,7 +1091,8 @@ class MainScreen(Screen[None]):
         box.border_title = "full text" if self.full_text else None
         if self.store is not None and self.store.index is not None and self.full_text and not self.store.index.fts:
             self.notify("This SQLite has no FTS5: full text is matched word by word, more slowly", markup=False)
-        self.refilter()
+        if self._parse_box():
+            self.refilter()
 
     def jump_to(self, article_id: str) -> None:
         """Show ``article_id``: clear filters that hide it, put the cursor on it."""
@@ -963,6 +1107,7 @@ class MainScreen(Screen[None]):
         self.pending_jump = article_id  # _filtered puts the cursor there
         self.query_one("#filter", FilterInput).value = ""
         self.query_text, self.topics, self.providers = "", (), ()
+        self.parsed = Query(None, None, "")
         self.refilter()
 
 

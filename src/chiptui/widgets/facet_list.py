@@ -54,10 +54,26 @@ class FacetList(LineList):
         self.rows: list[_Row] = []
         self.counts: dict[tuple[str, str], int] = {}
         self.selected: set[tuple[str, str]] = set()
+        self.searches: list[str] = []  # saved search names, in the config file's order
+        self._facets: Facets | None = None
+
+    def set_searches(self, names: list[str]) -> None:
+        """The saved searches (a section of their own, under the Library)."""
+        self.searches = list(names)
+        if self._facets is not None:
+            current = self.rows[self.cursor] if self.rows and self.cursor < len(self.rows) else None
+            counts = self.counts
+            self.set_facets(self._facets)
+            self.counts = {**self.counts, **counts}
+            if current is not None and current in self.rows:
+                self.move_to(self.rows.index(current))
 
     def set_facets(self, facets: Facets) -> None:
         """The corpus-wide facets: fixes the order of the entries."""
+        self._facets = facets
         self.rows = [_Row("heading", "Library"), *(_Row("library", name) for name in LIBRARY)]
+        if self.searches:
+            self.rows += [_Row("heading", "Searches"), *(_Row("search", name) for name in self.searches)]
         for kind, heading in SECTIONS:
             self.rows.append(_Row("heading", heading))
             entries = facets.topics if kind == "topic" else facets.providers
@@ -105,11 +121,16 @@ class FacetList(LineList):
         if entry.kind == "library" and entry.name == "Unread" and count:
             text_style = text_style + Style(bold=True)
         number = "" if known is None else f"{count:,}"
-        name_width = max(1, width - 3 - len(number) - 1)
+        unread = self.counts.get(("search-unread", entry.name)) if entry.kind == "search" else None
+        unread_text = f"{unread:,}/" if unread else ""
+        name_width = max(1, width - 3 - len(number) - len(unread_text) - 1)
         name = entry.name if cell_len(entry.name) <= name_width else set_cell_size(entry.name, name_width - 1) + "\u2026"
         segments = [
             Segment("\u25cf " if on else "  ", mark_style),
             Segment(set_cell_size(name, name_width), text_style),
-            Segment(" " + number.rjust(len(number)), text_style),
+            Segment(" ", text_style),
         ]
+        if unread_text:  # a saved search's unread articles, in bold, before its count
+            segments.append(Segment(unread_text, text_style + Style(bold=True)))
+        segments.append(Segment(number, text_style))
         return Strip(segments).crop_extend(0, width, base)
