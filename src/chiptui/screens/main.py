@@ -417,9 +417,7 @@ class MainScreen(Screen[None]):
         except QueryError as exc:
             self.query_error = exc
             box.show_error(exc.column - 1, exc.length)
-            self.query_one("#status", StatusLine).show_message(
-                f"Query: {exc.message} (column {exc.column}); the list shows the last good query"
-            )
+            self._update_status()
             return False
         self.query_error = None
         box.show_error(None)
@@ -536,6 +534,13 @@ class MainScreen(Screen[None]):
 
     def _update_status(self) -> None:
         if self.store is None or self.result is None:
+            return
+        if self.query_error is not None:  # the error stays in view until the query parses again
+            exc = self.query_error
+            self.query_one("#status", StatusLine).show_message(
+                f"Query: {exc.message} (column {exc.column}); the list shows the last good query "
+                f"({len(self.result):,} of {len(self.store):,})"
+            )
             return
         shown_sort = self.result.sort
         self.query_one("#status", StatusLine).show_counts(

@@ -114,6 +114,8 @@ class FacetList(LineList):
             return Strip([Segment(set_cell_size(entry.name, width), style)], width)
         key = (entry.kind, entry.name)
         known = self.counts.get(key)
+        if known is None and entry.kind in ("topic", "provider"):
+            known = 0  # facet counts list only what the filter holds: the rest is none
         count = known or 0
         on = key in self.selected
         mark_style = base + self.get_component_rich_style("line-list--match", partial=True) if on else base
