@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from chiptui import __version__
+from chiptui.corpus.sanitize import display_path, dump_json
 
 if TYPE_CHECKING:
     from chiptui.corpus.models import Article
@@ -252,7 +253,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()  # inside the try: a reader that went away shows up here too
         return code
     except KeyboardInterrupt:
-        return 130
+        if args.command is None:
+            return 130
+        # Ctrl-C: one line, and out at once (no waiting on workers, no traceback at exit)
+        try:
+            sys.stderr.write("\nchiptui: interrupted\n")
+            sys.stderr.flush()
+        finally:
+            os._exit(130)
     except BrokenPipeError:
         # the reader went away (chiptui list | head): like cat, stop quietly
         _silence_stdout()
@@ -262,6 +270,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"chiptui: unexpected error: {type(exc).__name__}: {exc} (set CHIPTUI_DEBUG=1 for details)", file=sys.stderr)
         return EXIT_FOUND_PROBLEMS
+
+
+def _interrupted(signum: int, frame: object) -> None:
+    try:
+        os.write(2, b"\nchiptui: interrupted\n")
+    finally:
+        os._exit(130)
 
 
 def _silence_stdout() -> None:
@@ -305,15 +320,21 @@ def _run(args: argparse.Namespace) -> int:
     missing = [p for p in paths if not os.path.exists(p)]
     if missing:
         for path in missing:
-            print(f"chiptui: {path}{origin}: no such file or folder", file=sys.stderr)
+            print(f"chiptui: {display_path(path)}{origin}: no such file or folder", file=sys.stderr)
         return EXIT_USAGE
     max_bytes = args.max_bytes if args.max_bytes is not None else _max_bytes_default()
     if args.command is None:
         return _run_ui(paths, max_bytes, settings)
 
     import gc
+    import signal
 
     from chiptui.corpus.store import CorpusStore
+
+    # Ctrl-C in a command: one line and out at once, wherever the work is (a pool of parse
+    # workers, SQLite, a pipe); the workers die with this process. SQLite rolls back what
+    # a cut transaction wrote the next time the file is opened.
+    signal.signal(signal.SIGINT, _interrupted)
 
     # a one-shot command builds large, long-lived structures: the cycle collector would
     # rescan them again and again for nothing (reference counting still frees memory)
@@ -547,7 +568,7 @@ def cmd_searches(store: CorpusStore, settings, args: argparse.Namespace, out: Te
         rows.append({"name": name, "query": text, "count": len(result), "unread": unread})
     for row in rows:
         if args.json:
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            out.write(dump_json(row) + "\n")
         elif row["count"] is None:
             out.write(f"{row['name']}  {row['query']}  error: {row['error']}\n")
         else:
@@ -577,7 +598,7 @@ def cmd_config(args: argparse.Namespace, out: TextIO) -> int:
     if args.json:
         data = {"path": settings.path, "exists": settings.exists, **settings.effective(),
                 "problems": [p.format() for p in settings.problems]}
-        out.write(json.dumps(data, ensure_ascii=False) + "\n")
+        out.write(dump_json(data) + "\n")
     else:
         out.write(f"config file: {settings.path}" + ("" if settings.exists else " (not there: defaults; 'chiptui config --init' writes one)") + "\n")
         for key, value in settings.effective().items():
@@ -612,7 +633,7 @@ def cmd_list(store: CorpusStore, args: argparse.Namespace, out: TextIO) -> int:
             data = article_json(article) if article is not None else entry_json(entry)
             key = store.state_key(entry)
             data["read"], data["starred"] = state.is_read(key), state.is_starred(key)
-            out.write(json.dumps(data, ensure_ascii=False) + "\n")
+            out.write(dump_json(data) + "\n")
         return EXIT_OK
     provider_width = 18
     lines = []
@@ -642,7 +663,7 @@ def cmd_show(store: CorpusStore, args: argparse.Namespace, out: TextIO) -> int:
     article = store.article(entry)
     if article is None:
         print(
-            f"chiptui: {entry.path} no longer holds the card {entry.id!r}; it changed while chiptui ran, try again",
+            f"chiptui: {display_path(entry.path)} no longer holds the card {entry.id!r}; it changed while chiptui ran, try again",
             file=sys.stderr,
         )
         return EXIT_FOUND_PROBLEMS
@@ -652,7 +673,7 @@ def cmd_show(store: CorpusStore, args: argparse.Namespace, out: TextIO) -> int:
         data = article_json(article, body, with_body=True)
         key = store.state_key(entry)
         data["read"], data["starred"] = state.is_read(key), state.is_starred(key)
-        out.write(json.dumps(data, ensure_ascii=False) + "\n")
+        out.write(dump_json(data) + "\n")
         return EXIT_OK
     out.write("\n".join(render_article(store, article, body, _width(out))) + "\n")
     return EXIT_OK
@@ -688,7 +709,7 @@ def render_article(store: CorpusStore, article: Article, body: list[str] | None,
     lines.append("")
     if body:
         lines.append("Body")
-        lines.append(f"  from {article.body.path if article.body else article.source}")
+        lines.append(f"  from {display_path(article.body.path if article.body else article.source)}")
         for paragraph in body:
             lines.append("")
             lines.extend(wrap(paragraph, width))
@@ -743,7 +764,7 @@ def cmd_index(paths: list[str], max_bytes: int, args: argparse.Namespace, out: T
         "phases": status.phases,
     }
     if args.json:
-        out.write(json.dumps(summary) + "\n")
+        out.write(dump_json(summary) + "\n")
     else:
         out.write(
             f"{status.files:,} files: {status.parsed:,} parsed, {status.unchanged:,} unchanged, "
@@ -761,7 +782,7 @@ def cmd_index(paths: list[str], max_bytes: int, args: argparse.Namespace, out: T
 def cmd_check(store: CorpusStore, args: argparse.Namespace, out: TextIO) -> int:
     for problem in store.problems:
         if args.json:
-            out.write(json.dumps(problem.to_json(), ensure_ascii=False) + "\n")
+            out.write(dump_json(problem.to_json()) + "\n")
         else:
             out.write(problem.format() + "\n")
     errors = len(store.errors)
@@ -782,7 +803,7 @@ def cmd_facets(store: CorpusStore, args: argparse.Namespace, out: TextIO) -> int
             "topics": [{"name": f.name, "count": f.count} for f in facets.topics],
             "providers": [{"name": f.name, "count": f.count} for f in facets.providers],
         }
-        out.write(json.dumps(data, ensure_ascii=False) + "\n")
+        out.write(dump_json(data) + "\n")
         return EXIT_OK
     from chiptui.textfmt import text_width
 

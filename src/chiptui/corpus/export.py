@@ -9,6 +9,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, TextIO
 
+from chiptui.corpus.sanitize import dump_json
 from chiptui.corpus.serialize import entry_json
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ def write(fmt: str, store: CorpusStore, entries: Sequence[Entry], state: StateSt
     count = 0
     if fmt == "jsonl":
         for data in rows(store, entries, state):
-            out.write(json.dumps(data, ensure_ascii=False) + "\n")
+            out.write(dump_json(data) + "\n")
             count += 1
     elif fmt == "csv":
         writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180

@@ -162,7 +162,10 @@ def _scalar(text: str) -> object:
     if _NULL.match(text):
         return None
     if _INT.match(text):
-        return raw_int(text)
+        try:
+            return raw_int(text)
+        except ValueError:  # more digits than Python converts: text, as PyYAML's path gives
+            return text
     if _FLOAT.match(text):
         return raw_float(text)
     return text

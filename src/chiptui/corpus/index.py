@@ -55,10 +55,11 @@ from chiptui.corpus.loader import (
 from chiptui.corpus.models import Columns, Problem
 from chiptui.corpus.search import extras_of, vocabulary_of
 from chiptui.corpus.state import state_key
+from chiptui.corpus.workers import worker_setup
 from chiptui.corpus.store import count_facets
 from chiptui.paths import cache_dir
 
-SCHEMA_VERSION = 14  # bump when the tables or the pickled records change shape
+SCHEMA_VERSION = 15  # bump when the tables or the pickled records change shape
 PARALLEL_FROM = 256  # fewer changed files than this are parsed in this process
 BATCH = 2000  # files per write transaction, so a second process can get in between
 PATCH_LIMIT = 2000  # at most this many edited cards are patched into the snapshot; more: a full join
@@ -332,7 +333,8 @@ class CorpusIndex:
                 return snapshot
         known: dict[str, tuple[int, int, int]] = {}
         limits: dict[str, int] = {}
-        for rowid, path, size, mtime, limit in db.execute("SELECT id, path, size, mtime_ns, max_bytes FROM files"):
+        for rowid, stored, size, mtime, limit in db.execute("SELECT id, path, size, mtime_ns, max_bytes FROM files"):
+            path = _from_db(stored)
             known[path] = (size, mtime, rowid)
             limits[path] = limit
         # a file read under another size limit is read again when the limit decides its fate
@@ -416,12 +418,22 @@ class CorpusIndex:
 
         chunk = max(50, min(1000, total // (workers * 8)))
         batches = [paths[i : i + chunk] for i in range(0, total, chunk)]
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        pool = ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context("fork"), initializer=worker_setup, initargs=(os.getpid(), True)
+        )
+        try:
             jobs = [(batch, [stats[p] for p in batch], self.max_bytes) for batch in batches]
             for result in pool.map(_index_batch, jobs):
                 records.extend(_received(result))
                 if progress:
                     progress(len(records), total)
+        except BaseException:
+            # interrupted (Ctrl-C) or failed: the workers go now, not after their queue
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.kill()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
         return records
 
     def _parse_in_subprocesses(
@@ -438,7 +450,7 @@ class CorpusIndex:
         procs = []
         for part in parts:
             proc = subprocess.Popen(
-                [sys.executable, "-m", "chiptui.corpus.parse_worker"],
+                [sys.executable, "-m", "chiptui.corpus.parse_worker", str(os.getpid())],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, close_fds=True,
             )
             procs.append(proc)
@@ -511,7 +523,7 @@ class CorpusIndex:
                         rowid = existing.get(record.path)
                         if rowid is None:
                             rowid, next_id = next_id, next_id + 1
-                            inserts.append((rowid, record.path, record.size, record.mtime_ns, blob, self.max_bytes))
+                            inserts.append((rowid, _to_db(record.path), record.size, record.mtime_ns, blob, self.max_bytes))
                         else:
                             updates.append((record.size, record.mtime_ns, blob, self.max_bytes, rowid))
                         if record.text:
@@ -542,7 +554,8 @@ class CorpusIndex:
         if len(wanted) <= PATCH_LIMIT:  # a few: look them up; many: one pass over the table
             return {path: loads(blob) for path, blob in _rows_by_path(db, "record", list(wanted))}
         out: dict[str, FileRecord] = {}
-        for path, blob in db.execute("SELECT path, record FROM files"):
+        for stored, blob in db.execute("SELECT path, record FROM files"):
+            path = _from_db(stored)
             if path in wanted:
                 out[path] = loads(blob)
         return out
@@ -603,9 +616,9 @@ class CorpusIndex:
             for start in range(0, len(wanted), 500):
                 part = wanted[start : start + 500]
                 marks = ",".join("?" * len(part))
-                out.extend(db.execute(
+                out.extend((_from_db(path), body) for path, body in db.execute(
                     f"SELECT files.path, texts.body FROM files JOIN texts ON texts.rowid = files.id WHERE files.path IN ({marks})",
-                    part,
+                    [_to_db(p) for p in part],
                 ))
         return out
 
@@ -629,7 +642,7 @@ class CorpusIndex:
                 sql = f"SELECT path FROM files WHERE id IN (SELECT rowid FROM texts WHERE {likes})"
                 params = tuple("%" + _like_escape(t) + "%" for t in tokens)
             try:
-                return {row[0] for row in db.execute(sql, params)}
+                return {_from_db(row[0]) for row in db.execute(sql, params)}
             except sqlite3.OperationalError:
                 return set()
 
@@ -713,7 +726,10 @@ def _rows_by_path(db: sqlite3.Connection, column: str, paths: list[str]) -> Iter
     (SQLite limits the parameters of one statement)."""
     for start in range(0, len(paths), 500):
         part = paths[start : start + 500]
-        yield from db.execute(f"SELECT path, {column} FROM files WHERE path IN ({','.join('?' * len(part))})", part)
+        for path, value in db.execute(
+            f"SELECT path, {column} FROM files WHERE path IN ({','.join('?' * len(part))})", [_to_db(p) for p in part]
+        ):
+            yield _from_db(path), value
 
 
 def _received(batch: Iterable[tuple[bytes, str]]) -> list[tuple[FileRecord, bytes]]:
@@ -730,6 +746,21 @@ def _digest(stats: dict[str, tuple[int, int]], problems: list[Problem], max_byte
 
 
 _WORDS = re.compile(r"\w+")
+
+
+def _to_db(path: str) -> str | bytes:
+    """A path as SQLite stores it: text, or its bytes when the name is not UTF-8 (a file
+    copied from another system: Python holds those bytes as lone surrogates, which SQLite
+    text cannot)."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return os.fsencode(path)
+
+
+def _from_db(value: str | bytes) -> str:
+    return os.fsdecode(value) if isinstance(value, bytes) else value
 
 
 def _like_escape(text: str) -> str:

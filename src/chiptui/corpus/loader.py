@@ -68,27 +68,39 @@ class _Walker:
         self.problems.append(Problem(path, None, "error", message))
 
     def walk(self, directory: str) -> None:
+        """Depth first, in name order (the order a recursive walk gives), with a stack of
+        folder listings instead of recursion: folders nested thousands deep are fine."""
+        stack = [iter(self._entries(directory))]
+        while stack:
+            entry = next(stack[-1], None)
+            if entry is None:
+                stack.pop()
+                continue
+            folder = self.visit(entry)
+            if folder is not None:
+                stack.append(iter(self._entries(folder)))
+
+    def _entries(self, directory: str) -> list[os.DirEntry[str]]:
+        """A folder's visible entries in name order; none when it was seen or cannot be read."""
         try:
             st = os.stat(directory)
         except OSError as exc:
             self.report(directory, f"cannot open folder: {exc.strerror or exc}")
-            return
+            return []
         key = (st.st_dev, st.st_ino)
         if key in self.seen:
-            return
+            return []
         self.seen.add(key)
         try:
             with os.scandir(directory) as it:
-                entries = sorted(it, key=lambda e: e.name)
+                return sorted((e for e in it if e.name[0] != "."), key=lambda e: e.name)
         except OSError as exc:
             self.report(directory, f"cannot read folder: {exc.strerror or exc}")
-            return
-        for entry in entries:
-            if entry.name[0] != ".":
-                self.visit(entry)
+            return []
 
-    def visit(self, entry: os.DirEntry[str]) -> None:
-        """One folder entry: a file is recorded, a folder walked, a broken link reported."""
+    def visit(self, entry: os.DirEntry[str]) -> str | None:
+        """One folder entry: a file is recorded, a broken link reported; a folder is returned
+        for the walk to enter."""
         try:
             if entry.is_file():
                 path = entry.path
@@ -98,11 +110,14 @@ class _Walker:
             elif entry.is_dir():
                 if entry.is_symlink():
                     self.linked = True
-                self.walk(entry.path)
+                return entry.path
             elif entry.is_symlink():
                 self.report(entry.path, "broken symbolic link; it was skipped")
+            elif not entry.is_dir():
+                self.report(entry.path, "not a regular file or folder (a device, socket or pipe); it was skipped")
         except OSError as exc:
             self.report(entry.path, f"cannot read: {exc.strerror or exc}")
+        return None
 
 
 def scan(
@@ -172,9 +187,20 @@ def _scan_parallel(
     if len(plain) < 2 * workers or any(e.is_symlink() for e in entries if e.name[0] != "."):
         return None  # few folders, or links at the top: not worth it, or not safe to split
     key = (st.st_dev, st.st_ino)
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    from chiptui.corpus.workers import worker_setup
+
+    pool = ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("fork"), initializer=worker_setup, initargs=(os.getpid(), True)
+    )
+    try:
         subtrees = pool.map(_walk_subtree, [(e.path, key) for e in plain], chunksize=max(1, len(plain) // (workers * 4)))
         walked = dict(zip([e.path for e in plain], subtrees, strict=True))
+    except BaseException:
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     top = _Walker({key})  # the root's own files, in the same order a walk of the root gives
     for entry in entries:
         if entry.name[0] == ".":
@@ -186,7 +212,9 @@ def _scan_parallel(
             top.found.update(items)
             top.problems.extend(subtree_problems)
         else:
-            top.visit(entry)
+            folder = top.visit(entry)
+            if folder is not None:
+                top.walk(folder)
     found, problems = top.found, top.problems
     return found, problems
 

@@ -24,7 +24,12 @@ class Problem:
     message: str
 
     def format(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
+        """``PATH:LINE: severity: message``, the path with its control characters and
+        non-UTF-8 bytes shown as escapes (a file name may hold terminal escapes)."""
+        from chiptui.corpus.sanitize import display_path
+
+        shown = display_path(self.path)
+        where = f"{shown}:{self.line}" if self.line else shown
         return f"{where}: {self.severity}: {self.message}"
 
     def to_json(self) -> dict[str, object]:

@@ -22,7 +22,11 @@ HEADER = struct.Struct("!Q")
 def main() -> int:
     gc.disable()  # many small objects, all kept: collections only cost time here
     from chiptui.corpus.index import _indexed
+    from chiptui.corpus.workers import worker_setup
 
+    parent = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else None
+    if parent is not None:
+        worker_setup(parent, quiet_output=False)  # stdout is the channel to the parent
     paths, stats, max_bytes = pickle.load(sys.stdin.buffer)
     out = sys.stdout.buffer
     batch: list[tuple[bytes, str]] = []

@@ -143,6 +143,50 @@ class _UseConstructor(Exception):
     pass
 
 
+MAX_VALUES = 20_000  # values a card's front matter may hold once aliases are expanded
+MAX_KEY = 1_000  # characters in one mapping key
+
+
+def _check_bounds(root: yaml.Node, first_line: int) -> None:
+    """Refuse front matter whose aliases expand beyond MAX_VALUES values, or whose keys are
+    lists, mappings or huge text: a few hundred bytes of anchors can otherwise cost
+    gigabytes and minutes ("billion laughs"). Sizes are summed with a memo per node, so
+    the check itself is linear in the document."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if key in sizes and not children_done:
+            continue
+        if isinstance(node, yaml.ScalarNode):
+            sizes[key] = 1
+            continue
+        if isinstance(node, yaml.MappingNode):
+            for key_node, _ in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    line = key_node.start_mark.line + first_line
+                    raise FrontMatterError("a key is a list or a mapping, which a card never needs", line)
+                if len(key_node.value) > MAX_KEY:
+                    line = key_node.start_mark.line + first_line
+                    raise FrontMatterError(f"a key is longer than {MAX_KEY:,} characters", line)
+            children = [n for pair in node.value for n in pair]
+        else:
+            children = list(node.value)
+        if not children_done:
+            sizes[key] = 1  # a node that refers to itself counts once (it is built once)
+            stack.append((node, True))
+            stack.extend((child, False) for child in children if id(child) not in sizes)
+            continue
+        total = 1 + sum(sizes.get(id(child), 1) for child in children)
+        if total > MAX_VALUES:
+            line = node.start_mark.line + first_line
+            raise FrontMatterError(
+                f"front matter expands to more than {MAX_VALUES:,} values (anchors and aliases)", line
+            )
+        sizes[key] = total
+
+
 _MISSING = object()
 
 
@@ -163,6 +207,7 @@ def parse_with_pyyaml(front: str, first_line: int) -> Parsed:
                         item_lines[key_node.value] = [
                             item.start_mark.line + first_line for item in value_node.value
                         ]
+        _check_bounds(node, first_line)
         data = _Builder(loader).build(node)
         tags = [(tag, line + first_line) for tag, line in loader.ignored_tags]
         return Parsed(data, key_lines, item_lines, tags)

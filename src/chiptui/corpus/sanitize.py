@@ -81,3 +81,41 @@ def url_problem(value: str) -> str:
     if scheme and scheme not in SAFE_SCHEMES:
         return f"{shown!r} is a {scheme}: link; only http and https links are opened"
     return f"{shown!r} is not an absolute http(s) link; only http and https links are opened"
+
+
+# -- paths and JSON ----------------------------------------------------------------------------
+# A file name is untrusted text like any other: it may hold terminal escapes, or bytes that are
+# not UTF-8 (Python keeps those as lone surrogates, U+DC80-U+DCFF).
+
+_SHOWN_ESCAPES = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    code = ord(match.group(0))
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, as Python's surrogateescape keeps it
+        return f"\\x{code - 0xDC00:02x}"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}"
+
+
+def display_path(path: str) -> str:
+    """A path as it may reach a terminal: control characters, bidi marks and bytes that are
+    not UTF-8 shown as visible escapes (\\x1b, \\xff), never acted on."""
+    return _SHOWN_ESCAPES.sub(_escape_char, path)
+
+
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def dump_json(data: object) -> str:
+    """One JSON document, UTF-8 friendly and safe to print: besides what json escapes
+    (C0 controls, quotes), DEL, C1 controls, line separators and lone surrogates (bytes
+    of a non-UTF-8 file name) are written as \\uXXXX escapes, so the output is valid JSON,
+    valid UTF-8, and has no raw control character."""
+    import json
+
+    text = json.dumps(data, ensure_ascii=False)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)

@@ -614,7 +614,9 @@ class CorpusStore:
 
 
 def empty_corpus_message(store: CorpusStore) -> str:
-    where = ", ".join(store.roots) if store.roots else "the corpus"
+    from chiptui.corpus.sanitize import display_path
+
+    where = ", ".join(map(display_path, store.roots)) if store.roots else "the corpus"
     if store.problems:
         return f"No articles in {where}: {store.files:,} files, none could be read as an article (run 'chiptui check')."
     return (

@@ -25,6 +25,7 @@ from textual.worker import get_current_worker
 
 from chiptui import browser
 from chiptui.config import Settings
+from chiptui.corpus.sanitize import display_path
 from chiptui.corpus.models import Article, Entry, Provider
 from chiptui.corpus.state import StateError, StateStore, Target
 from chiptui.corpus.query import Query, QueryError
@@ -206,7 +207,7 @@ class MainScreen(Screen[None]):
         from chiptui.paths import is_bundled, shown_path
 
         bundled = is_bundled(self.paths)
-        where = "bundled sample" if bundled else ", ".join(shown_path(p) for p in self.paths)
+        where = "bundled sample" if bundled else ", ".join(display_path(shown_path(p)) for p in self.paths)
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append("chiptui", style="bold")
         text.append(" \u00b7 ")

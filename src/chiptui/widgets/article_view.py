@@ -15,6 +15,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from chiptui.corpus.models import Article
+from chiptui.corpus.sanitize import display_path
 from chiptui.corpus.serialize import related_byline, score_parts
 
 BODY_LOADING = object()
@@ -131,7 +132,7 @@ class ArticleView(VerticalScroll, can_focus=True):
         tail: Text | None = None
         if missing:
             tail = Text(
-                f"{article.source} no longer holds this card (changed or removed since it was indexed); "
+                f"{display_path(article.source)} no longer holds this card (changed or removed since it was indexed); "
                 "press r to check the corpus again",
                 style="italic red",
             )
@@ -139,7 +140,7 @@ class ArticleView(VerticalScroll, can_focus=True):
             tail = Text("Loading body\u2026", style="dim")
         elif body:
             self.paragraphs = list(body)  # type: ignore[arg-type]
-            tail = Text(f"source: {article.body.path if article.body else article.source}", style="dim")
+            tail = Text(f"source: {display_path(article.body.path if article.body else article.source)}", style="dim")
         else:
             hint = "; press o to open the article's page" if article.url else ""
             tail = Text(f"No body in the corpus{hint}.", style="dim italic")

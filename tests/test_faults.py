@@ -1,0 +1,223 @@
+"""Faults and hostile corpora (issue 13): each test failed before its fix."""
+
+from __future__ import annotations
+
+import json
+import os
+import selectors
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from chiptui.corpus.loader import load_corpus, parse_file, scan
+from chiptui.corpus.sanitize import display_path, dump_json
+
+from .conftest import card_text
+from .test_cli import run
+
+
+# -- 5 and 11: hostile file names ---------------------------------------------------------------
+
+
+@pytest.fixture
+def hostile_names(tmp_path: Path) -> Path:
+    folder = tmp_path / "hostile"
+    folder.mkdir()
+    (folder / os.fsdecode(b"bad\xff\xfename.md")).write_text(card_text("Bad bytes name"), encoding="utf-8")
+    (folder / "broken\x1b[2J\x1b[31m.md").write_text("---\ntitle: [unclosed\n---\n", encoding="utf-8")
+    (folder / "title\x1b]0;PWNED\x07.md").write_text(card_text("Pwned name"), encoding="utf-8")
+    (folder / "del\x7fand\u0085.md").write_text(card_text("Del name"), encoding="utf-8")
+    return folder
+
+
+def test_a_non_utf8_file_name_is_listed_not_fatal(hostile_names: Path) -> None:
+    proc = run("list", str(hostile_names))
+    assert proc.returncode == 0, proc.stderr
+    assert "Bad bytes name" in proc.stdout and "unexpected error" not in proc.stderr
+    shown = json.loads(run("show", "Bad bytes name", "--json", str(hostile_names)).stdout)
+    assert os.fsencode(shown["source"]).endswith(b"bad\xff\xfename.md")  # the real name, escaped in JSON
+
+
+def test_escape_sequences_in_names_never_reach_the_terminal(hostile_names: Path) -> None:
+    checked = run("check", str(hostile_names))
+    assert "\x1b" not in checked.stdout + checked.stderr
+    assert "broken\\x1b[2J\\x1b[31m.md:3: error" in checked.stdout
+    shown = run("show", "Pwned name", str(hostile_names))
+    assert "\x1b" not in shown.stdout and "\x07" not in shown.stdout
+    listed = subprocess.run(
+        [sys.executable, "-m", "chiptui", "list", "--json", str(hostile_names)], capture_output=True, timeout=120
+    )
+    raw = listed.stdout
+    raw.decode("utf-8")  # valid UTF-8
+    assert not any(b in raw for b in (b"\x1b", b"\x07", b"\x7f", "\u0085".encode()))
+    rows = [json.loads(line) for line in raw.decode("utf-8").splitlines()]
+    assert {r["title"] for r in rows} == {"Bad bytes name", "Pwned name", "Del name"}
+    assert any(r["source"].endswith("del\x7fand\u0085.md") for r in rows)  # escaped, and decodes back
+
+
+def test_display_path_and_dump_json_escape_what_a_terminal_would_act_on() -> None:
+    assert display_path("a\x1b[2Jb\x07c\x7fd\u0085e" + os.fsdecode(b"\xff")) == "a\\x1b[2Jb\\x07c\\x7fd\\x85e\\xff"
+    text = dump_json({"p": "x\x7f\u0085\u2028" + os.fsdecode(b"\xfe")})
+    assert text == '{"p": "x\\u007f\\u0085\\u2028\\udcfe"}'
+    assert json.loads(text)["p"].endswith(os.fsdecode(b"\xfe"))
+
+
+# -- 6: deep nesting ------------------------------------------------------------------------------
+
+
+def test_folders_nested_thousands_deep_are_walked(tmp_path: Path) -> None:
+    deep = tmp_path / "deep"
+    deep.mkdir()
+    path = str(deep)
+    for _ in range(1200):  # deeper than the interpreter's recursion limit (os.makedirs recurses)
+        path = os.path.join(path, "d")
+        os.mkdir(path)
+    Path(path, "a.md").write_text(card_text("Deep down"), encoding="utf-8")
+    (deep / "b.md").write_text(card_text("Up top"), encoding="utf-8")
+    try:
+        found = scan([str(deep)])
+        assert len(found) == 2
+        assert sorted(a.title for a in load_corpus([str(deep)]).articles) == ["Deep down", "Up top"]
+    finally:
+        _remove_deep(str(deep))
+
+
+def _remove_deep(top: str) -> None:
+    """shutil.rmtree (and pytest's clean-up of old temporary folders) recurses: remove the
+    deep tree bottom up, without recursion."""
+    remove_tree(top)
+
+
+def remove_tree(top: str) -> None:
+    stack = [top]
+    while stack:
+        folder = stack[-1]
+        subfolders = []
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    subfolders.append(entry.path)
+                else:
+                    os.remove(entry.path)
+        if subfolders:
+            stack.extend(subfolders)
+        else:
+            os.rmdir(stack.pop())
+
+
+def test_the_walk_keeps_name_order_across_files_and_folders(tmp_path: Path) -> None:
+    """The order is part of the index's fingerprint: files and folders interleave by name,
+    as a recursive walk gives them, in the parallel and the single-process walk alike."""
+    for name in ("a.md", "b/x.md", "c.md", "d/y.md", "d/e/z.md", "f.md"):
+        target = tmp_path / "c" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(card_text(name), encoding="utf-8")
+    found = [os.path.relpath(p, tmp_path / "c") for p in scan([str(tmp_path / "c")])]
+    assert found == ["a.md", "b/x.md", "c.md", "d/e/z.md", "d/y.md", "f.md"]
+
+
+# -- 7 and 10: bounded work per card ----------------------------------------------------------------
+
+
+def test_an_alias_bomb_used_as_a_key_is_an_error_in_that_file(write) -> None:
+    bomb = "---\ntitle: Bomb\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+    bomb += "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+    bomb += "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n? *e\n: 1\n---\n"
+    result = parse_file(str(write("bomb.md", bomb)))
+    assert result.article is None
+    assert [p.severity for p in result.problems] == ["error"]
+    assert "key is a list or a mapping" in result.problems[0].message or "anchors and aliases" in result.problems[0].message
+
+
+def test_a_huge_key_is_an_error(write) -> None:
+    result = parse_file(str(write("key.md", "---\ntitle: T\n? " + "k" * 2000 + "\n: 1\n---\n")))
+    assert result.article is None and "longer than" in result.problems[0].message
+
+
+def test_a_quality_of_thousands_of_digits_is_a_warning_not_a_lost_card(write) -> None:
+    result = parse_file(str(write("big.md", "---\ntitle: Big number\nquality: " + "9" * 5000 + "\n---\n")))
+    assert result.article is not None and result.article.title == "Big number" and result.article.quality is None
+    assert [p.severity for p in result.problems] == ["warning"]
+    assert "quality" in result.problems[0].message and len(result.problems[0].message) < 200
+
+
+# -- 8: workers die with their parent; Ctrl-C -----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def big_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("many")
+    body = "Some words of a body that a card carries along. " * 20
+    for n in range(20000):
+        sub = folder / f"{n // 1000:03d}"
+        sub.mkdir(exist_ok=True)
+        (sub / f"{n:05d}.md").write_text(
+            f"---\ntitle: Card number {n}\npublishedDateTime: 2021-01-01T00:00:00Z\n---\n{body}\n", encoding="utf-8"
+        )
+    return folder
+
+
+def _children(pid: int) -> set[int]:
+    found: set[int] = set()
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as handle:
+                found.update(int(c) for c in handle.read().split())
+    except OSError:
+        pass
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().split(") ", 1)[1][0] != "Z"
+    except OSError:
+        return False
+
+
+def _start_cold_index(corpus: Path) -> tuple[subprocess.Popen[bytes], set[int]]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "chiptui", "index", str(corpus)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    deadline = time.monotonic() + 60
+    workers: set[int] = set()
+    while time.monotonic() < deadline and len(workers) < 2 and proc.poll() is None:
+        workers = _children(proc.pid)
+    assert len(workers) >= 2, "the parse workers did not start"
+    return proc, workers
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc to find the workers (Linux only)")
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
+def test_killing_a_cold_index_leaves_no_worker_and_no_held_pipe(big_corpus: Path, how: signal.Signals) -> None:
+    proc, workers = _start_cold_index(big_corpus)
+    os.kill(proc.pid, how)
+    proc.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(_alive(w) for w in workers):
+        time.sleep(0.05)  # polling the state we wait for, with a deadline
+    assert not any(_alive(w) for w in workers), "a worker outlived its parent"
+    # the pipe reader sees the end: nobody holds the write end any more
+    assert proc.stdout is not None
+    with selectors.DefaultSelector() as selector:
+        selector.register(proc.stdout, selectors.EVENT_READ)
+        assert selector.select(timeout=30), "the pipe was held open"
+        assert proc.stdout.read() == b""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc to find the workers (Linux only)")
+def test_ctrl_c_exits_at_once_with_130_and_one_line(big_corpus: Path) -> None:
+    proc, workers = _start_cold_index(big_corpus)
+    os.kill(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    assert err.decode().strip() == "chiptui: interrupted"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(_alive(w) for w in workers):
+        time.sleep(0.05)
+    assert not any(_alive(w) for w in workers)
