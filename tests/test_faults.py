@@ -221,3 +221,77 @@ def test_ctrl_c_exits_at_once_with_130_and_one_line(big_corpus: Path) -> None:
     while time.monotonic() < deadline and any(_alive(w) for w in workers):
         time.sleep(0.05)
     assert not any(_alive(w) for w in workers)
+
+
+# -- 1, 3, 4: the index sees every change, under any spelling of the corpus -------------------------
+
+
+def _titles(proc: subprocess.CompletedProcess[str]) -> list[str]:
+    return sorted(json.loads(line)["title"] for line in proc.stdout.splitlines())
+
+
+def test_every_spelling_of_a_corpus_is_one_index_with_one_set_of_paths(tmp_path: Path) -> None:
+    corpus = tmp_path / "c20"
+    corpus.mkdir()
+    for n in range(300):  # more than are parsed in process: the parallel path too
+        (corpus / f"{n:03d}.md").write_text(card_text(f"Card {n}"), encoding="utf-8")
+    link = tmp_path / "link"
+    link.symlink_to(corpus)
+    first = subprocess.run([sys.executable, "-m", "chiptui", "index", "--json", "./c20"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert json.loads(first.stdout)["articles"] == 300
+    for spelling in ("c20", str(corpus), str(corpus) + "/", str(link)):
+        again = json.loads(subprocess.run(
+            [sys.executable, "-m", "chiptui", "index", "--json", spelling], cwd=tmp_path, capture_output=True, text=True, timeout=120
+        ).stdout)
+        assert (again["parsed"], again["articles"]) == (0, 300), spelling
+    # two spellings at once: both report the whole corpus, and what is saved is whole
+    procs = [
+        subprocess.Popen([sys.executable, "-m", "chiptui", "list", "--json", spelling], cwd=tmp_path, stdout=subprocess.PIPE, text=True)
+        for spelling in ("./c20", str(corpus))
+    ]
+    for proc in procs:
+        out, _ = proc.communicate(timeout=120)
+        assert len(out.splitlines()) == 300
+    assert len(run("list", "--json", str(corpus)).stdout.splitlines()) == 300
+
+
+def test_an_edit_that_restores_size_and_mtime_is_seen(corpus_dir: Path, write) -> None:
+    path = write("a.md", card_text("Old title"))
+    assert _titles(run("list", "--json", str(corpus_dir))) == ["Old title"]
+    stat = path.stat()
+    path.write_text(card_text("New title"), encoding="utf-8")  # the same size
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the old time, as touch -d does
+    assert path.stat().st_size == stat.st_size and path.stat().st_mtime_ns == stat.st_mtime_ns
+    assert _titles(run("list", "--json", str(corpus_dir))) == ["New title"]
+
+
+def test_a_file_that_becomes_unreadable_after_a_warm_index_is_reported(corpus_dir: Path, write, monkeypatch: pytest.MonkeyPatch) -> None:
+    from chiptui.corpus.store import CorpusStore
+
+    write("a.md", card_text("Readable"))
+    locked = write("b.md", card_text("Soon locked"))
+    assert len(CorpusStore.load([str(corpus_dir)])) == 2
+    os.chmod(locked, 0)  # its change time moves; root would still read it, so reading is refused below
+    real_open = os.open
+
+    def refuse(path, flags, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if os.fspath(path) == str(locked):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse)
+    try:
+        store = CorpusStore.load([str(corpus_dir)])
+    finally:
+        os.chmod(locked, 0o644)
+    assert [e.title for e in store.entries] == ["Readable"]
+    assert any(p.path == str(locked) and p.severity == "error" and "Permission denied" in p.message for p in store.problems)
+
+
+def test_a_link_to_a_device_is_not_called_broken(corpus_dir: Path, write) -> None:
+    write("a.md", card_text("Fine"))
+    (corpus_dir / "zero.md").symlink_to("/dev/zero")
+    (corpus_dir / "gone.md").symlink_to(corpus_dir / "nowhere")
+    out = run("check", str(corpus_dir)).stdout
+    assert "zero.md: error: not a regular file or folder (a device, socket or pipe)" in out
+    assert "gone.md: error: broken symbolic link" in out

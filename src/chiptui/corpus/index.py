@@ -59,7 +59,7 @@ from chiptui.corpus.workers import worker_setup
 from chiptui.corpus.store import count_facets
 from chiptui.paths import cache_dir
 
-SCHEMA_VERSION = 15  # bump when the tables or the pickled records change shape
+SCHEMA_VERSION = 16  # bump when the tables or the pickled records change shape
 PARALLEL_FROM = 256  # fewer changed files than this are parsed in this process
 BATCH = 2000  # files per write transaction, so a second process can get in between
 PATCH_LIMIT = 2000  # at most this many edited cards are patched into the snapshot; more: a full join
@@ -128,7 +128,9 @@ class CorpusIndex:
     """One corpus's index. Thread-safe: one connection, used under a lock."""
 
     def __init__(self, roots: Sequence[str], max_bytes: int = DEFAULT_MAX_BYTES, db_path: str | None = None) -> None:
-        self.roots = list(roots)
+        # one canonical spelling ("./news", "news", "/home/me/news" and a link to it are one
+        # corpus): it names the index file and every path in it, so two spellings never race
+        self.roots = [os.path.realpath(r) for r in roots]
         self.max_bytes = max_bytes
         self.db_path = db_path or index_path(self.roots)
         self.timeout = float(os.environ.get(ENV_TIMEOUT, "") or 10.0)
@@ -205,7 +207,7 @@ class CorpusIndex:
                 return
             db.execute(
                 "CREATE TABLE files (id INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL, size INTEGER, "
-                "mtime_ns INTEGER, record BLOB, max_bytes INTEGER)"
+                "mtime_ns INTEGER, record BLOB, max_bytes INTEGER, ctime_ns INTEGER, inode INTEGER)"
             )
             db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value)")
             if self.fts:
@@ -331,18 +333,22 @@ class CorpusIndex:
                 status.seconds = time.perf_counter() - started
                 snapshot.status = status
                 return snapshot
-        known: dict[str, tuple[int, int, int]] = {}
+        known: dict[str, tuple[int, int, int]] = {}  # path -> (size, mtime, rowid)
+        seen: dict[str, tuple[int, int, int, int]] = {}  # path -> the stat it was indexed with
         limits: dict[str, int] = {}
-        for rowid, stored, size, mtime, limit in db.execute("SELECT id, path, size, mtime_ns, max_bytes FROM files"):
+        for rowid, stored, size, mtime, ctime, inode, limit in db.execute(
+            "SELECT id, path, size, mtime_ns, ctime_ns, inode, max_bytes FROM files"
+        ):
             path = _from_db(stored)
             known[path] = (size, mtime, rowid)
+            seen[path] = (size, mtime, ctime, inode)
             limits[path] = limit
         # a file read under another size limit is read again when the limit decides its fate
         # (or names the limit in its problem): the limit in force is always the one asked for now
         limit = self.max_bytes
         changed = [
             path for path, st in stats.items()
-            if (known.get(path) or (None, None))[:2] != st
+            if seen.get(path) != st
             or (limits[path] != limit and st[0] > min(limits[path] or 0, limit))
         ]
         removed = [path for path in known if path not in stats]
@@ -354,7 +360,7 @@ class CorpusIndex:
         phase("compare")
         parsed = self._parse(changed, stats, progress, workers)
         phase("parse")
-        generation = self._write(db, parsed, removed, known)
+        generation = self._write(db, parsed, removed, known, stats)
         phase("write")
         fresh = {record.path: record for record, _ in parsed}
         del parsed
@@ -502,6 +508,7 @@ class CorpusIndex:
         records: list[tuple[FileRecord, bytes]],
         removed: list[str],
         known: dict[str, tuple[int, int, int]],
+        stats: dict[str, tuple[int, int, int, int]],
     ) -> int:
         """Store new and changed records and forget removed files; returns the new generation (-1: not saved)."""
         generation = int(self._meta(db, "generation") or 0)
@@ -521,17 +528,22 @@ class CorpusIndex:
                     inserts, updates, texts = [], [], []
                     for record, blob in batch:
                         rowid = existing.get(record.path)
+                        ctime, inode = stats[record.path][2:4] if record.path in stats else (None, None)
                         if rowid is None:
                             rowid, next_id = next_id, next_id + 1
-                            inserts.append((rowid, _to_db(record.path), record.size, record.mtime_ns, blob, self.max_bytes))
+                            inserts.append((rowid, _to_db(record.path), record.size, record.mtime_ns, blob, self.max_bytes, ctime, inode))
                         else:
-                            updates.append((record.size, record.mtime_ns, blob, self.max_bytes, rowid))
+                            updates.append((record.size, record.mtime_ns, blob, self.max_bytes, ctime, inode, rowid))
                         if record.text:
                             texts.append((rowid, record.text))
                     db.executemany("DELETE FROM texts WHERE rowid = ?", [(u[-1],) for u in updates])
-                    db.executemany("UPDATE files SET size = ?, mtime_ns = ?, record = ?, max_bytes = ? WHERE id = ?", updates)
                     db.executemany(
-                        "INSERT INTO files (id, path, size, mtime_ns, record, max_bytes) VALUES (?, ?, ?, ?, ?, ?)", inserts
+                        "UPDATE files SET size = ?, mtime_ns = ?, record = ?, max_bytes = ?, ctime_ns = ?, inode = ? WHERE id = ?",
+                        updates,
+                    )
+                    db.executemany(
+                        "INSERT INTO files (id, path, size, mtime_ns, record, max_bytes, ctime_ns, inode) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", inserts
                     )
                     db.executemany("INSERT INTO texts (rowid, body) VALUES (?, ?)", texts)
                     db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")

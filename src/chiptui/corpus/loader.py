@@ -106,14 +106,14 @@ class _Walker:
                 path = entry.path
                 if path not in self.found:
                     st = entry.stat()
-                    self.found[path] = (st.st_size, st.st_mtime_ns)
+                    self.found[path] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
             elif entry.is_dir():
                 if entry.is_symlink():
                     self.linked = True
                 return entry.path
-            elif entry.is_symlink():
+            elif entry.is_symlink() and not os.path.exists(entry.path):
                 self.report(entry.path, "broken symbolic link; it was skipped")
-            elif not entry.is_dir():
+            else:
                 self.report(entry.path, "not a regular file or folder (a device, socket or pipe); it was skipped")
         except OSError as exc:
             self.report(entry.path, f"cannot read: {exc.strerror or exc}")
@@ -123,7 +123,9 @@ class _Walker:
 def scan(
     paths: Iterable[str], problems: list[Problem] | None = None, *, workers: int = 1
 ) -> dict[str, tuple[int, int]]:
-    """Every regular file under ``paths`` -> (size, mtime in ns), recursively, sorted, each once.
+    """Every regular file under ``paths`` -> (size, mtime, ctime in ns, inode), recursively,
+    sorted, each once. As git does, the change time and inode are compared too: an edit that
+    restores the size and modification time still changes them.
 
     Hidden files and folders are skipped. Symbolic links are followed, but a
     folder already visited (by its real path) is not entered again, so link
@@ -151,7 +153,7 @@ def scan(
         if stat_module.S_ISDIR(st.st_mode):
             walker.walk(path)
         elif path not in walker.found:
-            walker.found[path] = (st.st_size, st.st_mtime_ns)
+            walker.found[path] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
     if problems is not None:
         problems.extend(walker.problems)
     return walker.found
@@ -659,7 +661,7 @@ def load_corpus(paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Cor
     problems: list[Problem] = []
     stats = scan(paths, problems)
     results = {path: parse_file(path, max_bytes) for path in stats}
-    joined = assemble(record_of(results[path], *stats[path]) for path in stats)
+    joined = assemble(record_of(results[path], *stats[path][:2]) for path in stats)
     articles = [materialize(entry, results[entry.path].article) for entry in joined.entries]  # type: ignore[arg-type]
     return Corpus(articles, sorted(problems + joined.problems, key=problem_order), joined.files)
 
