@@ -295,3 +295,134 @@ def test_a_link_to_a_device_is_not_called_broken(corpus_dir: Path, write) -> Non
     out = run("check", str(corpus_dir)).stdout
     assert "zero.md: error: not a regular file or folder (a device, socket or pipe)" in out
     assert "gone.md: error: broken symbolic link" in out
+
+
+# -- 2, 12, 13: the index as damaged, hostile, read-only or on a full disk ------------------------------
+
+
+def _index_file(cache: Path) -> Path:
+    [found] = list((cache / "index").glob("*.sqlite"))
+    return found
+
+
+def _overwrite_table_root(db_file: Path, table: str) -> None:
+    import sqlite3
+
+    db = sqlite3.connect(db_file)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    page_size = db.execute("PRAGMA page_size").fetchone()[0]
+    root = dict(db.execute("SELECT name, rootpage FROM sqlite_master"))[table]
+    db.close()
+    with open(db_file, "r+b") as handle:
+        handle.seek((root - 1) * page_size)
+        handle.write(b"\xff" * page_size)
+
+
+def test_a_damaged_full_text_table_is_rebuilt_with_a_notice(seeds_copy: Path, isolated_dirs: dict[str, Path]) -> None:
+    assert run("index", str(seeds_copy)).returncode == 0
+    _overwrite_table_root(_index_file(isolated_dirs["cache"]), "texts_data")
+    proc = run("list", "--text", "inferentia", "--json", str(seeds_copy))
+    assert proc.returncode == 0 and "unexpected error" not in proc.stderr
+    assert "damaged" in proc.stderr and "rebuilt" in proc.stderr
+    assert len(proc.stdout.splitlines()) >= 1
+    again = run("list", "--text", "inferentia", "--json", str(seeds_copy))
+    assert again.stdout == proc.stdout and again.stderr == ""
+
+
+def test_index_verify_finds_damage_that_raises_no_error(seeds_copy: Path, isolated_dirs: dict[str, Path]) -> None:
+    assert run("index", str(seeds_copy)).returncode == 0
+    assert json.loads(run("index", "--verify", "--json", str(seeds_copy)).stdout)["verified"] == "ok"
+    _overwrite_table_root(_index_file(isolated_dirs["cache"]), "texts_idx")
+    proc = run("index", "--verify", "--json", str(seeds_copy))
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads(proc.stdout)
+    assert summary["verified"] != "ok" and summary["articles"] == 4
+    assert json.loads(run("index", "--verify", "--json", str(seeds_copy)).stdout)["verified"] == "ok"
+
+
+def test_a_crafted_pickle_in_the_index_runs_nothing(seeds_copy: Path, isolated_dirs: dict[str, Path], tmp_path: Path) -> None:
+    import pickle
+    import sqlite3
+
+    assert run("index", str(seeds_copy)).returncode == 0
+    marker = tmp_path / "pwned"
+
+    class Evil:
+        def __reduce__(self):  # type: ignore[no-untyped-def]
+            return (os.system, (f"touch {marker}",))
+
+    db = sqlite3.connect(_index_file(isolated_dirs["cache"]))
+    db.execute("UPDATE meta SET value = ? WHERE key = 'snapshot'", (pickle.dumps(Evil()),))
+    db.execute("UPDATE files SET record = ?", (pickle.dumps(Evil()),))
+    db.commit()
+    db.close()
+    proc = run("list", "--json", str(seeds_copy))
+    assert not marker.exists()
+    assert proc.returncode == 0 and len(proc.stdout.splitlines()) == 4
+
+
+def test_a_read_only_index_is_read_not_called_damaged(seeds_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from chiptui.corpus.index import CorpusIndex
+
+    CorpusIndex([str(seeds_copy)]).refresh()
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode, **kw: False if mode & os.W_OK else real_access(p, mode, **kw))
+    index = CorpusIndex([str(seeds_copy)])
+    snapshot = index.refresh()
+    assert snapshot is not None and len(snapshot.columns.ids) == 4
+    assert index.status.notice is not None and "read-only" in index.status.notice
+    assert "damaged" not in index.status.notice and index.status.rebuilt is None
+
+
+def test_a_full_disk_leaves_no_partial_index_and_says_so(seeds_copy: Path, isolated_dirs: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    from chiptui.corpus import index as index_module
+
+    real_connect = sqlite3.connect
+
+    class FullDisk:
+        """A connection whose writes fail as SQLite fails on a full disk."""
+
+        def __init__(self, db: sqlite3.Connection) -> None:
+            self.db = db
+
+        def execute(self, sql: str, *args):  # type: ignore[no-untyped-def]
+            if sql.lstrip().upper().startswith(("INSERT", "UPDATE", "CREATE", "COMMIT")) and "meta" not in sql[:40]:
+                raise sqlite3.OperationalError("database or disk is full")
+            return self.db.execute(sql, *args)
+
+        def executemany(self, sql: str, rows):  # type: ignore[no-untyped-def]
+            raise sqlite3.OperationalError("database or disk is full")
+
+        def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+            return getattr(self.db, name)
+
+    def connect(target, *args, **kwargs):  # type: ignore[no-untyped-def]
+        db = real_connect(target, *args, **kwargs)
+        return db if str(target) == ":memory:" else FullDisk(db)
+
+    monkeypatch.setattr(index_module.sqlite3, "connect", connect)
+    idx = index_module.CorpusIndex([str(seeds_copy)])
+    snapshot = idx.refresh()
+    assert snapshot is not None and len(snapshot.columns.ids) == 4  # indexed in memory
+    assert idx.status.notice is not None and "full" in idx.status.notice and "damaged" not in idx.status.notice
+    assert "cannot rollback" not in idx.status.notice
+    assert not list((isolated_dirs["cache"] / "index").glob("*.sqlite*"))  # no partial file keeps the disk full
+
+
+async def test_the_browser_survives_a_damaged_full_text_table(seeds_copy: Path, isolated_dirs: dict[str, Path]) -> None:
+    from chiptui.app import ChiptuiApp
+
+    from .test_app import status_text, wait_for
+    from .test_reader import ready
+
+    assert run("index", str(seeds_copy)).returncode == 0
+    _overwrite_table_root(_index_file(isolated_dirs["cache"]), "texts_data")
+    app = ChiptuiApp([str(seeds_copy)])
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("ctrl+t", "slash", *"inferentia")
+        await wait_for(pilot, lambda: screen.result is not None and screen.result.text == "inferentia", "the full-text search")
+        assert len(screen.result) >= 1 and "of 4 articles" in status_text(app)
+        await wait_for(pilot, lambda: any("rebuilt" in str(n.message) for n in app._notifications), "the notice")

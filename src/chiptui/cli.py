@@ -143,6 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("paths", nargs="*", metavar="PATH")
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    p.add_argument("--verify", action="store_true", help="also read every page of the index (PRAGMA quick_check) and rebuild it if damaged")
 
     p = sub.add_parser(
         "mark", parents=[common], help="mark articles read, unread, starred or unstarred",
@@ -345,10 +346,15 @@ def _run(args: argparse.Namespace) -> int:
     store = CorpusStore.load(paths, max_bytes=max_bytes, progress=_progress_bar() if sys.stderr.isatty() else None)
     if store.status is not None and store.status.notice:
         print(f"chiptui: {store.status.notice}", file=sys.stderr)
-    if args.command == "list":
-        return cmd_list(store, args, out)
-    if args.command == "mark":
-        return cmd_mark(store, args, out)
+    try:
+        if args.command == "list":
+            return cmd_list(store, args, out)
+        if args.command == "mark":
+            return cmd_mark(store, args, out)
+    finally:
+        # damage SQLite found while the command ran was repaired: say so
+        for notice in store.index.damage_notices if store.index is not None else ():
+            print(f"chiptui: {notice}", file=sys.stderr)
     if args.command == "searches":
         return cmd_searches(store, settings, args, out)
     if args.command == "show":
@@ -746,6 +752,12 @@ def cmd_index(paths: list[str], max_bytes: int, args: argparse.Namespace, out: T
     index = CorpusIndex(paths, max_bytes)
     snapshot = index.refresh(_progress_bar() if sys.stderr.isatty() else None)
     assert snapshot is not None
+    verified = None
+    if args.verify:
+        verified = index.verify() or "ok"
+        if verified != "ok":
+            snapshot = index.refresh()
+            assert snapshot is not None
     status = snapshot.status
     errors = sum(1 for p in snapshot.problems if p.severity == "error")
     summary = {
@@ -763,6 +775,8 @@ def cmd_index(paths: list[str], max_bytes: int, args: argparse.Namespace, out: T
         "seconds": round(status.seconds, 3),
         "phases": status.phases,
     }
+    if verified is not None:
+        summary["verified"] = verified
     if args.json:
         out.write(dump_json(summary) + "\n")
     else:
@@ -774,6 +788,8 @@ def cmd_index(paths: list[str], max_bytes: int, args: argparse.Namespace, out: T
         out.write(f"index: {status.db_path}" + ("" if status.fts else " (no FTS5: full text uses LIKE)") + "\n")
         if status.rebuilt:
             out.write(f"rebuilt because {status.rebuilt}\n")
+        if verified is not None:
+            out.write("verified: every page and record reads back\n" if verified == "ok" else f"verify: {verified}\n")
     if status.notice:
         print(f"chiptui: {status.notice}", file=sys.stderr)
     return EXIT_OK

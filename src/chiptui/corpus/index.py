@@ -138,6 +138,7 @@ class CorpusIndex:
         self._lock = threading.RLock()
         self._db: sqlite3.Connection | None = None
         self.status = IndexStatus(self.db_path, fts=self.fts)
+        self.damage_notices: list[str] = []  # damage found (and repaired) after the refresh
 
     # -- opening -------------------------------------------------------------
 
@@ -149,8 +150,18 @@ class CorpusIndex:
             self._create(db)
             self._db = db
             return db
+        folder = os.path.dirname(self.db_path)
+        if os.path.exists(self.db_path) and not (os.access(self.db_path, os.W_OK) and os.access(folder, os.W_OK)):
+            # a read-only index is not damage: read it as it is; what changed stays in memory
+            try:
+                db = self._open_read_only()
+            except (sqlite3.Error, _Rebuild) as exc:
+                return self._in_memory(f"the index cannot be written (read-only) and cannot be read as it is ({exc})")
+            self.status.notice = "the index is read-only: it is read as it is, and this run's changes are not saved to it"
+            self._db = db
+            return db
         try:
-            os.makedirs(os.path.dirname(self.db_path), exist_ok=True)
+            os.makedirs(folder, exist_ok=True)
             db = self._open_file()
         except _Rebuild as why:
             self.status.rebuilt = str(why)
@@ -160,11 +171,28 @@ class CorpusIndex:
             except (_Rebuild, sqlite3.Error, OSError) as exc:
                 return self._in_memory(f"the index could not be rebuilt ({exc})")
         except sqlite3.OperationalError as exc:
+            if _is_full(exc):
+                self._delete_files()  # what this run began would only keep the disk full
             return self._in_memory(_why_unusable(exc))
         except (sqlite3.Error, OSError) as exc:
             return self._in_memory(f"the index cannot be used ({exc})")
         self._db = db
         return db
+
+    def _open_read_only(self) -> sqlite3.Connection:
+        last: Exception | None = None
+        for options in ("mode=ro", "mode=ro&immutable=1"):  # without the WAL's files: immutable
+            try:
+                db = sqlite3.connect(f"file:{self.db_path}?{options}", uri=True, isolation_level=None, check_same_thread=False)
+                version = db.execute("PRAGMA user_version").fetchone()[0]
+                if version != SCHEMA_VERSION:
+                    db.close()
+                    raise _Rebuild(f"it was written by another version of chiptui (format {version})")
+                db.execute("SELECT id FROM files LIMIT 1").fetchone()
+                return db
+            except sqlite3.Error as exc:
+                last = exc
+        raise sqlite3.OperationalError(str(last))
 
     def _open_file(self) -> sqlite3.Connection:
         try:
@@ -190,7 +218,7 @@ class CorpusIndex:
             db.execute("PRAGMA synchronous = NORMAL")
             return db
         except sqlite3.OperationalError as exc:
-            if _is_locked(exc):
+            if _is_locked(exc) or _is_read_only(exc) or _is_full(exc):
                 db.close()
                 raise
             db.close()
@@ -225,7 +253,7 @@ class CorpusIndex:
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            _rollback(db)
             raise
 
     def _in_memory(self, why: str) -> sqlite3.Connection:
@@ -288,13 +316,17 @@ class CorpusIndex:
             except (sqlite3.DatabaseError, _Rebuild, pickle.UnpicklingError, EOFError, ValueError, TypeError) as exc:
                 if self.db_path == ":memory:":
                     raise
-                # damage found while reading: start again from nothing, once
                 self.close()
-                self.status = IndexStatus(self.db_path, fts=self.fts, rebuilt=_why_unusable(exc))
-                if isinstance(exc, sqlite3.OperationalError) and _is_locked(exc):
+                if isinstance(exc, sqlite3.OperationalError) and (_is_locked(exc) or _is_read_only(exc) or _is_full(exc)):
+                    # not damage: index in memory for this run (and leave no partial file on a full disk)
+                    if _is_full(exc):
+                        self._delete_files()
+                    self.status = IndexStatus(self.db_path, fts=self.fts)
                     self._in_memory(_why_unusable(exc))
-                else:
-                    self._delete_files()
+                    return self._refresh(progress, workers, None)
+                # damage found while reading: start again from nothing, once
+                self.status = IndexStatus(self.db_path, fts=self.fts, rebuilt=_why_unusable(exc))
+                self._delete_files()
                 try:
                     return self._refresh(progress, workers, None)
                 except sqlite3.OperationalError as again:
@@ -549,7 +581,7 @@ class CorpusIndex:
                     db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
                     db.execute("COMMIT")
                 except BaseException:
-                    db.execute("ROLLBACK")
+                    _rollback(db)
                     raise
         except sqlite3.OperationalError as exc:
             if not _is_locked(exc) and "readonly" not in str(exc) and "read-only" not in str(exc):
@@ -562,7 +594,7 @@ class CorpusIndex:
         wanted = set(paths)
         if not wanted:
             return {}
-        loads = pickle.loads
+        loads = data_loads
         if len(wanted) <= PATCH_LIMIT:  # a few: look them up; many: one pass over the table
             return {path: loads(blob) for path, blob in _rows_by_path(db, "record", list(wanted))}
         out: dict[str, FileRecord] = {}
@@ -579,7 +611,7 @@ class CorpusIndex:
         gc_was_on = gc.isenabled()
         gc.disable()  # a load of 100,000 rows makes the collector run for nothing, many times
         try:
-            saved_generation, columns, problems, files, vocabulary, facets, extras, scan_problems, keys = pickle.loads(row[0])
+            saved_generation, columns, problems, files, vocabulary, facets, extras, scan_problems, keys = data_loads(row[0])
         finally:
             if gc_was_on:
                 gc.enable()
@@ -611,7 +643,7 @@ class CorpusIndex:
                     db.execute("INSERT OR REPLACE INTO meta VALUES ('digest', ?)", (digest,))
                 db.execute("COMMIT")
             except BaseException:
-                db.execute("ROLLBACK")
+                _rollback(db)
                 raise
         except sqlite3.OperationalError as exc:
             if not _is_locked(exc):
@@ -619,12 +651,66 @@ class CorpusIndex:
 
     # -- full-text search --------------------------------------------------------
 
+    def _recovering(self, query):  # type: ignore[no-untyped-def]
+        """Run ``query`` (a function of the connection); when SQLite finds damage on the way,
+        rebuild the index (or fall back to memory), say so in ``status.notice``, and run it
+        once more on the rebuilt index."""
+        with self._lock:
+            try:
+                return query(self._connect())
+            except sqlite3.DatabaseError as exc:
+                if isinstance(exc, sqlite3.OperationalError) and _is_locked(exc):
+                    raise
+                why = _why_unusable(exc)
+                self.close()
+                if self.db_path != ":memory:":
+                    self._delete_files()
+                self.status = IndexStatus(self.db_path, fts=self.fts, rebuilt=why)
+                try:
+                    self._refresh(None, None, None)
+                except sqlite3.Error as again:
+                    self.close()
+                    self._in_memory(_why_unusable(again))
+                    self._refresh(None, None, None)
+                self.status.notice = f"{why}; it was rebuilt" + (
+                    "" if self.status.persistent else " in memory for this run"
+                )
+                self.damage_notices.append(self.status.notice)
+                return query(self._connect())
+
+    def verify(self, records: bool = True) -> str | None:
+        """Read every page of the index (``PRAGMA quick_check``) and every stored record:
+        damage that raises no error in a normal run is found here (``records=False``: the pages
+        only, which SQLite checks without holding Python's lock). Damaged: the index is
+        rebuilt and the answer says what was wrong; sound: None."""
+
+        def check(db: sqlite3.Connection) -> str | None:
+            rows = [row[0] for row in db.execute("PRAGMA quick_check")]
+            if rows != ["ok"]:
+                raise sqlite3.DatabaseError("; ".join(rows[:3]))
+            for (blob,) in db.execute("SELECT record FROM files") if records else ():
+                try:
+                    data_loads(blob)
+                except Exception as exc:  # noqa: BLE001 - any unreadable record is damage
+                    raise sqlite3.DatabaseError(f"a stored record cannot be read ({exc})") from None
+            return None
+
+        before = len(self.damage_notices)
+        self._recovering(check)
+        return self.damage_notices[-1] if len(self.damage_notices) > before else None
+
     def texts_of(self, paths: Sequence[str]) -> list[tuple[str, str]]:
         """(path, searchable text) of these files (to check a phrase FTS cannot)."""
         wanted = list(dict.fromkeys(paths))
+
+        def run(db: sqlite3.Connection) -> list[tuple[str, str]]:
+            return self._texts_of(db, wanted)
+
+        return self._recovering(run)
+
+    def _texts_of(self, db: sqlite3.Connection, wanted: list[str]) -> list[tuple[str, str]]:
         out: list[tuple[str, str]] = []
-        with self._lock:
-            db = self._connect()
+        if True:
             for start in range(0, len(wanted), 500):
                 part = wanted[start : start + 500]
                 marks = ",".join("?" * len(part))
@@ -640,7 +726,6 @@ class CorpusIndex:
         if not tokens:
             return None
         with self._lock:
-            db = self._connect()
             if self.fts:
                 # each word of each token, as a prefix, all required ("self-driving": self* driving*)
                 terms = [t for token in tokens for t in _WORDS.findall(token)]
@@ -653,10 +738,16 @@ class CorpusIndex:
                 likes = " AND ".join(["body LIKE ? ESCAPE '\\'"] * len(tokens))
                 sql = f"SELECT path FROM files WHERE id IN (SELECT rowid FROM texts WHERE {likes})"
                 params = tuple("%" + _like_escape(t) + "%" for t in tokens)
-            try:
-                return {_from_db(row[0]) for row in db.execute(sql, params)}
-            except sqlite3.OperationalError:
-                return set()
+
+            def run(connection: sqlite3.Connection) -> set[str]:
+                try:
+                    return {_from_db(row[0]) for row in connection.execute(sql, params)}
+                except sqlite3.OperationalError as exc:
+                    if "malformed" in str(exc) or "corrupt" in str(exc) or "no such" in str(exc):
+                        raise sqlite3.DatabaseError(str(exc)) from None
+                    return set()  # an FTS syntax error: nothing matches
+
+            return self._recovering(run)
 
 
 class _Phases:
@@ -760,6 +851,32 @@ def _digest(stats: dict[str, tuple[int, int]], problems: list[Problem], max_byte
 _WORDS = re.compile(r"\w+")
 
 
+# The index is a cache that may be copied from elsewhere or shared: what it holds is read
+# back as data only. Its pickles may name these classes of chiptui's and nothing else, so a
+# crafted file can build no other object and call no function (the "restricting globals"
+# pattern of the pickle documentation); anything else is damage, and the index is rebuilt.
+_DATA_CLASSES = {
+    ("chiptui.corpus.loader", "FileRecord"),
+    ("chiptui.corpus.models", "Problem"),
+    ("chiptui.corpus.store", "Facet"),
+    ("chiptui.corpus.store", "Facets"),
+}
+
+
+class _DataUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> object:
+        if (module, name) in _DATA_CLASSES:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"the index names {module}.{name}, which is not chiptui data")
+
+
+def data_loads(blob: bytes) -> object:
+    """Read a pickle from the index as data: only chiptui's record classes may appear."""
+    import io
+
+    return _DataUnpickler(io.BytesIO(blob)).load()
+
+
 def _to_db(path: str) -> str | bytes:
     """A path as SQLite stores it: text, or its bytes when the name is not UTF-8 (a file
     copied from another system: Python holds those bytes as lone surrogates, which SQLite
@@ -808,9 +925,30 @@ def _is_locked(exc: BaseException) -> bool:
     return "locked" in text or "busy" in text
 
 
+def _rollback(db: sqlite3.Connection) -> None:
+    """Undo an open transaction; a failed COMMIT (a full disk) may have ended it already."""
+    if db.in_transaction:
+        try:
+            db.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+
+
+def _is_read_only(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "readonly" in text or "read-only" in text
+
+
+def _is_full(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "disk is full" in text or "database or disk is full" in text or "no space" in text
+
+
 def _why_unusable(exc: BaseException) -> str:
     if isinstance(exc, sqlite3.OperationalError) and _is_locked(exc):
         return "the index is locked by another program"
-    if isinstance(exc, sqlite3.OperationalError) and ("readonly" in str(exc) or "read-only" in str(exc)):
+    if _is_read_only(exc):
         return "the index cannot be written (read-only)"
+    if _is_full(exc):
+        return "the disk with the index is full"
     return f"the index was damaged ({exc})"

@@ -65,6 +65,7 @@ class IndexProgress(Message):
 @dataclass
 class LoadFailed(Message):
     error: str
+    search: bool = False  # a search failed; the corpus itself is loaded
 
 
 @dataclass
@@ -153,6 +154,8 @@ class MainScreen(Screen[None]):
         self._read_timer = None
         self._list_highlight: str | None = None  # the article under the list's cursor, last seen
         self._shown_highlight = ""
+        self._damage_told = 0
+        self._verified = False
         self._search_cache: tuple[object, dict[tuple[str, str], int]] | None = None
 
     def compose(self) -> ComposeResult:
@@ -348,12 +351,25 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, group="warm")
     def warm_search(self, store: CorpusStore) -> None:
-        """Build the search structures while the user reads the first screen."""
+        """Build the search structures while the user reads the first screen; then read the
+        whole index once (damage that raises no error is found and repaired)."""
         self.marks_ready.wait(timeout=3.0)
         try:
             store.warm_search()
         except Exception:  # noqa: BLE001 - a first search builds them again if this failed
             pass
+        if store.index is None or self._verified:
+            return
+        self._verified = True
+        try:
+            repaired = store.index.verify(records=False)
+        except Exception as exc:  # noqa: BLE001 - a check that cannot run is no reason to stop
+            self.app.call_from_thread(
+                self.notify, f"The index could not be checked ({type(exc).__name__}: {exc})", severity="warning", markup=False
+            )
+            return
+        if repaired:  # rebuilt: show the rebuilt corpus (the notice comes with it)
+            self.app.call_from_thread(self.recheck, False)
 
     @on(IndexProgress)
     def _index_progress(self, message: IndexProgress) -> None:
@@ -395,8 +411,9 @@ class MainScreen(Screen[None]):
 
     @on(LoadFailed)
     def _load_failed(self, message: LoadFailed) -> None:
-        self.query_one("#status", StatusLine).show_message(f"Could not load the corpus: {message.error}")
-        self.notify(f"Could not load the corpus: {message.error}", severity="error", markup=False)
+        text = message.error[:1].upper() + message.error[1:] if message.search else f"Could not load the corpus: {message.error}"
+        self.query_one("#status", StatusLine).show_message(text)
+        self.notify(text, severity="error", markup=False)
 
     # -- filtering ----------------------------------------------------------------
 
@@ -450,7 +467,11 @@ class MainScreen(Screen[None]):
         searches: dict[str, str] | None = None,
     ) -> None:
         worker = get_current_worker()
-        base = store.run_query(parsed, state, sort)
+        try:
+            base = store.run_query(parsed, state, sort)
+        except Exception as exc:  # noqa: BLE001 - a failed search is a message, never a crash
+            self.post_message(LoadFailed(f"the search failed ({type(exc).__name__}: {exc})", search=True))
+            return
         if worker.is_cancelled or generation != self.generation:
             return
         read: frozenset[int] = frozenset()
@@ -499,6 +520,11 @@ class MainScreen(Screen[None]):
             return  # a newer query is on its way: never show stale results
         self.result = message.result
         self.unread_total = message.unread
+        index = self.store.index
+        if index is not None and len(index.damage_notices) > self._damage_told:
+            for notice in index.damage_notices[self._damage_told :]:
+                self.notify(notice[:1].upper() + notice[1:], severity="warning", timeout=15, markup=False)
+            self._damage_told = len(index.damage_notices)
         if message.unread is not None and not self.marks_ready.is_set():
             self.call_after_refresh(self.marks_ready.set)
         articles = self.query_one("#articles", ArticleList)
