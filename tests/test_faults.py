@@ -426,3 +426,48 @@ async def test_the_browser_survives_a_damaged_full_text_table(seeds_copy: Path, 
         await wait_for(pilot, lambda: screen.result is not None and screen.result.text == "inferentia", "the full-text search")
         assert len(screen.result) >= 1 and "of 4 articles" in status_text(app)
         await wait_for(pilot, lambda: any("rebuilt" in str(n.message) for n in app._notifications), "the notice")
+
+
+# -- 9: joining pages to cards stays near-linear ----------------------------------------------------------
+
+
+def _join_work(n: int) -> int:
+    """Cards whose titles share their first words, and a page of each that repeats that
+    start: the shape that made the join quadratic. Returns the join's counted work."""
+    from chiptui.corpus.loader import FileRecord, _match_scraped, card_info, norm_words
+    from chiptui.corpus.models import Article
+
+    filler = " ".join(f"word{i % 97}" for i in range(400))
+    cards, pages = [], []
+    for i in range(n):
+        title = f"The quarterly market report number {i} edition"
+        cards.append(FileRecord(f"c{i}.md", 1, 1, card_info(Article(id=f"c{i}", title=title, source=f"c{i}.md")), None, (), ""))
+        page = f"Menu The quarterly market report and more {filler} {title} {filler}"
+        pages.append(FileRecord(f"p{i}.txt", 1, 1, None, norm_words(page), (), ""))
+    work = [0]
+    matched = _match_scraped(cards, [f"c{i}" for i in range(n)], pages, [], work)
+    assert len(matched) == n  # every page found its own card
+    return work[0]
+
+
+def test_joining_pages_to_cards_that_share_a_title_start_is_near_linear() -> None:
+    small, large = _join_work(150), _join_work(600)
+    assert large <= small * 4 * 1.25, (small, large)  # four times the corpus, about four times the work
+
+
+def test_a_damaged_record_that_sqlite_reads_without_complaint_is_caught(seeds_copy: Path, isolated_dirs: dict[str, Path]) -> None:
+    import sqlite3
+
+    assert run("index", str(seeds_copy)).returncode == 0
+    db = sqlite3.connect(_index_file(isolated_dirs["cache"]))
+    blob = bytearray(db.execute("SELECT value FROM meta WHERE key = 'snapshot'").fetchone()[0])
+    title = "Amazon debuts Trainium".encode()
+    at = bytes(blob).find(title)
+    assert at > 0
+    blob[at : at + len(title)] = b"Amazon DEBUTS Trainium"  # the same length: no error anywhere, only wrong
+    db.execute("UPDATE meta SET value = ? WHERE key = 'snapshot'", (bytes(blob),))
+    db.commit()
+    db.close()
+    titles = [json.loads(line)["title"] for line in run("list", "--json", str(seeds_copy)).stdout.splitlines()]
+    assert any(t.startswith("Amazon debuts Trainium") for t in titles)
+    assert not any("DEBUTS" in t for t in titles)

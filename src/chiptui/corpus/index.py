@@ -59,7 +59,7 @@ from chiptui.corpus.workers import worker_setup
 from chiptui.corpus.store import count_facets
 from chiptui.paths import cache_dir
 
-SCHEMA_VERSION = 16  # bump when the tables or the pickled records change shape
+SCHEMA_VERSION = 17  # bump when the tables or the pickled records change shape
 PARALLEL_FROM = 256  # fewer changed files than this are parsed in this process
 BATCH = 2000  # files per write transaction, so a second process can get in between
 PATCH_LIMIT = 2000  # at most this many edited cards are patched into the snapshot; more: a full join
@@ -634,7 +634,7 @@ class CorpusIndex:
     ) -> None:
         if generation < 0:
             return
-        blob = pickle.dumps((generation, tuple(columns), problems, files, *extras), protocol=pickle.HIGHEST_PROTOCOL)
+        blob = data_dumps((generation, tuple(columns), problems, files, *extras))
         try:
             db.execute("BEGIN IMMEDIATE")
             try:
@@ -837,8 +837,8 @@ def _rows_by_path(db: sqlite3.Connection, column: str, paths: list[str]) -> Iter
 
 def _received(batch: Iterable[tuple[bytes, str]]) -> list[tuple[FileRecord, bytes]]:
     """A worker's (stored bytes, search text) pairs as (record, stored bytes)."""
-    loads = pickle.loads
-    return [(loads(blob)._replace(text=text), blob) for blob, text in batch]
+    loads = pickle.loads  # our own worker's bytes, not the index's: no digest check needed
+    return [(loads(memoryview(blob)[_CHECK:])._replace(text=text), blob) for blob, text in batch]
 
 
 def _digest(stats: dict[str, tuple[int, int]], problems: list[Problem], max_bytes: int) -> str:
@@ -870,11 +870,25 @@ class _DataUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"the index names {module}.{name}, which is not chiptui data")
 
 
+_CHECK = 8  # bytes of blake2b before each stored pickle: damage that SQLite cannot see shows here
+
+
+def data_dumps(data: object) -> bytes:
+    """A stored value: its digest, then its pickle."""
+    body = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+    return hashlib.blake2b(body, digest_size=_CHECK).digest() + body
+
+
 def data_loads(blob: bytes) -> object:
-    """Read a pickle from the index as data: only chiptui's record classes may appear."""
+    """Read a stored value back as data: its digest must match (a damaged page that SQLite
+    reads without complaint is caught here, and the index is rebuilt), and only chiptui's
+    record classes may appear in it."""
     import io
 
-    return _DataUnpickler(io.BytesIO(blob)).load()
+    body = memoryview(blob)[_CHECK:]
+    if len(blob) < _CHECK or hashlib.blake2b(body, digest_size=_CHECK).digest() != bytes(blob[:_CHECK]):
+        raise pickle.UnpicklingError("a stored value does not match its digest (the index is damaged)")
+    return _DataUnpickler(io.BytesIO(body)).load()
 
 
 def _to_db(path: str) -> str | bytes:
@@ -899,7 +913,7 @@ def _like_escape(text: str) -> str:
 def _indexed(path: str, stat: tuple[int, int], max_bytes: int) -> tuple[FileRecord, bytes]:
     """A file's record, and the bytes the index stores for it (made here, in the worker)."""
     record = index_file(path, stat[0], stat[1], max_bytes)
-    return record, pickle.dumps(record._replace(text=""), protocol=pickle.HIGHEST_PROTOCOL)
+    return record, data_dumps(record._replace(text=""))
 
 
 def _index_batch(job: tuple[list[str], list[tuple[int, int]], int]) -> list[tuple[bytes, str]]:

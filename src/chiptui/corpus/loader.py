@@ -590,14 +590,16 @@ def _short_hash(text: str) -> str:
 
 
 def _match_scraped(
-    cards: list[FileRecord], ids: list[str], scraped: list[FileRecord], problems: list[Problem]
+    cards: list[FileRecord], ids: list[str], scraped: list[FileRecord], problems: list[Problem],
+    work: list[int] | None = None,
 ) -> dict[int, str]:
     """Find, for each scraped page, the card whose title appears in it.
 
     Titles are compared as normalised words, so quotes, case, punctuation and white
     space may differ. Candidates come from an index of each title's first three
     words, so the cost grows with the pages' length, not with the number of cards.
-    The longest title found wins.
+    The longest title found wins. ``work``, when given, counts the words the title walks
+    looked at (tests check that it grows linearly with the corpus).
     """
     if not scraped:
         return {}
@@ -612,20 +614,57 @@ def _match_scraped(
         table = heads if len(words) > MIN_TITLE_WORDS else short_heads
         table.setdefault(tuple(words[: MIN_TITLE_WORDS + 1]), []).append((" " + " ".join(words) + " ", index))
     matched: dict[int, str] = {}
+    tries: dict[tuple[str, ...], tuple[dict, int]] = {}  # head -> (trie of the rest of its titles, longest title)
+
+    def trie_of(head: tuple[str, ...]) -> tuple[dict, int]:
+        """The titles that start with ``head`` as a word trie: many titles sharing their first
+        words (a series, a template) cost one walk per place the head appears, not one
+        search of the page per title."""
+        built = tries.get(head)
+        if built is None:
+            root: dict = {}
+            longest = 0
+            for title, index in heads[head]:
+                node = root
+                for word in title.split()[len(head):]:
+                    node = node.setdefault(word, {})
+                node.setdefault(None, []).append(index)
+                longest = max(longest, len(title))
+            built = tries[head] = (root, longest)
+        return built
+
     for result in scraped:
         words = result.words.split() if result.words else []
         text = " " + " ".join(words) + " "
-        # distinct windows of the page that start some title (the loops run in C)
-        starts = [
-            *map(heads.__getitem__, filter(heads.__contains__, set(zip(words, words[1:], words[2:], words[3:], strict=False)))),
-        ]
-        if short_heads:
-            starts += map(short_heads.__getitem__, filter(short_heads.__contains__, set(zip(words, words[1:], words[2:], strict=False))))
         best: tuple[int, int] | None = None  # (title length, card index)
-        for candidates in starts:
-            for title, index in candidates:
-                if (best is None or len(title) > best[0] or (len(title) == best[0] and index < best[1])) and title in text:
-                    best = (len(title), index)
+        # distinct windows of the page that start some title (the loops run in C)
+        for head in filter(heads.__contains__, set(zip(words, words[1:], words[2:], words[3:], strict=False))):
+            root, longest = trie_of(head)
+            needle = " " + " ".join(head) + " "
+            at = text.find(needle)
+            while at >= 0:
+                node = root
+                length = len(needle)  # as len(" title words ") of the title it ends
+                rest = text[at + len(needle) : at + longest + 1].split()
+                if work is not None:
+                    work[0] += len(rest) + 1  # what this walk may look at: the measure of the join's work
+                for word in [None, *rest]:
+                    if word is not None:
+                        node = node.get(word)
+                        if node is None:
+                            break
+                        length += len(word) + 1
+                    ends = node.get(None) if node is not None else None
+                    if ends:
+                        index = min(ends)
+                        if best is None or length > best[0] or (length == best[0] and index < best[1]):
+                            best = (length, index)
+                at = text.find(needle, at + 1)
+        if short_heads:
+            for head in filter(short_heads.__contains__, set(zip(words, words[1:], words[2:], strict=False))):
+                for title, index in short_heads[head]:  # a three-word title is its own head
+                    if best is None or len(title) > best[0] or (len(title) == best[0] and index < best[1]):
+                        best = (len(title), index)
         if best is None:
             problems.append(
                 Problem(
