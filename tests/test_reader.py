@@ -292,3 +292,22 @@ async def test_seeds_show_unread_marks_in_the_list_and_status() -> None:
     async with app.run_test(size=(160, 50)) as pilot:
         await ready(pilot)
         assert "4 of 4 articles \u00b7 4 unread" in status_text(app)
+
+
+async def test_a_search_typed_in_one_burst_in_the_reader_lands_in_the_box(linked: Path) -> None:
+    """Bug: '/needle3' typed fast sent 'n', 'e', ... to the article ('m' would mark it)."""
+    app = app_for(linked)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("enter", "z")
+        reader = app.screen
+        await wait_for(pilot, lambda: len(reader.view.paragraphs) == 40, "the body in the reader")
+        key = screen.store.state_key(screen.entry)
+        read_before = StateStore().is_read(key)
+        from .test_app import events_key
+
+        for key in ("slash", *"needle3m"):  # queued together, as a fast typist or a paste sends them
+            app._driver.send_message(events_key(app, key))
+        box = reader.query_one("#reader-search")
+        await wait_for(pilot, lambda: box.value == "needle3m", "the whole search in the box")
+        assert StateStore().is_read(key) == read_before

@@ -41,7 +41,9 @@ class ReaderSearch(Input):
 
 class ReaderScreen(Screen[None]):
     BINDINGS = [
-        Binding("slash", "search", "Search", id="reader.search"),
+        # priority, and the box focused at once: "/sagemaker" typed in one burst lands in the box
+        # (keys typed after "/" are queued for the old focus otherwise: "m" would mark the article)
+        Binding("slash", "search", "Search", priority=True, id="reader.search"),
         Binding("n", "next_hit(1)", "Next hit", id="reader.next_hit"),
         Binding("N", "next_hit(-1)", "Previous hit", id="reader.previous_hit"),
         Binding("J,right_square_bracket", "step(1)", "Next article", id="reader.next_article"),
@@ -95,7 +97,7 @@ class ReaderScreen(Screen[None]):
         self.add_class("-searching")
         box = self.query_one("#reader-search", ReaderSearch)
         box.value = ""
-        box.focus()
+        self.set_focus(box)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         count = self.view.highlight(phrase_pattern(event.value))

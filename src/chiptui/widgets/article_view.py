@@ -38,7 +38,8 @@ def phrase_pattern(text: str) -> re.Pattern[str] | None:
 
 
 def head(article: Article, in_corpus: frozenset[int] = frozenset()) -> list[RenderableType]:
-    """Title, provider and date, topics, scores, link, excerpt and related coverage."""
+    """Title, provider and date, topics, scores and link (the excerpt and the related coverage
+    are widgets of their own: the excerpt is searched with the body)."""
     parts: list[RenderableType] = [Text(article.title, style="bold")]
     meta = Text()
     if article.provider:
@@ -56,10 +57,13 @@ def head(article: Article, in_corpus: frozenset[int] = frozenset()) -> list[Rend
         parts.append(Text(article.url, style=Style(color="blue", underline=True, link=article.url), no_wrap=True, overflow="ellipsis"))
     elif article.urls.candidates():
         parts.append(Text("No http/https link: this card's links will not be opened", style="italic red"))
-    if article.excerpt:
-        parts += [Text(""), Text(article.excerpt, style="italic")]
+    return parts
+
+
+def related_part(article: Article, in_corpus: frozenset[int] = frozenset()) -> list[RenderableType]:
+    parts: list[RenderableType] = []
     if article.related:
-        parts += [Text(""), Text("Related coverage", style="bold")]
+        parts += [Text("Related coverage", style="bold")]
         table = Table.grid(padding=(0, 1))
         table.add_column(width=2, justify="right", no_wrap=True)
         table.add_column(ratio=1)  # wrapped titles hang under their first word
@@ -78,10 +82,12 @@ def head(article: Article, in_corpus: frozenset[int] = frozenset()) -> list[Rend
     return parts
 
 
-def highlighted(paragraph: str, pattern: re.Pattern[str] | None, current: int | None = None) -> tuple[Text, int]:
+def highlighted(
+    paragraph: str, pattern: re.Pattern[str] | None, current: int | None = None, style: str = ""
+) -> tuple[Text, int]:
     """The paragraph with every match of ``pattern`` highlighted (match ``current`` more
     strongly); and how many matches it has."""
-    text = Text(paragraph)
+    text = Text(paragraph, style=style)
     if pattern is None:
         return text, 0
     count = 0
@@ -96,13 +102,14 @@ class ArticleView(VerticalScroll, can_focus=True):
     DEFAULT_CSS = """
     ArticleView { padding: 0 1; background: $surface; }
     ArticleView > Static { width: 100%; }
-    ArticleView > .paragraph { margin-bottom: 1; }
+    ArticleView > .paragraph, ArticleView > .related { margin-bottom: 1; }
     """
 
     def __init__(self, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(**kwargs)
         self.article: Article | None = None
-        self.paragraphs: list[str] = []
+        self.paragraphs: list[str] = []  # the searchable blocks: the excerpt, then the body
+        self.block_styles: list[str] = []
         self.pattern: re.Pattern[str] | None = None
         self.hits: list[tuple[int, int]] = []  # (paragraph, match number in it) for n/N
         self.current_hit: int | None = None
@@ -129,6 +136,11 @@ class ArticleView(VerticalScroll, can_focus=True):
             head_widget.update(Text("No article selected.", style="dim"))
             return
         head_widget.update(Group(*head(article, in_corpus), Text("")))
+        self.block_styles = []
+        if article.excerpt:  # searched and highlighted with the body
+            self.paragraphs.append(article.excerpt)
+            self.block_styles.append("italic")
+        related = related_part(article, in_corpus)
         tail: Text | None = None
         if missing:
             tail = Text(
@@ -139,7 +151,8 @@ class ArticleView(VerticalScroll, can_focus=True):
         elif body is BODY_LOADING:
             tail = Text("Loading body\u2026", style="dim")
         elif body:
-            self.paragraphs = list(body)  # type: ignore[arg-type]
+            self.paragraphs += list(body)  # type: ignore[arg-type]
+            self.block_styles += [""] * len(body)  # type: ignore[arg-type]
             tail = Text(f"source: {display_path(article.body.path if article.body else article.source)}", style="dim")
         else:
             hint = "; press o to open the article's page" if article.url else ""
@@ -147,9 +160,13 @@ class ArticleView(VerticalScroll, can_focus=True):
         self.pattern = pattern
         widgets = []
         for number, paragraph in enumerate(self.paragraphs):
-            text, count = highlighted(paragraph, pattern, None if self.hits else 0)  # the first hit is current
+            text, count = highlighted(paragraph, pattern, None if self.hits else 0, self.block_styles[number])
             self.hits.extend((number, n) for n in range(count))
             widgets.append(Static(text, classes="paragraph"))
+            if number == 0 and article.excerpt and related:
+                widgets.append(Static(Group(*related), classes="tail related"))
+        if related and not article.excerpt:
+            widgets.insert(0, Static(Group(*related), classes="tail related"))
         widgets.append(Static(tail, classes="tail"))
         self.mount_all(widgets)
         if self.hits:
@@ -163,7 +180,7 @@ class ArticleView(VerticalScroll, can_focus=True):
         self.hits = []
         statics = list(self.query(".paragraph").results(Static))
         for number, (paragraph, static) in enumerate(zip(self.paragraphs, statics, strict=False)):
-            text, count = highlighted(paragraph, pattern)
+            text, count = highlighted(paragraph, pattern, None, self.block_styles[number])
             static.update(text)
             self.hits.extend((number, n) for n in range(count))
         self.current_hit = 0 if self.hits else None
@@ -185,7 +202,7 @@ class ArticleView(VerticalScroll, can_focus=True):
         statics = list(self.query(".paragraph").results(Static))
         for number, static in enumerate(statics):
             current = match if number == paragraph else None
-            text, _ = highlighted(self.paragraphs[number], self.pattern, current)
+            text, _ = highlighted(self.paragraphs[number], self.pattern, current, self.block_styles[number])
             static.update(text)
         if scroll and paragraph < len(statics):
             self.call_after_refresh(self.scroll_to_widget, statics[paragraph], animate=False, top=True)

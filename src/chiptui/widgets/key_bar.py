@@ -14,7 +14,13 @@ from textual.widget import Widget
 
 PINNED = ("help", "quit")  # actions shown whatever the width
 GAP = "  "
-PREFERRED = ("escape", "enter")
+PREFERRED = ("escape", "enter", "space")
+
+
+def _rank(key: str) -> int:
+    if key in PREFERRED:
+        return PREFERRED.index(key)
+    return len(PREFERRED) + (0 if len(key) == 1 else 1)
 
 
 class KeyBar(Widget):
@@ -41,13 +47,15 @@ class KeyBar(Widget):
     def _items(self) -> list[tuple[str, str, str, object]]:
         """(key label, description, action, namespace) of each shown binding, once per action."""
         items: dict[str, tuple[str, str, str, object]] = {}
+        ranks: dict[str, int] = {}
         for node, binding, enabled, _tooltip in self.screen.active_bindings.values():
             if not binding.show or not enabled:
                 continue
             shown = items.get(binding.action)
-            # one key per action: Escape and Enter say it best where they are among the keys
-            if shown is None or binding.key in PREFERRED:
+            # one key per action: Escape, Enter and Space say it best, then a single letter
+            if shown is None or _rank(binding.key) < ranks[binding.action]:
                 items[binding.action] = (self.app.get_key_display(binding), binding.description, binding.action, node)
+                ranks[binding.action] = _rank(binding.key)
         return list(items.values())
 
     def render(self) -> Text:
