@@ -55,7 +55,7 @@ from chiptui.corpus.loader import (
 from chiptui.corpus.models import Columns, Problem
 from chiptui.corpus.search import extras_of, vocabulary_of
 from chiptui.corpus.state import state_key
-from chiptui.corpus.workers import worker_setup
+from chiptui.corpus.workers import fork_pool
 from chiptui.corpus.store import count_facets
 from chiptui.paths import cache_dir
 
@@ -451,27 +451,14 @@ class CorpusIndex:
             return records
         if threading.active_count() > 1 or not _can_fork():
             return self._parse_in_subprocesses(paths, stats, progress, workers)
-        from concurrent.futures import ProcessPoolExecutor  # not imported for a warm start
-        import multiprocessing
-
         chunk = max(50, min(1000, total // (workers * 8)))
         batches = [paths[i : i + chunk] for i in range(0, total, chunk)]
-        pool = ProcessPoolExecutor(
-            workers, mp_context=multiprocessing.get_context("fork"), initializer=worker_setup, initargs=(os.getpid(), True)
-        )
-        try:
+        with fork_pool(workers) as pool:
             jobs = [(batch, [stats[p] for p in batch], self.max_bytes) for batch in batches]
             for result in pool.map(_index_batch, jobs):
                 records.extend(_received(result))
                 if progress:
                     progress(len(records), total)
-        except BaseException:
-            # interrupted (Ctrl-C) or failed: the workers go now, not after their queue
-            for process in list(getattr(pool, "_processes", {}).values()):
-                process.kill()
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
-        pool.shutdown()
         return records
 
     def _parse_in_subprocesses(

@@ -172,7 +172,6 @@ def _scan_parallel(
     """``scan`` with subfolders walked in forked processes; None when it cannot or should not."""
     import multiprocessing
     import threading
-    from concurrent.futures import ProcessPoolExecutor
 
     if len(paths) != 1 or threading.active_count() != 1 or "fork" not in multiprocessing.get_all_start_methods():
         return None
@@ -189,20 +188,11 @@ def _scan_parallel(
     if len(plain) < 2 * workers or any(e.is_symlink() for e in entries if e.name[0] != "."):
         return None  # few folders, or links at the top: not worth it, or not safe to split
     key = (st.st_dev, st.st_ino)
-    from chiptui.corpus.workers import worker_setup
+    from chiptui.corpus.workers import fork_pool
 
-    pool = ProcessPoolExecutor(
-        workers, mp_context=multiprocessing.get_context("fork"), initializer=worker_setup, initargs=(os.getpid(), True)
-    )
-    try:
+    with fork_pool(workers) as pool:
         subtrees = pool.map(_walk_subtree, [(e.path, key) for e in plain], chunksize=max(1, len(plain) // (workers * 4)))
         walked = dict(zip([e.path for e in plain], subtrees, strict=True))
-    except BaseException:
-        for process in list(getattr(pool, "_processes", {}).values()):
-            process.kill()
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown()
     top = _Walker({key})  # the root's own files, in the same order a walk of the root gives
     for entry in entries:
         if entry.name[0] == ".":

@@ -6,6 +6,12 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 
 def worker_setup(parent: int, quiet_output: bool) -> None:
@@ -41,3 +47,23 @@ def worker_setup(parent: int, quiet_output: bool) -> None:
                 os._exit(1)
 
     threading.Thread(target=watch, name="chiptui-parent-watch", daemon=True).start()
+
+
+@contextmanager
+def fork_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """A pool of forked workers set up by ``worker_setup``; interrupted or failed, its
+    workers are killed at once instead of finishing their queue."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor  # not imported for a warm start
+
+    pool = ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("fork"), initializer=worker_setup, initargs=(os.getpid(), True)
+    )
+    try:
+        yield pool
+    except BaseException:
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
