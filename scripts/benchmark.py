@@ -34,11 +34,12 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-QUERIES = ("nvidia chip", "tranium", "google cloud ai")
+QUERIES = ("nvidia chip", "tranium", "google cloud ai", "topic:AI* nvidia after:2021 -provider:x")
 LIST_QUERY = "nvidia chip"
 
 KEYSTROKES = """
 import json, resource, statistics, sys, time
+from chiptui.corpus.query import QueryError, parse
 from chiptui.corpus.state import StateStore
 from chiptui.corpus.store import CorpusStore
 store = CorpusStore.load([sys.argv[1]])
@@ -54,7 +55,12 @@ for query in queries:
     for n in range(1, len(query) + 1):
         prefix = query[:n]
         t0 = time.perf_counter()
-        base = store.filter(prefix, sort="relevance")
+        try:  # what the browser's filter worker does for each keystroke
+            parsed = parse(prefix)
+        except QueryError:
+            latencies.append(time.perf_counter() - t0)  # the box keeps the last list: no search
+            continue
+        base = store.run_query(parsed, state)
         result = store.refine(base)
         count = len(result)
         store.facet_counts(base.indices)

@@ -197,3 +197,20 @@ def test_export_wipe_import_gives_identical_marks(tmp_path: Path, isolated_dirs:
     proc = run("state", "import", str(exported))
     assert proc.returncode == 0, proc.stderr
     assert run("list", "--json", corpus).stdout == before
+
+
+def test_the_same_article_in_two_corpora_shares_its_marks(tmp_path: Path) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    shutil.copytree(SEEDS, first)
+    shutil.copytree(SEEDS, second)
+    assert run("mark", "star", "--id", TRAINIUM_ID, str(first)).returncode == 0
+    assert _ids(run("list", "--starred", "--json", str(second))) == [TRAINIUM_ID]
+
+
+def test_a_lazy_store_answers_before_it_has_read_every_mark() -> None:
+    StateStore().set_starred(targets(2), True)
+    lazy = StateStore(lazy=True)
+    assert not lazy.loaded and lazy.starred == set()
+    assert lazy.is_starred("example.com/1") and not lazy.is_starred("example.com/5")
+    lazy.load()
+    assert lazy.loaded and lazy.starred == {"example.com/0", "example.com/1"}

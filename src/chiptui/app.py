@@ -37,7 +37,7 @@ class ChiptuiApp(App[None]):
         self.max_bytes = max_bytes
         self.settings = settings or Settings()
         self.preloaded = _read_snapshot(paths, max_bytes)
-        # the marks too (about 0.07 s for 100,000), so the first frame shows them
+        # the marks file too (opened only: the first frame asks it for a screenful of marks)
         self.early_state = _open_state()
         self.config_notices: list[str] = [p.format() for p in self.settings.problems]
         self._apply_keys()
@@ -137,7 +137,7 @@ def _open_state():  # type: ignore[no-untyped-def]
     from chiptui.corpus.state import StateStore
 
     try:
-        return StateStore()
+        return StateStore(lazy=True)  # the first frame asks for a screenful; the rest loads in a worker
     except Exception:  # noqa: BLE001 - the screen opens the marks again and reports trouble
         return None
 

@@ -73,8 +73,13 @@ class StateError(Exception):
 class StateStore:
     """The marks file. Thread-safe: one connection, used under a lock."""
 
-    def __init__(self, path: str | None = None) -> None:
+    def __init__(self, path: str | None = None, lazy: bool = False) -> None:
+        """``lazy``: open the file but read the marks in ``load()`` later; until then each
+        ``is_read``/``is_starred`` asks the file (the browser's first frame needs a screenful
+        of marks, not 100,000)."""
         self.path = path or os.path.join(data_dir(), FILE_NAME)
+        self.lazy = lazy
+        self.loaded = False
         self.notice: str | None = None  # something the user should be told (damage moved aside, read-only)
         self.writable = True
         self._lock = threading.RLock()
@@ -112,8 +117,14 @@ class StateStore:
         except OSError as exc:
             self._read_only(f"the marks file {self.path} cannot be opened ({exc})")
             return
+        if not self.lazy:
+            self.load()
+
+    def load(self) -> None:
+        """Read every mark into memory (``read`` and ``starred``)."""
         try:
-            self._load(strict=True)
+            with self._lock:
+                self._load(strict=True)
         except sqlite3.DatabaseError as exc:  # damage found while reading: as at opening
             self.close()
             moved = self._move_aside()
@@ -213,6 +224,7 @@ class StateStore:
                 raise
             return
         self.read, self.starred = read, starred
+        self.loaded = True
 
     def close(self) -> None:
         with self._lock:
@@ -228,10 +240,21 @@ class StateStore:
     # -- reading -----------------------------------------------------------------
 
     def is_read(self, key: str) -> bool:
-        return key in self.read
+        return key in self.read if self.loaded else self._ask(key)[0]
 
     def is_starred(self, key: str) -> bool:
-        return key in self.starred
+        return key in self.starred if self.loaded else self._ask(key)[1]
+
+    def _ask(self, key: str) -> tuple[bool, bool]:
+        """(read, starred) of one key, from the file (before ``load``)."""
+        with self._lock:
+            if self.loaded or self._db is None:
+                return key in self.read, key in self.starred
+            try:
+                row = self._db.execute("SELECT read_at, starred_at FROM marks WHERE key = ?", (key,)).fetchone()
+            except sqlite3.Error:
+                return False, False
+        return (row is not None and row[0] is not None), (row is not None and row[1] is not None)
 
     def marks(self) -> Iterator[Mark]:
         with self._lock:

@@ -304,11 +304,14 @@ class MainScreen(Screen[None]):
         """Open the marks file (about 0.1 s for 100,000 marks) after the first paint."""
         from chiptui.corpus.state import StateStore
 
-        state = getattr(self.app, "early_state", None) or StateStore()
+        state = getattr(self.app, "early_state", None) or StateStore(lazy=True)
+        self.first_paint.wait(timeout=2.0)  # the first frame asks for its rows' marks; then all of them
+        state.load()  # every mark, for the counts and the Unread and Starred views
         self.app.call_from_thread(self._state_ready, state)
 
     def _state_ready(self, state: StateStore) -> None:
         self.state = state
+        self.state_version += 1  # any count made before every mark was read is stale
         articles = self.query_one("#articles", ArticleList)
         articles.marks = self._marks_of
         if state.notice:
@@ -321,7 +324,7 @@ class MainScreen(Screen[None]):
         if state is None or store is None:
             return False, False
         key = store.state_key(entry)
-        return key not in state.read, key in state.starred
+        return not state.is_read(key), state.is_starred(key)
 
     @work(thread=True, group="watch", exit_on_error=False)
     def watch_corpus(self) -> None:
@@ -423,7 +426,7 @@ class MainScreen(Screen[None]):
         self.generation += 1
         self.run_filter(
             self.generation, self.store, self.parsed, self.topics, self.providers, self.effective_sort(),
-            self.library, self.state, self.settings.searches,
+            self.library, self.state if self.state is not None and self.state.loaded else None, self.settings.searches,
         )
 
     def _parse_box(self) -> bool:
@@ -823,7 +826,7 @@ class MainScreen(Screen[None]):
         if self.entry is None or self.state is None or self.store is None:
             self.notify("No article selected" if self.entry is None else "The marks are still loading", markup=False)
             return
-        read = self.store.state_key(self.entry) in self.state.read
+        read = self.state.is_read(self.store.state_key(self.entry))
         if self._read_timer is not None:
             self._read_timer.stop()  # the user decided: the timer must not mark it read again
         self._set_marks([self.entry], read=not read)
@@ -832,12 +835,15 @@ class MainScreen(Screen[None]):
         if self.entry is None or self.state is None or self.store is None:
             self.notify("No article selected" if self.entry is None else "The marks are still loading", markup=False)
             return
-        starred = self.store.state_key(self.entry) in self.state.starred
+        starred = self.state.is_starred(self.store.state_key(self.entry))
         self._set_marks([self.entry], starred=not starred)
 
     def action_next_unread(self, step: int) -> None:
         """n/p: the next or previous unread article of the list."""
         if self.result is None or self.state is None or self.store is None:
+            return
+        if not self.state.loaded:
+            self.notify("The marks are still loading", markup=False)
             return
         articles = self.query_one("#articles", ArticleList)
         read = self.state.read
