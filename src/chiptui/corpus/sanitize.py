@@ -102,9 +102,23 @@ def _escape_char(match: re.Match[str]) -> str:
 
 
 def display_path(path: str) -> str:
-    """A path as it may reach a terminal: control characters, bidi marks and bytes that are
-    not UTF-8 shown as visible escapes (\\x1b, \\xff), never acted on."""
-    return _SHOWN_ESCAPES.sub(_escape_char, path)
+    """A path as it may reach a terminal: relative to the current folder when it is inside
+    it (the index keeps canonical absolute paths), and control characters, bidi marks and
+    bytes that are not UTF-8 shown as visible escapes (\\x1b, \\xff), never acted on."""
+    return _SHOWN_ESCAPES.sub(_escape_char, _relative(path))
+
+
+def _relative(path: str) -> str:
+    import os
+
+    if not os.path.isabs(path):
+        return path
+    try:
+        here = os.getcwd()
+    except OSError:  # the current folder was removed
+        return path
+    prefix = here.rstrip(os.sep) + os.sep
+    return path[len(prefix):] if path.startswith(prefix) else path
 
 
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff]")
