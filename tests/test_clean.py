@@ -146,3 +146,60 @@ def test_control_characters_never_reach_the_output() -> None:
 def test_empty_and_furniture_only_pages_give_nothing() -> None:
     assert clean_body("") == []
     assert clean_body("Home News Sport\nSubscribe to our newsletter!\n\u00a9 2024 All rights reserved.") == []
+
+
+# -- issue 11, kinds 1, 3, 4, 5, 6 on pages written for these tests ---------------------------------
+
+PARA_DE = (
+    "Die Bahn will im kommenden Jahr deutlich mehr Züge zwischen den großen Städten fahren lassen, "
+    "und die Verbände begrüßen den Plan, auch wenn viele Fragen offen sind."
+)
+PARA_DE_2 = (
+    "Nach Angaben des Unternehmens sollen die neuen Verbindungen schon im Frühjahr starten, "
+    "zunächst auf den Strecken im Süden und Westen des Landes."
+)
+
+
+def test_a_headline_followed_by_a_byline_starts_the_article() -> None:
+    """Kind 1: the lower-case byline after the headline does not make it a sentence's start,
+    so the article is not taken to start at a later mention of the title (a citation)."""
+    title = "Mehr Züge zwischen den Städten"
+    text = "\n".join([
+        "Startseite Politik Wirtschaft",
+        f"{title} von Anna Beispiel , Berlin",
+        PARA_DE,
+        PARA_DE_2,
+        f"Zitiert als: {title}. Beispielverlag, 2024.",
+    ])
+    body = clean_body(text, title)
+    assert body[:2] == [PARA_DE, PARA_DE_2]
+
+
+def test_a_copyright_sign_in_a_photo_credit_does_not_end_the_article() -> None:
+    """Kind 3: '(Image: © Agency)' is a credit, not the copyright footer."""
+    first = "The probe reached the outer moon after a journey of seven years, the agency said on Monday (Image: \u00a9 Space Agency)."
+    second = "Engineers will now spend several weeks checking the instruments before the science phase begins in spring."
+    body = clean_body(f"{first}\n{second}\n\u00a9 2024 Example Media. All rights reserved.", None)
+    assert body[-1] == second and any("outer moon" in p for p in body)
+    assert not any("All rights reserved" in p for p in body)
+
+
+def test_furniture_after_the_article_in_other_languages_ends_it() -> None:
+    """Kind 4: 'Mehr zum Thema', 'Les plus populaires', 'Keep Reading' end the article."""
+    for marker in ("Mehr zum Thema", "Les plus populaires", "Keep Reading", "Top Stories"):
+        text = f"{PARA_DE}\n{PARA_DE_2}\n{marker}\nEin ganz anderer Artikel über etwas anderes, mit einem langen Satz, der wie Inhalt aussieht."
+        assert clean_body(text, None) == [PARA_DE, PARA_DE_2], marker
+
+
+def test_a_photo_credit_glued_to_a_paragraph_is_removed() -> None:
+    """Kind 5: 'Photograph: Name/Agency' before the paragraph's first word goes, the paragraph stays."""
+    para = "Thousands of teachers walked out on Tuesday in a dispute over pay and pensions that has lasted for months."
+    body = clean_body(f"Photograph: Jane Roe/Example Images {para}\n{PARA_DE}", None)
+    assert body[0] == para
+
+
+def test_one_furniture_word_does_not_drop_a_real_sentence() -> None:
+    """Kind 6: 'tweet' inside a sentence is a word, not a share button."""
+    para = "Update, 10 June: Added the new chip's benchmark results and a tweet from the company's founder."
+    body = clean_body(f"{PARA_DE}\n{para}\n{PARA_DE_2}", None)
+    assert para in body

@@ -56,7 +56,7 @@ _STRONG = re.compile(
             r"\bprivacy (?:policy|notice|settings)\b",
             r"\bterms (?:of|and) (?:service|use|conditions)\b",
             r"\ball rights reserved\b",
-            r"\u00a9",
+            r"^\W*\u00a9|\u00a9\s*(?:\d{4}|copyright)",  # a copyright line, not a photo credit's sign
             r"\bcopyright (?:\u00a9 ?)?\d{4}\b",
             r"\bmission is to\b",
             r"\bbriefings?\b",
@@ -78,7 +78,7 @@ _FOOTER = re.compile(
     r"|".join(
         [
             r"\ball rights reserved\b",
-            r"\u00a9",
+            r"^\W*\u00a9|\u00a9\s*(?:\d{4}|copyright)",  # a copyright line, not a photo credit's sign
             r"\bcopyright (?:\u00a9 ?)?\d{4}\b",
             r"\bprivacy policy\b",
             r"\bterms (?:of|and) (?:service|use|conditions)\b",
@@ -93,6 +93,10 @@ _FOOTER = re.compile(
             r"^about the author\b",
             r"^(?:leave a (?:comment|reply)|\d+ comments?|comments)\b",
             r"^(?:tags|topics|filed under)\s*:",
+            r"^(?:keep reading|top stories|related topics|related subjects|more from|latest on)\b",
+            r"^(?:les plus populaires|abonnez-vous|mehr zum thema|lesen sie auch|weitere artikel|"
+            r"\u00e0 lire aussi|lire aussi|leer m\u00e1s|ver tambi\u00e9n|art\u00edculos relacionados|leggi anche)\b",
+            r"^(?:bitte melden sie sich an|please log in|log in to comment|sign in to comment)\b",
         ]
     ),
     _I,
@@ -123,7 +127,7 @@ _META = re.compile(
 _INLINE = re.compile(
     r"(?i:(?:\b(?:(?:share|post|tweet|email|pin|send|copy)(?: (?:on|to|via|this|link))? ?"
     r"(?:on )?(?:facebook|x|twitter|linkedin|reddit|whatsapp|e-?mail|pinterest|telegram|flipboard|threads|bluesky|mastodon|link)"
-    r"|tweet|share this(?: article| story)?)\b[ |,]*)+)"
+    r"|share this(?: article| story)?)\b[ |,]*)+)"
     r"|\b(?:ADVERTISEMENT|Advertisement|SPONSORED CONTENT|Story continues below(?: advertisement)?)\b",
 )
 
@@ -214,6 +218,9 @@ def _blocks(text: str) -> list[str]:
     return [b for b in (_SPACES.sub(" ", block).strip() for block in raw) if b]
 
 
+_BYLINE_START = re.compile(r"(?:by|von|par|por|di|door|av|af|de|da)\s+[^\W\d_]", re.IGNORECASE)
+
+
 def _title_pattern(title: str) -> re.Pattern[str] | None:
     words = _WORDS.findall(title)
     if not words:
@@ -229,17 +236,28 @@ def _after_headline(blocks: list[str], title: str) -> list[str]:
     for index, block in enumerate(blocks):
         for match in pattern.finditer(block):
             rest = block[match.end() :].lstrip(" \"'\u201d\u2019")
-            # the headline is not a sentence's opening words: "Title, a ... that ..."
-            if rest[:1].islower() or rest[:1] == ",":
+            # the headline is not a sentence's opening words: "Title, a ... that ..."; a
+            # byline ("Title by Bob Yirka", "von", "par"...) does not make it one
+            if (rest[:1].islower() and not _BYLINE_START.match(rest)) or rest[:1] == ",":
                 continue
             remainder = [rest] if rest else []
             return remainder + blocks[index + 1 :]
     return blocks
 
 
+# A photo credit glued to the start of a paragraph: "Photograph: Guy Smallman/Getty Images ..."
+# (a label, a few words, and a name/agency pair), removed before sentences are split.
+_CREDIT = re.compile(
+    r"\s?\((?:Image|Photo|Photograph|Picture|Credit|Foto|Bild)s?\s*:\s*[^()]{1,80}\)"  # "(Image: © NASA)"
+    r"|\b(?:Photograph|Photo|Image|Illustration|Picture|Credit|Foto|Bild)s?\s*(?:credit)?\s*:\s*"
+    r"(?:[^\s/:]+\s){0,4}?[^\s/:]+\s?/\s?[^\s/:]+(?:\s(?:Images|Photos?|Pictures|Press|Wire))?(?=\s|$)"
+)
+
+
 def _sentences(block: str) -> list[str]:
     """Split a block into sentences (and at inline furniture such as share bars)."""
     parts: list[str] = []
+    block = _CREDIT.sub(" ", block)
     for piece in _INLINE.split(block):
         piece = piece.strip(" |\u2022\u00b7-")
         if not piece:
