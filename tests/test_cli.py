@@ -220,3 +220,12 @@ def test_bundled_seeds_are_the_shared_seeds_byte_for_byte() -> None:
     assert sorted(p.name for p in bundled.iterdir()) == names
     for name in names:
         assert (bundled / name).read_bytes() == (reference / name).read_bytes()
+
+
+def test_cached_lists_the_index_as_last_seen_without_checking_files(corpus_dir: Path, write) -> None:
+    write("a.md", card_text("First card"))
+    assert run("list", "--cached", str(corpus_dir)).stdout.count("\n") == 1  # never indexed: indexed now
+    write("b.md", card_text("Second card"))
+    assert "Second card" not in run("list", "--cached", str(corpus_dir)).stdout
+    assert "Second card" in run("list", str(corpus_dir)).stdout  # the default checks every file
+    assert "Second card" in run("list", "--cached", str(corpus_dir)).stdout

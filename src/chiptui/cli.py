@@ -116,6 +116,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=_positive_int, default=None, metavar="N", help="at most N articles")
     _state_filters(p)
     p.add_argument("--saved", metavar="NAME", help="a saved search of the config file's [searches] (ANDed with --query)")
+    p.add_argument(
+        "--cached", action="store_true",
+        help="use the index as last seen, without checking the files (fast, for scripts; a corpus never indexed is indexed)",
+    )
     p.add_argument("--explain", action="store_true", help="print how the query was understood, one term per line")
     p.add_argument("--json", action="store_true", help="one JSON object per line (the indexed fields)")
     p.add_argument("--full", action="store_true", help="with --json: every field of each card (reads each file)")
@@ -343,7 +347,10 @@ def _run(args: argparse.Namespace) -> int:
     out = sys.stdout
     if args.command == "index":
         return cmd_index(paths, max_bytes, args, out)
-    store = CorpusStore.load(paths, max_bytes=max_bytes, progress=_progress_bar() if sys.stderr.isatty() else None)
+    store = CorpusStore.load(
+        paths, max_bytes=max_bytes, progress=_progress_bar() if sys.stderr.isatty() else None,
+        cached=getattr(args, "cached", False),
+    )
     if store.status is not None and store.status.notice:
         print(f"chiptui: {store.status.notice}", file=sys.stderr)
     try:

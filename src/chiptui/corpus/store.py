@@ -147,13 +147,19 @@ class CorpusStore:
 
     @classmethod
     def load(
-        cls, paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES, progress: Progress | None = None
+        cls, paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES, progress: Progress | None = None,
+        cached: bool = False,
     ) -> CorpusStore:
-        """The corpus under ``paths`` through its index (built or refreshed as needed)."""
+        """The corpus under ``paths`` through its index (built or refreshed as needed).
+
+        ``cached``: the index's last snapshot as it is, without looking at the files (what a
+        script that accepts the corpus as last indexed wants); refreshed only when there is none."""
         from chiptui.corpus.index import CorpusIndex
 
         index = CorpusIndex(list(paths), max_bytes)
-        snapshot = index.refresh(progress)
+        snapshot = index.cached_snapshot() if cached else None
+        if snapshot is None:
+            snapshot = index.refresh(progress)
         assert snapshot is not None
         return cls.from_snapshot(snapshot, index, max_bytes)
 
