@@ -12,7 +12,6 @@ from chiptui import browser
 from chiptui.app import ChiptuiApp
 from chiptui.screens.help import HelpScreen
 from chiptui.screens.main import MainScreen
-from chiptui.screens.problems import ProblemsScreen
 from chiptui.widgets.article_list import ArticleList
 from chiptui.widgets.detail import DetailPane
 from chiptui.widgets.facet_list import FacetList

@@ -7,7 +7,6 @@ import json
 import re
 from collections.abc import Callable
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import sys
 from collections.abc import Sequence
@@ -460,7 +461,7 @@ def _parse_query(args: argparse.Namespace, settings) -> str | None:  # type: ign
         where = exc.column - offset if exc.column > offset else exc.column
         return f"chiptui: query: {exc.message} (column {where})"
     extra = []
-    words = tuple(w for w in __import__("re").findall(r"\w+", args.text))
+    words = tuple(re.findall(r"\w+", args.text))
     if words:
         extra.append(FullText(0, words))
     if args.state is not None:
@@ -592,7 +593,7 @@ def cmd_searches(store: CorpusStore, settings, args: argparse.Namespace, out: Te
 
 
 def cmd_config(args: argparse.Namespace, out: TextIO) -> int:
-    from chiptui.config import config_path, load_settings, write_default
+    from chiptui.config import load_settings, write_default
 
     if args.init:
         written, path = write_default()

@@ -697,14 +697,13 @@ class CorpusIndex:
 
     def _texts_of(self, db: sqlite3.Connection, wanted: list[str]) -> list[tuple[str, str]]:
         out: list[tuple[str, str]] = []
-        if True:
-            for start in range(0, len(wanted), 500):
-                part = wanted[start : start + 500]
-                marks = ",".join("?" * len(part))
-                out.extend((_from_db(path), body) for path, body in db.execute(
-                    f"SELECT files.path, texts.body FROM files JOIN texts ON texts.rowid = files.id WHERE files.path IN ({marks})",
-                    [_to_db(p) for p in part],
-                ))
+        for start in range(0, len(wanted), 500):
+            part = wanted[start : start + 500]
+            marks = ",".join("?" * len(part))
+            out.extend((_from_db(path), body) for path, body in db.execute(
+                f"SELECT files.path, texts.body FROM files JOIN texts ON texts.rowid = files.id WHERE files.path IN ({marks})",
+                [_to_db(p) for p in part],
+            ))
         return out
 
     def search_text(self, words: str) -> set[str] | None:

@@ -239,6 +239,8 @@ class Token:
 
 
 _FIELD = re.compile(r"([A-Za-z]+):")
+_VALUE = re.compile(r"[^\s()]*")  # a field's value without quotes
+_WORD_TOKEN = re.compile(r"[^\s()\"]+")
 _UNKNOWN_FIELD = re.compile(r"([A-Za-z]+):(?!//)")  # a field name we do not know (a URL is no field)
 
 
@@ -289,17 +291,17 @@ def tokenize(text: str) -> list[Token]:
                         value += "\x00" + text[k + 1 : end]
                         j = end + 1
                     else:
-                        m = re.compile(r"[^\s()]*").match(text, k)
+                        m = _VALUE.match(text, k)
                         value += "\x00" + (m.group(0) if m else "")
                         j = m.end() if m else k
             else:
-                m = re.compile(r"[^\s()]*").match(text, j)
+                m = _VALUE.match(text, j)
                 value, quoted = (m.group(0) if m else ""), False
                 j = m.end() if m else j
             tokens.append(Token("field", value, start + 1, j - start, name=name, quoted=quoted))
             i = j
             continue
-        m = re.compile(r"[^\s()\"]+").match(text, i)
+        m = _WORD_TOKEN.match(text, i)
         assert m is not None
         word = m.group(0)
         unknown = _UNKNOWN_FIELD.match(word)
@@ -317,8 +319,7 @@ def tokenize(text: str) -> list[Token]:
 
 
 class _Parser:
-    def __init__(self, text: str, tokens: list[Token], now: datetime, default_text: bool) -> None:
-        self.text = text
+    def __init__(self, tokens: list[Token], now: datetime, default_text: bool) -> None:
         self.tokens = tokens
         self.position = 0
         self.now = now
@@ -546,7 +547,7 @@ def parse(text: str, now: datetime | None = None, default_text: bool = False) ->
     """Parse a query; raises ``QueryError`` with the column of the faulty part."""
     now = now or datetime.now(timezone.utc)
     tokens = tokenize(text)
-    parser = _Parser(text, tokens, now, default_text)
+    parser = _Parser(tokens, now, default_text)
     tree = parser.parse()
     return Query(tree, parser.sort, text)
 

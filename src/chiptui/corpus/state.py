@@ -135,18 +135,6 @@ class StateStore:
             self._db = self._connect_retrying()
             self._load()
 
-    def check(self) -> str | None:
-        """A full integrity check (reads every page; the app runs it in the background).
-        None when the file is sound, else what SQLite found."""
-        with self._lock:
-            if self._db is None:
-                return None
-            try:
-                row = self._db.execute("PRAGMA quick_check").fetchone()
-            except sqlite3.DatabaseError as exc:
-                return str(exc)
-        return None if row and row[0] == "ok" else (row[0] if row else "no answer")
-
     def _connect_retrying(self) -> sqlite3.Connection:
         """Open, waiting out another process that is creating or changing the file."""
         for attempt in range(20):

@@ -423,15 +423,11 @@ class CorpusStore:
         sort: str = "newest",
         candidates: Iterable[int] | None = None,
         text: str = "",
-        within: frozenset[int] | None = None,
     ) -> FilterResult:
-        """Articles matching the query, the full-text words and the facets (and in ``within``,
-        when given: reader-state selections), ordered by ``sort``."""
+        """Articles matching the query, the full-text words and the facets, ordered by ``sort``."""
         if sort not in SORTS:
             raise ValueError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
         allowed = self.allowed(topics, providers)
-        if within is not None:
-            allowed = within if allowed is None else allowed & within
         in_text = self.text_matches(text)
         if in_text is not None:
             allowed = in_text if allowed is None else allowed & in_text

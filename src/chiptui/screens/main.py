@@ -336,9 +336,6 @@ class MainScreen(Screen[None]):
         try:
             from watchfiles import watch
 
-            def stopped() -> bool:
-                return worker.is_cancelled
-
             for _changes in watch(*roots, stop_event=stop, debounce=800, rust_timeout=1000, yield_on_timeout=True, raise_interrupt=False):
                 if worker.is_cancelled:
                     return
@@ -485,7 +482,7 @@ class MainScreen(Screen[None]):
         result = refined
         if library != "All" and state is not None:
             keep = (lambda i: i not in read) if library == "Unread" else starred.__contains__
-            result = store.refine(_narrowed(refined, keep), topics, providers)
+            result = _narrowed(refined, keep)
             base = _narrowed(base, keep)
         self.post_message(Filtered(generation, result, len(store) - len(read) if state is not None else None))
         # the sidebar counts come second: the list and its count are what the user waits for
@@ -718,12 +715,11 @@ class MainScreen(Screen[None]):
         return next((s for s in self.app.screen_stack if isinstance(s, ReaderScreen)), None)
 
     def _position_text(self) -> str:
-        articles = self.query_one("#articles", ArticleList)
         if self.result is None or self.entry is None:
             return ""
         position = self.result.position_of(self.entry.id)
         where = f"{position + 1:,} of {len(self.result):,}" if position is not None else "related article"
-        return f"{where}  \u00b7  J/K next/previous  \u00b7  / search  \u00b7  Esc back" if articles else where
+        return f"{where}  \u00b7  J/K next/previous  \u00b7  / search  \u00b7  Esc back"
 
     def _schedule_read(self) -> None:
         """Count an article as read once it has been read for READ_AFTER seconds."""
