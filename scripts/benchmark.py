@@ -15,6 +15,9 @@ and measures, each as a whole process unless it says "in process":
   process, when fzf is installed (apt install fzf)
 - browser start: launch ``chiptui CORPUS`` in tmux until the status line shows
   "N of N articles", and the browser's RSS then (needs tmux; --no-ui skips)
+- body cleaning (in process, one core): ``clean_body`` over the bundled seed page and
+  the real pages of ../shared/corpora/bodies-real when present, MB/s over --runs runs
+  (``--clean-only`` measures just this)
 
 Numbers are wall-clock medians over --runs runs on this machine: measurements,
 not test limits.
@@ -228,6 +231,53 @@ def _rss_of_tree(pid: int) -> float:
     return best
 
 
+CLEAN_SPEED = """
+import json, sys, time
+from pathlib import Path
+from chiptui.corpus.clean import clean_body
+sets = {}
+seed = Path(sys.argv[1])
+sets["seed page"] = [(p.read_text(encoding="utf-8"), "Amazon debuts Trainium, a custom chip for machine learning training in the cloud")
+                     for p in seed.glob("*") if not p.read_text(encoding="utf-8").startswith("---")]
+real = Path(sys.argv[2])
+if real.is_dir():
+    pages = []
+    for body in sorted(real.glob("*_body.txt")):
+        card = body.with_name(body.name.replace("_body.txt", "_card.md")).read_text(encoding="utf-8")
+        title = next((line[6:].strip().strip('"') for line in card.splitlines() if line.startswith("title:")), None)
+        pages.append((body.read_text(encoding="utf-8"), title))
+    sets["bodies-real"] = pages
+out = {}
+for name, pages in sets.items():
+    size = sum(len(text.encode()) for text, _ in pages)
+    speeds = []
+    for _ in range(int(sys.argv[3])):
+        t0 = time.perf_counter()
+        for _ in range(max(1, 2_000_000 // max(size, 1))):  # about 2 MB a run
+            for text, title in pages:
+                clean_body(text, title)
+        speeds.append(size * max(1, 2_000_000 // max(size, 1)) / (time.perf_counter() - t0) / 1e6)
+    out[name] = {"pages": len(pages), "bytes": size, "mb_s": speeds}
+print(json.dumps(out))
+"""
+
+
+def cleaning_speed(runs: int) -> None:
+    result = json.loads(
+        subprocess.run(
+            [sys.executable, "-c", CLEAN_SPEED, str(REPO / "seeds"), str(REPO.parent / "shared/corpora/bodies-real"), str(runs)],
+            capture_output=True, text=True, check=True,
+        ).stdout
+    )
+    print("\nBody cleaning, in process on one core (`clean_body`, about 2 MB a run; the target is 5 MB/s):\n")
+    print("| pages | size | MB/s, min-max over runs |")
+    print("|---|---:|---:|")
+    for name, row in result.items():
+        print(f"| {name} ({row['pages']}) | {row['bytes'] / 1000:.0f} KB | {min(row['mb_s']):.2f}-{max(row['mb_s']):.2f} |")
+    if "bodies-real" not in result:
+        print("\n(../shared/corpora/bodies-real not found: only the seed page measured)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
@@ -238,7 +288,11 @@ def main() -> int:
         "--marks", action="store_true",
         help="also measure warm start and keystrokes with every article marked read and a tenth starred",
     )
+    parser.add_argument("--clean-only", action="store_true", help="measure only the body cleaner's speed")
     args = parser.parse_args()
+    if args.clean_only:
+        cleaning_speed(args.runs)
+        return 0
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     fzf = shutil.which("fzf")
@@ -350,6 +404,7 @@ def main() -> int:
                 f"| {keys['p50'] * 1000:.0f} / {keys['p95'] * 1000:.0f} ms "
                 f"| {marked_keys['p50'] * 1000:.0f} / {marked_keys['p95'] * 1000:.0f} ms |"
             )
+    cleaning_speed(args.runs)
     return 0
 
 

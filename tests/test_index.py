@@ -221,6 +221,15 @@ def test_full_text_search_finds_words_in_excerpts_and_scraped_bodies() -> None:
     assert len(store.filter(text="zzzqqqxxx")) == 0
 
 
+def test_full_text_search_reads_the_cleaned_body_not_the_page_furniture() -> None:
+    """Issue 11: the scraped page's menus and footer ("Privacy", "Careers", "Advertise") are not
+    what full-text search finds the article by; its own paragraphs still are."""
+    store = CorpusStore.load([str(SEEDS)])
+    for furniture in ("careers", "advertise", "privacy"):
+        assert TRAINIUM_ID not in [e.id for e in store.filter(text=furniture)], furniture
+    assert [e.id for e in store.filter(text="debuted")] == [TRAINIUM_ID]
+
+
 def test_full_text_search_without_fts5_falls_back(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(index_module, "fts5_available", lambda: False)
     store = CorpusStore.load([str(SEEDS)])

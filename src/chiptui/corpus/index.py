@@ -59,7 +59,7 @@ from chiptui.corpus.workers import fork_pool
 from chiptui.corpus.store import count_facets
 from chiptui.paths import cache_dir
 
-SCHEMA_VERSION = 17  # bump when the tables or the pickled records change shape
+SCHEMA_VERSION = 18  # bump when the tables or the pickled records change shape, or what the cleaner gives full-text search
 PARALLEL_FROM = 256  # fewer changed files than this are parsed in this process
 BATCH = 2000  # files per write transaction, so a second process can get in between
 PATCH_LIMIT = 2000  # at most this many edited cards are patched into the snapshot; more: a full join

@@ -457,7 +457,11 @@ def index_file(path: str, size: int, mtime_ns: int, max_bytes: int = DEFAULT_MAX
         if article.body is not None:
             search_text += "\n" + text[article.body.offset :]
     elif result.scraped_words is not None:
-        search_text = text
+        # full-text search sees the cleaned body, so "cookies" or "newsletter" does not find
+        # every page through its footer; a page the cleaner finds nothing in keeps its text
+        from chiptui.corpus.clean import clean_body
+
+        search_text = "\n".join(clean_body(text)) or text
     else:
         search_text = ""
     return record_of(result, size, mtime_ns, search_text)
