@@ -74,7 +74,7 @@ def test_newspaper_layout_with_byline_ads_and_related_list() -> None:
     assert paragraphs == [
         "Researchers at a university lab said on Tuesday that their robot folded a towel in under ten seconds, a record for machines of its kind.",
         "The team trained the system on thousands of videos of people folding clothes, then refined it with practice on real garments.",
-        "\"It still struggles with fitted sheets,\" said the lab's director. \"But so do we.\"",
+        '"It still struggles with fitted sheets," said the lab\'s director. "But so do we."',
         "Experts cautioned that household robots remain expensive and slow to reach the market.",
     ]
 
@@ -164,13 +164,15 @@ def test_a_headline_followed_by_a_byline_starts_the_article() -> None:
     """Kind 1: the lower-case byline after the headline does not make it a sentence's start,
     so the article is not taken to start at a later mention of the title (a citation)."""
     title = "Mehr Züge zwischen den Städten"
-    text = "\n".join([
-        "Startseite Politik Wirtschaft",
-        f"{title} von Anna Beispiel , Berlin",
-        PARA_DE,
-        PARA_DE_2,
-        f"Zitiert als: {title}. Beispielverlag, 2024.",
-    ])
+    text = "\n".join(
+        [
+            "Startseite Politik Wirtschaft",
+            f"{title} von Anna Beispiel , Berlin",
+            PARA_DE,
+            PARA_DE_2,
+            f"Zitiert als: {title}. Beispielverlag, 2024.",
+        ]
+    )
     body = clean_body(text, title)
     assert body[:2] == [PARA_DE, PARA_DE_2]
 
@@ -178,7 +180,9 @@ def test_a_headline_followed_by_a_byline_starts_the_article() -> None:
 def test_a_copyright_sign_in_a_photo_credit_does_not_end_the_article() -> None:
     """Kind 3: '(Image: © Agency)' is a credit, not the copyright footer."""
     first = "The probe reached the outer moon after a journey of seven years, the agency said on Monday (Image: \u00a9 Space Agency)."
-    second = "Engineers will now spend several weeks checking the instruments before the science phase begins in spring."
+    second = (
+        "Engineers will now spend several weeks checking the instruments before the science phase begins in spring."
+    )
     body = clean_body(f"{first}\n{second}\n\u00a9 2024 Example Media. All rights reserved.", None)
     assert body[-1] == second and any("outer moon" in p for p in body)
     assert not any("All rights reserved" in p for p in body)
@@ -226,16 +230,18 @@ PARA_EN_2 = (
 def test_a_related_box_inside_the_article_does_not_end_it() -> None:
     """Kind 2: a box heading followed by the rest of the article is furniture inside it; its
     link titles go, the article goes on. The same heading after the article ends it."""
-    text = "\n".join([
-        PARA_EN,
-        "Related Coverage",
-        "Factbox: Five bridges that closed this year",
-        PARA_EN_2,
-        "Engineers expect the design work to take about two years, after which construction could begin.",
-        "Related Coverage",
-        "Factbox: Five bridges that closed this year",
-        "Another bridge story",
-    ])
+    text = "\n".join(
+        [
+            PARA_EN,
+            "Related Coverage",
+            "Factbox: Five bridges that closed this year",
+            PARA_EN_2,
+            "Engineers expect the design work to take about two years, after which construction could begin.",
+            "Related Coverage",
+            "Factbox: Five bridges that closed this year",
+            "Another bridge story",
+        ]
+    )
     body = clean_body(text, None)
     assert body[:2] == [PARA_EN, PARA_EN_2]
     assert len(body) == 3 and not any("Factbox" in p or "Related" in p for p in body)
@@ -259,13 +265,15 @@ def test_a_box_heading_at_the_top_does_not_end_the_article() -> None:
 def test_an_author_bio_and_a_paywall_meter_are_furniture() -> None:
     """Kind 4: 'X is a senior writer at ...' after the article ends it; 'Vous avez lu 1 des 4
     articles gratuits' is furniture wherever it is."""
-    text = "\n".join([
-        PARA_FR,
-        "Vous avez lu 1 des 4 articles gratuits ce mois-ci. Déjà abonné? Connectez-vous.",
-        PARA_FR_2,
-        "Marie Exemple is a senior reporter at the Example Post, where she covers cities and transport.",
-        "Another article that is not this one, with a long enough sentence to look like content.",
-    ])
+    text = "\n".join(
+        [
+            PARA_FR,
+            "Vous avez lu 1 des 4 articles gratuits ce mois-ci. Déjà abonné? Connectez-vous.",
+            PARA_FR_2,
+            "Marie Exemple is a senior reporter at the Example Post, where she covers cities and transport.",
+            "Another article that is not this one, with a long enough sentence to look like content.",
+        ]
+    )
     assert clean_body(text, None) == [PARA_FR, PARA_FR_2]
 
 
@@ -314,3 +322,36 @@ def test_guarded_patterns_find_what_their_plain_alternations_find() -> None:
         plain = re.compile("|".join(parts), flags)
         for line in lines:
             assert [m.span() for m in guarded.finditer(line)] == [m.span() for m in plain.finditer(line)], line
+
+
+def test_the_headline_is_the_mention_followed_by_prose_not_the_breadcrumb() -> None:
+    """Kind 1: the title first stands in a breadcrumb and a teaser list; the article starts
+    after the mention that prose follows."""
+    title = "Neue Brücke für die Altstadt"
+    text = "\n".join(
+        [
+            f"Startseite > Stadt > {title} Anzeige Reisen Anzeige Wetter Anzeige Kino Anzeige Sport Anzeige",
+            "14. März 2024, 09:12 Uhr",
+            title,
+            PARA_DE,
+            PARA_DE_2,
+        ]
+    )
+    assert clean_body(text, title) == [PARA_DE, PARA_DE_2]
+
+
+def test_a_caption_before_its_photo_credit_goes_with_it() -> None:
+    """Kind 5: 'Caption sentence. Photograph: Getty Images' glued before the paragraph: both go."""
+    caption = "Cyclists wait at the closed bridge on Monday morning."
+    for credit in (
+        "Photograph: Getty Images",
+        "Photograph: Jane Roe/Example Agency",
+        "Photo by Jane Roe, Example & Co",
+    ):
+        body = clean_body(f"{PARA_EN_2}\n{caption} {credit} {PARA_EN}", None)
+        assert body == [PARA_EN_2, PARA_EN], credit
+
+
+def test_a_bare_related_heading_with_a_dash_ends_the_article() -> None:
+    text = f"{PARA_EN} {PARA_EN_2} Related \u2014 Read further about bridges Another story about a bridge elsewhere."
+    assert " ".join(clean_body(text, None)) == f"{PARA_EN} {PARA_EN_2}"

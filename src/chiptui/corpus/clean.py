@@ -214,6 +214,7 @@ _FOOTER_START = re.compile(
             r"(?-i:(?:[A-Z][\w.'\u2019-]+ ){1,3})(?:is an? (?:[\w-]+ ){0,3}(?:writer|reporter|editor|"
             r"correspondent|journalist|columnist|contributor)\b|writes about\b)",
             rf"(?:{_HEADINGS_ALT})(?!\w)",
+            r"related\s*(?:[\u2014\u2013:|-]|$)",  # "Related — ..." (a bare "Related research" is prose)
         ]
     ),
     _I,
@@ -236,7 +237,9 @@ def _heading_case(phrase: str) -> str:
 # Where a heading is glued to the text before it: split there (the heading's capitals matter:
 # "Top Stories" after a sentence is a box, "the top stories" is prose).
 _GLUED_HEADING = re.compile(
-    r"(?<=\S) (?=[A-Z\u00c0-\u00de])(?=(?:" + "|".join(_heading_case(p) for p in _END_HEADINGS) + r")(?!\w))"
+    r"(?<=\S) (?=[A-Z\u00c0-\u00de])(?=(?:"
+    + "|".join(_heading_case(p) for p in _END_HEADINGS)
+    + r")(?!\w)|Related ?[\u2014\u2013:|])"
 )
 
 # Bylines, dates, reading times, captions and credits: dropped when short.
@@ -331,12 +334,25 @@ _STOPWORDS = frozenset(
     will with would you""".split()
 )
 
+# Function words of the languages news comes in most, for prose density (not for classifying).
+_FUNCTION_WORDS = _STOPWORDS | frozenset(
+    """aber als am an auch auf aus bei bis das dass dem den der des die doch du ein eine einem einen einer er es
+    für hat im in ist mit nach nicht noch nur oder sich sie sind so um und uns vom von vor war wie wir wird zu zum zur
+    au aux avec ce ces dans de des du elle en est et il ils je la le les leur mais ne nous on ou par pas pour qu que qui
+    sa se ses son sont sur un une vous al como con del el en es esta la las lo los más para pero por que se su una
+    che di è gli il le nel non per più sono una ao com da do dos em na no os para por que um uma bir bu da de için ile
+    ve çok daha gibi het een van en op te dat niet zijn met voor""".split()
+)
+
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr st jr sr inc corp co ltd vs etc no gen gov sen rep prof u.s e.g i.e a.m p.m jan feb mar apr "
     "jun jul aug sep sept oct nov dec fig approx est dept".split()
 )
 _SENTENCE_END = re.compile(r"[.!?\u2026]+[\"\u201d\u2019')\]]*\s+(?=[\"\u201c\u2018'(\[]?[A-Z0-9\u00c0-\u024f])")
 _SPACES = re.compile(r"[ \t\u00a0]+")
+_HEADLINE_CANDIDATES = 8  # places the title stands that are weighed as the headline
+_DENSITY_WORDS = 80  # words after a headline candidate weighed for prose
+_CAPTION_WORDS = 40  # a sentence before a photo credit is its caption up to this long
 _STARTED = 40  # words of article text before a furniture heading can end it (one above it is a top box)
 _BOX_PROSE = 400  # characters of prose after a box heading that make the box one inside the article
 _RUN_SENTENCES = 6  # a paragraph made from one long run is cut every this many sentences
@@ -461,10 +477,15 @@ def _title_pattern(title: str) -> re.Pattern[str] | None:
 
 
 def _after_headline(blocks: list[str], title: str) -> list[str]:
-    """Drop everything up to the headline, when the headline is there."""
+    """Drop everything up to the headline, when the headline is there. The title may stand in
+    several places (a breadcrumb, a sticky header, a teaser list, a citation at the bottom):
+    the headline is the one followed by the most prose, by the density of function words in
+    the words after it (the signal jusText rests on), the first of equals."""
     pattern = _title_pattern(title)
     if pattern is None:
         return blocks
+    best: tuple[float, list[str]] | None = None
+    candidates = 0
     for index, block in enumerate(blocks):
         for match in pattern.finditer(block):
             rest = block[match.end() :].lstrip(" \"'\u201d\u2019")
@@ -472,18 +493,45 @@ def _after_headline(blocks: list[str], title: str) -> list[str]:
             # byline ("Title by Bob Yirka", "von", "par"...) does not make it one
             if (rest[:1].islower() and not _BYLINE_START.match(rest)) or rest[:1] == ",":
                 continue
-            remainder = [rest] if rest else []
-            return remainder + blocks[index + 1 :]
-    return blocks
+            remainder = ([rest] if rest else []) + blocks[index + 1 :]
+            density = _prose_density(remainder)
+            if best is None or density > best[0] + 0.02:
+                best = (density, remainder)
+            candidates += 1
+            if candidates >= _HEADLINE_CANDIDATES:
+                return best[1]
+    return best[1] if best is not None else blocks
+
+
+def _prose_density(blocks: list[str]) -> float:
+    """The share of function words among the first _DENSITY_WORDS words of BLOCKS."""
+    words: list[str] = []
+    for block in blocks:
+        words += _WORDS.findall(block[: _DENSITY_WORDS * 12])
+        if len(words) >= _DENSITY_WORDS:
+            break
+    words = words[:_DENSITY_WORDS]
+    if not words:
+        return 0.0
+    return sum(1 for w in words if w.lower() in _FUNCTION_WORDS) / len(words)
 
 
 # A photo credit glued to the start of a paragraph: "Photograph: Guy Smallman/Getty Images ..."
 # (a label, a few words, and a name/agency pair), removed before sentences are split.
+# News photo agencies, for a credit without a slash ("Photograph: Getty Images").
+_AGENCIES = r"(?:Getty Images|AP Photo|AP|AFP|Reuters|Shutterstock|Alamy|EPA|dpa|PA|Bloomberg|NASA|Xinhua)"
+_CAPTION_END = "\x1f"  # where a removed photo credit stood: the sentence before it was its caption
+
 _CREDIT_PARTS = [
     r"\s?\((?:Image|Photo|Photograph|Picture|Credit|Foto|Bild)s?\s*:\s*[^()]{1,80}\)",  # "(Image: © NASA)"
-    r"\b(?:Photograph|Photo|Image|Illustration|Picture)s? (?:by|courtesy of) (?:[A-Z][\w.'\u2019-]*,? ){1,6}?(?=[A-Z]\w* [a-z])",
+    r"\b(?:Photograph|Photo|Image|Illustration|Picture)s? (?:by|courtesy of) (?:(?:[A-Z][\w.'\u2019-]*|&),? ){1,6}?"
+    r"(?=[A-Z]\w* [a-z])",
     r"\b(?:Photograph|Photo|Image|Illustration|Picture|Credit|Foto|Bild)s?\s*(?:credit)?\s*:\s*"
-    r"(?:[^\s/:]+\s){0,4}?[^\s/:]+\s?/\s?[^\s/:]+(?:\s(?:Images|Photos?|Pictures|Press|Wire))?(?=\s|$)",
+    r"(?:(?:[^\s/:]+\s){0,4}?[^\s/:]+\s?/\s?[^\s/:]+"
+    # the agency's name runs until the paragraph's first word ("Example Agency The council ...")
+    r"(?:(?: [A-Z][\w.&'\u2019-]*)*?(?= [A-Z\u00c0-\u00de][\w'\u2019-]* [a-z\u00e0-\u00ff])"
+    r"|(?:\s(?:Images|Photos?|Pictures|Press|Wire))?(?=\s|$))"
+    rf"|{_AGENCIES}(?=\s|$))",
 ]
 _CREDIT = _guarded(
     _CREDIT_PARTS,
@@ -493,31 +541,51 @@ _CREDIT = _guarded(
 )
 
 
+def _credit_gone(match: re.Match[str]) -> str:
+    # "(Image: ...)" sits inside a sentence; a bare credit follows the caption it belongs to
+    return " " if match.group(0).lstrip().startswith("(") else f" {_CAPTION_END} "
+
+
 def _sentences(block: str) -> list[str]:
     """Split a block into sentences (and at inline furniture such as share bars)."""
     parts: list[str] = []
-    block = _drop_social_runs(_CREDIT.sub(" ", block))
+    block = _drop_social_runs(_CREDIT.sub(_credit_gone, block))
     pieces = (glued for piece in _INLINE.split(block) for glued in _GLUED_HEADING.split(piece))
     for piece in pieces:
         piece = piece.strip(" |\u2022\u00b7-")
         if not piece:
             continue
-        start = 0
-        for match in _SENTENCE_END.finditer(piece):
-            before = piece[start : match.start()].rsplit(" ", 1)[-1].lower().rstrip(".")
-            if before in _ABBREVIATIONS or (len(before) == 1 and before.isalpha()):
-                continue
-            end = match.end()
-            parts.append(piece[start:end].strip())
-            start = end
-        tail = piece[start:].strip()
-        if tail:
-            parts.append(tail)
+        if _CAPTION_END in piece:  # a caption, then its credit, then the paragraph
+            *captioned, piece = piece.split(_CAPTION_END)
+            for chunk in captioned:
+                caption = _split_sentences(chunk.strip())
+                if caption and len(_WORDS.findall(caption[-1])) <= _CAPTION_WORDS:
+                    caption.pop()
+                parts.extend(caption)
+            piece = piece.strip()
+        parts.extend(_split_sentences(piece))
     if parts:
         lead = _BYLINE_PREFIX.match(parts[0])
         if lead and len(_WORDS.findall(parts[0][lead.end() :])) >= 3:
             parts[0:1] = [parts[0][: lead.end()].strip(), parts[0][lead.end() :]]
     return [p for p in parts if p]
+
+
+def _split_sentences(piece: str) -> list[str]:
+    """PIECE cut after each sentence's closing punctuation (not after "Mr." or "U.S.")."""
+    parts = []
+    start = 0
+    for match in _SENTENCE_END.finditer(piece):
+        before = piece[start : match.start()].rsplit(" ", 1)[-1].lower().rstrip(".")
+        if before in _ABBREVIATIONS or (len(before) == 1 and before.isalpha()):
+            continue
+        end = match.end()
+        parts.append(piece[start:end].strip())
+        start = end
+    tail = piece[start:].strip()
+    if tail:
+        parts.append(tail)
+    return parts
 
 
 def _classify(sentence: str) -> _Segment:
