@@ -186,6 +186,34 @@ _BOX_HEADING = re.compile(
     _I,
 )
 
+# A sentence is searched for a group of patterns only when it holds a word that every match of
+# some pattern in the group must contain (its first five letters, lower case; "\u00a9" stands
+# for itself): most sentences hold none, and the search is what cleaning spends its time on.
+# tests/test_clean.py checks that no match is ever skipped.
+_KEY_CHARS = 5
+_STRONG_KEYS = frozenset(
+    """share follo join us subsc newsl sign log login accou free gratu koste grati promo abonn conne créez
+    inscr jetzt abo suscr inici regís abbon iscri regis spons partn adver click check learn read relat recom popul
+    trend more like miss seat spot ticke webin near cooki priva terms reser \u00a9 copyr missi
+    brief relea downl inbox leave view skip tab windo appea""".split()
+)
+_FOOTER_KEYS = frozenset("reser \u00a9 copyr priva terms sell missi follo stori artic news like".split())
+_META_KEYS = frozenset("read ago getty shutt photo via reute".split())
+_ADDRESS_KEYS = frozenset(
+    ["you", "your", "yours", "our", "us", "we"]
+    + [
+        f"{w}{a}{e}"[:_KEY_CHARS]
+        for w in ("you", "we", "us", "our")
+        for a in "'\u2019"
+        for e in ("re", "ve", "ll", "d", "s")
+    ]
+)
+
+
+def _keys(words: list[str]) -> set[str]:
+    return {w[:_KEY_CHARS].lower() for w in words}
+
+
 # Markers that end an article once it has begun: anywhere in a sentence, or at its start.
 _FOOTER_ANY = _guarded(
     [
@@ -310,6 +338,23 @@ _SOCIAL_RUN = _guarded(
 _NETWORK = re.compile(rf"(?i:\b(?:{_NETWORKS})\b)")
 
 
+_NETWORK_NAMES = tuple(_NETWORKS.split("|"))
+_CREDIT_WORDS = ("photo", "image", "picture", "credit", "foto", "bild", "illustration")
+# the words some _INLINE part needs besides a network's name
+_INLINE_WORDS = (
+    "link",
+    "mail",
+    "share this",
+    "advertisement",
+    "sponsored content",
+    "story continues",
+    "read more",
+    "sign me up",
+    "sign up",
+    "subscribe now",
+)
+
+
 def _drop_social_runs(text: str) -> str:
     def replace(match: re.Match[str]) -> str:
         return " | " if len(_NETWORK.findall(match.group(0))) >= 2 else match.group(0)
@@ -349,7 +394,7 @@ _ABBREVIATIONS = frozenset(
     "jun jul aug sep sept oct nov dec fig approx est dept".split()
 )
 _SENTENCE_END = re.compile(r"[.!?\u2026]+[\"\u201d\u2019')\]]*\s+(?=[\"\u201c\u2018'(\[]?[A-Z0-9\u00c0-\u024f])")
-_SPACES = re.compile(r"[ \t\u00a0]+")
+_BLANK_LINE = re.compile(r"\n\s*\n")
 _HEADLINE_CANDIDATES = 8  # places the title stands that are weighed as the headline
 _DENSITY_WORDS = 80  # words after a headline candidate weighed for prose
 _CAPTION_WORDS = 40  # a sentence before a photo credit is its caption up to this long
@@ -459,11 +504,8 @@ def _blocks(text: str) -> list[str]:
     text = text.strip()
     if not text:
         return []
-    if "\n\n" in text:
-        raw = [" ".join(part.split("\n")) for part in re.split(r"\n\s*\n", text)]
-    else:
-        raw = text.split("\n")
-    return [b for b in (_SPACES.sub(" ", block).strip() for block in raw) if b]
+    raw = _BLANK_LINE.split(text) if "\n\n" in text else text.split("\n")
+    return [b for b in (" ".join(block.split()) for block in raw) if b]  # white space runs -> one space
 
 
 _BYLINE_START = re.compile(r"(?:by|von|par|por|di|door|av|af|de|da)\s+[^\W\d_]", re.IGNORECASE)
@@ -549,8 +591,15 @@ def _credit_gone(match: re.Match[str]) -> str:
 def _sentences(block: str) -> list[str]:
     """Split a block into sentences (and at inline furniture such as share bars)."""
     parts: list[str] = []
-    block = _drop_social_runs(_CREDIT.sub(_credit_gone, block))
-    pieces = (glued for piece in _INLINE.split(block) for glued in _GLUED_HEADING.split(piece))
+    # each pass only where its words are in the block at all (the passes cost more than the look)
+    low = block.lower()
+    if any(word in low for word in _CREDIT_WORDS):
+        block = _CREDIT.sub(_credit_gone, block)
+    networks = [name for name in _NETWORK_NAMES if name in low]  # "x" is in most blocks: a loose look
+    if len(networks) >= 2:
+        block = _drop_social_runs(block)
+    pieces = _INLINE.split(block) if networks or any(word in low for word in _INLINE_WORDS) else [block]
+    pieces = [glued for piece in pieces for glued in _GLUED_HEADING.split(piece)]
     for piece in pieces:
         piece = piece.strip(" |\u2022\u00b7-")
         if not piece:
@@ -591,17 +640,20 @@ def _split_sentences(piece: str) -> list[str]:
 def _classify(sentence: str) -> _Segment:
     words = _WORDS.findall(sentence)
     count = len(words)
-    footer = bool(_FOOTER_START.match(sentence) or _FOOTER_ANY.search(sentence))
+    keys = _keys(words)
+    if "\u00a9" in sentence:
+        keys.add("\u00a9")
+    footer = bool(_FOOTER_START.match(sentence) or (keys & _FOOTER_KEYS and _FOOTER_ANY.search(sentence)))
     if not words:
         return _Segment(sentence, "nav", footer, 0)
-    score = 2 * len(_STRONG.findall(sentence))
-    if score < 2 and not sentence.startswith(_QUOTE_START):
+    score = 2 if keys & _STRONG_KEYS and _STRONG.search(sentence) else 0  # one is enough
+    if score < 2 and not sentence.startswith(_QUOTE_START) and (keys & _ADDRESS_KEYS or "!" in sentence):
         score += _addressing(sentence)
     if score >= 2:
         return _Segment(sentence, "boiler", footer, count)
     if _TRAILER.match(sentence):
         return _Segment(sentence, "trailer", footer, count)
-    if count < 25 and (_META_START.match(sentence) or _META_ANY.search(sentence)):
+    if count < 25 and (_META_START.match(sentence) or (keys & _META_KEYS and _META_ANY.search(sentence))):
         return _Segment(sentence, "meta", footer, count)
     if not sentence.rstrip().endswith(_TERMINAL):
         capitals = sum(1 for w in words if w[:1].isupper() or w[:1].isdigit())
