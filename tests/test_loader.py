@@ -245,6 +245,66 @@ def test_scraped_body_without_its_card_is_reported_not_listed(write, corpus_dir:
     assert problem.path.endswith("orphan.txt") and problem.severity == "error"
 
 
+LEAD = "The council voted on Monday to close the old bridge to cars from next spring, citing the cost of repairs."
+
+
+def _joined(corpus_dir: Path) -> tuple[dict[str, str | None], list]:  # type: ignore[type-arg]
+    """Each article's body file name (None when it has none), and the problems, by both paths:
+    the index (CorpusStore) and the plain reference loader must agree."""
+    store = CorpusStore.load([str(corpus_dir)])
+    via_store = {}
+    for entry in store.entries:
+        article = store.article(entry)
+        via_store[entry.id] = Path(article.body.path).name if article and article.body else None
+    corpus = load_corpus([str(corpus_dir)])
+    via_loader = {a.id: Path(a.body.path).name if a.body else None for a in corpus.articles}
+    assert via_store == via_loader
+    return via_store, corpus.problems
+
+
+def test_a_short_title_joins_on_its_headline_line_or_its_url(write, corpus_dir: Path) -> None:
+    """Issue 11: a title under three words joins when it stands on a line of its own at the
+    page's top, or when the card's URL is in the page; its words in a sentence are not enough."""
+    write("bridge.md", card_text('"Bridge closes"', webUrl="https://news.example.com/bridge-closes"))
+    write("budget.md", card_text('"Budget"', webUrl="https://news.example.com/budget"))
+    write("vote.md", card_text('"Vote"'))
+    write("a-page.txt", f"Home News Sport\nBridge closes\n{LEAD}\n")
+    write("b-page.txt", f"Home News Sport Share https://news.example.com/budget/ {LEAD} The budget was tight.\n")
+    write("c-page.txt", f"Home News\nThe vote was close. {LEAD}\n")
+    joined, problems = _joined(corpus_dir)
+    assert joined == {"bridge": "a-page.txt", "budget": "b-page.txt", "vote": None}
+    assert [Path(p.path).name for p in problems] == ["c-page.txt"]
+
+
+def test_a_page_naming_two_cards_joins_the_one_it_is_about(write, corpus_dir: Path) -> None:
+    """Issue 11: a page that also names another card (a related list) joins the card whose
+    title is its headline, even when the other title is longer."""
+    write("short.md", card_text('"Council closes the old bridge"'))
+    write("long.md", card_text('"Why the new bridge across the river will take ten years to build"'))
+    page = "\n".join([
+        "Home News Local",
+        "Council closes the old bridge",
+        LEAD,
+        "Related: Why the new bridge across the river will take ten years to build",
+    ])
+    write("page.txt", page + "\n")
+    joined, problems = _joined(corpus_dir)
+    assert joined == {"short": "page.txt", "long": None}
+    assert problems == []
+
+
+def test_an_ambiguous_join_is_reported_with_both_candidates(write, corpus_dir: Path) -> None:
+    """Issue 11: a one-line page holding two cards' titles, neither as a headline nor by URL,
+    joins the longer title and says so in check, naming both."""
+    write("one.md", card_text('"Council closes the old bridge"'))
+    write("two.md", card_text('"Ferry service to resume next month"'))
+    write("page.txt", f"Council closes the old bridge {LEAD} Ferry service to resume next month, officials said.\n")
+    joined, problems = _joined(corpus_dir)
+    assert joined["two"] == "page.txt" and joined["one"] is None
+    [problem] = problems
+    assert problem.severity == "warning" and "'one'" in problem.message and "'two'" in problem.message
+
+
 def test_related_links_to_articles_in_the_corpus(write, corpus_dir: Path) -> None:
     write("a.md", card_text('"Story A"', webUrl="https://www.example.com/a/", related='[{title: "Story B", webUrl: "https://example.com/b"}]'))
     write("b.md", card_text('"Story B"', webUrl="http://example.com/b/"))

@@ -34,6 +34,7 @@ class FileResult:
     article: Article | None = None
     scraped_words: str | None = None  # normalised words of a scraped page, for matching
     problems: tuple[Problem, ...] = ()
+    page_marks: tuple[tuple[str, ...], tuple[str, ...]] | None = None  # see ``page_marks``
 
 
 @dataclass(slots=True)
@@ -41,6 +42,34 @@ class Corpus:
     articles: list[Article] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files: int = 0
+
+
+_URL_IN_TEXT = re.compile(r"https?://[^\s\"'<>()\[\]{}|]+")
+_MARK_LINES = 150  # the top of a page, where its headline stands
+_MARK_HEADS = 32  # short lines kept from there
+_MARK_URLS = 32
+
+
+def page_marks(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What joins a scraped page to its card besides the title's words: the page's URLs (as
+    ``url_key``) and the short lines at its top (normalised words), where a headline stands
+    on a line of its own."""
+    urls: list[str] = []
+    for found in _URL_IN_TEXT.findall(text):
+        key = url_key(found.rstrip(".,;:!?'\""))
+        if key and key not in urls:
+            urls.append(key)
+            if len(urls) >= _MARK_URLS:
+                break
+    heads: list[str] = []
+    for line in text.splitlines()[:_MARK_LINES]:
+        if len(line) <= 200:
+            words = norm_words(line)
+            if words and words.count(" ") < 16 and words not in heads:
+                heads.append(words)
+                if len(heads) >= _MARK_HEADS:
+                    break
+    return tuple(urls), tuple(heads)
 
 
 def norm_words(text: str) -> str:
@@ -307,7 +336,7 @@ def parse_text(path: str, text: str) -> FileResult:
         words = norm_words(text)
         if not words:
             return FileResult(path, problems=(Problem(path, None, "error", "file has no words; it was skipped"),))
-        return FileResult(path, scraped_words=words)
+        return FileResult(path, scraped_words=words, page_marks=page_marks(text))
     if not split.closed:
         return FileResult(
             path,
@@ -406,6 +435,7 @@ class FileRecord(NamedTuple):
     words: str | None  # normalised words of a scraped page, for matching it to its card
     problems: tuple[Problem, ...]
     text: str  # what full-text search sees: excerpt and body of a card, or a page's text
+    marks: tuple[tuple[str, ...], tuple[str, ...]] | None = None  # a scraped page's ``page_marks``
 
 
 # card_info fields, by position (a plain tuple pickles small and loads fast)
@@ -434,7 +464,9 @@ def record_of(result: FileResult, size: int, mtime_ns: int, text: str | None = N
     card = card_info(result.article) if result.article is not None else None
     if text is None:
         text = ""
-    return FileRecord(result.path, size, mtime_ns, card, result.scraped_words, result.problems, text)
+    return FileRecord(
+        result.path, size, mtime_ns, card, result.scraped_words, result.problems, text, result.page_marks
+    )
 
 
 def index_file(path: str, size: int, mtime_ns: int, max_bytes: int = DEFAULT_MAX_BYTES) -> FileRecord:
@@ -587,13 +619,17 @@ def _match_scraped(
     cards: list[FileRecord], ids: list[str], scraped: list[FileRecord], problems: list[Problem],
     work: list[int] | None = None,
 ) -> dict[int, str]:
-    """Find, for each scraped page, the card whose title appears in it.
+    """Find, for each scraped page, the card it gives the body of.
 
-    Titles are compared as normalised words, so quotes, case, punctuation and white
-    space may differ. Candidates come from an index of each title's first three
-    words, so the cost grows with the pages' length, not with the number of cards.
-    The longest title found wins. ``work``, when given, counts the words the title walks
-    looked at (tests check that it grows linearly with the corpus).
+    The evidence, strongest first: the card's title standing on a line of its own near the
+    page's top (a headline), the card's URL in the page, and the title's words anywhere in
+    the page (titles are compared as normalised words, so quotes, case, punctuation and white
+    space may differ). Among equals the longest title wins; a page whose best two cards are
+    equals (neither title part of the other) joins the first and is reported with both. A
+    title under three words joins only on a headline or a URL: its words alone are too common.
+    Candidates come from an index of each title's first words, so the cost grows with the
+    pages' length, not with the number of cards. ``work``, when given, counts the words the
+    title walks looked at (tests check that it grows linearly with the corpus).
     """
     if not scraped:
         return {}
@@ -601,8 +637,15 @@ def _match_scraped(
     # page's windows of that many words are looked up, so few wrong candidates remain
     heads: dict[tuple[str, ...], list[tuple[str, int]]] = {}
     short_heads: dict[tuple[str, ...], list[tuple[str, int]]] = {}
+    by_words: dict[str, list[int]] = {}  # every title, for the headline lines
+    by_url: dict[str, list[int]] = {}
     for index, record in enumerate(cards):
-        words = record.card[C_WORDS].split()  # type: ignore[index]
+        title = record.card[C_WORDS]  # type: ignore[index]
+        if title:
+            by_words.setdefault(title, []).append(index)
+        for key in record.card[C_URL_KEYS]:  # type: ignore[index]
+            by_url.setdefault(key, []).append(index)
+        words = title.split()
         if len(words) < MIN_TITLE_WORDS:
             continue
         table = heads if len(words) > MIN_TITLE_WORDS else short_heads
@@ -627,10 +670,14 @@ def _match_scraped(
             built = tries[head] = (root, longest)
         return built
 
+    def title_of(index: int) -> str:
+        return cards[index].card[C_WORDS]  # type: ignore[index]
+
     for result in scraped:
         words = result.words.split() if result.words else []
         text = " " + " ".join(words) + " "
-        best: tuple[int, int] | None = None  # (title length, card index)
+        urls, lines = result.marks if result.marks else ((), ())
+        mentioned: set[int] = set()
         # distinct windows of the page that start some title (the loops run in C)
         for head in filter(heads.__contains__, set(zip(words, words[1:], words[2:], words[3:], strict=False))):
             root, longest = trie_of(head)
@@ -638,7 +685,6 @@ def _match_scraped(
             at = text.find(needle)
             while at >= 0:
                 node = root
-                length = len(needle)  # as len(" title words ") of the title it ends
                 rest = text[at + len(needle) : at + longest + 1].split()
                 if work is not None:
                     work[0] += len(rest) + 1  # what this walk may look at: the measure of the join's work
@@ -647,19 +693,23 @@ def _match_scraped(
                         node = node.get(word)
                         if node is None:
                             break
-                        length += len(word) + 1
                     ends = node.get(None) if node is not None else None
                     if ends:
-                        index = min(ends)
-                        if best is None or length > best[0] or (length == best[0] and index < best[1]):
-                            best = (length, index)
+                        mentioned.update(ends)
                 at = text.find(needle, at + 1)
         if short_heads:
             for head in filter(short_heads.__contains__, set(zip(words, words[1:], words[2:], strict=False))):
-                for title, index in short_heads[head]:  # a three-word title is its own head
-                    if best is None or len(title) > best[0] or (len(title) == best[0] and index < best[1]):
-                        best = (len(title), index)
-        if best is None:
+                mentioned.update(index for _, index in short_heads[head])  # a three-word title is its own head
+        headlines: dict[int, int] = {}  # card -> how high its title stands as a line (the first one highest)
+        for position, line in enumerate(lines):
+            for index in by_words.get(line, ()):
+                headlines.setdefault(index, len(lines) - position)
+        linked = {index for key in urls for index in by_url.get(key, ())}
+        evidence = {
+            index: (headlines.get(index, 0), index in linked, len(title_of(index)), -index)
+            for index in mentioned | headlines.keys() | linked
+        }
+        if not evidence:
             problems.append(
                 Problem(
                     result.path,
@@ -670,7 +720,30 @@ def _match_scraped(
                 )
             )
             continue
-        index = best[1]
+        ranked = sorted(evidence, key=evidence.__getitem__, reverse=True)
+        index = ranked[0]
+        best = evidence[index]
+        best_title = f" {title_of(index)} "
+        rival = next(
+            (
+                other
+                for other in ranked[1:]
+                if evidence[other][:2] == best[:2] and f" {title_of(other)} " not in best_title
+            ),
+            None,
+        )
+        if rival is not None:
+            why = "the longer title" if evidence[rival][2] < best[2] else "the first in file order"
+            problems.append(
+                Problem(
+                    result.path,
+                    None,
+                    "warning",
+                    f"page could be the body of {ids[index]!r} or {ids[rival]!r} (both titles appear in it); "
+                    f"joined to {ids[index]!r}, {why}: put the card's URL in the page, or its title on a line "
+                    "of its own at the top, to settle it",
+                )
+            )
         if index in matched:
             problems.append(
                 Problem(
