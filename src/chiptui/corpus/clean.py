@@ -264,8 +264,10 @@ def _heading_case(phrase: str) -> str:
 
 # Where a heading is glued to the text before it: split there (the heading's capitals matter:
 # "Top Stories" after a sentence is a box, "the top stories" is prose).
+# (Blocks have single spaces and no edge ones, so the pattern starts with its space: re then
+# scans for spaces in C instead of trying the pattern at every character.)
 _GLUED_HEADING = re.compile(
-    r"(?<=\S) (?=[A-Z\u00c0-\u00de])(?=(?:"
+    r" (?=[A-Z\u00c0-\u00de])(?=(?:"
     + "|".join(_heading_case(p) for p in _END_HEADINGS)
     + r")(?!\w)|Related ?[\u2014\u2013:|])"
 )
@@ -638,6 +640,8 @@ def _split_sentences(piece: str) -> list[str]:
 
 
 def _classify(sentence: str) -> _Segment:
+    """What one sentence is. Boilerplate, menus and bylines are all dropped alike, so the
+    cheap tests run first and the furniture vocabulary is searched only in what is left."""
     words = _WORDS.findall(sentence)
     count = len(words)
     keys = _keys(words)
@@ -646,23 +650,29 @@ def _classify(sentence: str) -> _Segment:
     footer = bool(_FOOTER_START.match(sentence) or (keys & _FOOTER_KEYS and _FOOTER_ANY.search(sentence)))
     if not words:
         return _Segment(sentence, "nav", footer, 0)
-    score = 2 if keys & _STRONG_KEYS and _STRONG.search(sentence) else 0  # one is enough
-    if score < 2 and not sentence.startswith(_QUOTE_START) and (keys & _ADDRESS_KEYS or "!" in sentence):
-        score += _addressing(sentence)
-    if score >= 2:
-        return _Segment(sentence, "boiler", footer, count)
     if _TRAILER.match(sentence):
-        return _Segment(sentence, "trailer", footer, count)
+        return _Segment(sentence, "boiler" if _is_furniture(sentence, keys) else "trailer", footer, count)
     if count < 25 and (_META_START.match(sentence) or (keys & _META_KEYS and _META_ANY.search(sentence))):
         return _Segment(sentence, "meta", footer, count)
-    if not sentence.rstrip().endswith(_TERMINAL):
+    ends = sentence.rstrip().endswith(_TERMINAL)
+    if not ends and count >= 4:
         capitals = sum(1 for w in words if w[:1].isupper() or w[:1].isdigit())
-        stops = sum(1 for w in words if w.lower() in _STOPWORDS)
-        if count >= 4 and capitals / count >= 0.6 and stops / count < 0.2:
+        if capitals / count >= 0.6 and sum(1 for w in words if w.lower() in _STOPWORDS) / count < 0.2:
             return _Segment(sentence, "nav", footer, count)
-        if count < 6:
-            return _Segment(sentence, "short", footer, count)
+    if _is_furniture(sentence, keys):
+        return _Segment(sentence, "boiler", footer, count)
+    if not ends and count < 6:
+        return _Segment(sentence, "short", footer, count)
     return _Segment(sentence, "content", footer, count)
+
+
+def _is_furniture(sentence: str, keys: set[str]) -> bool:
+    """The page's own voice: a furniture phrase, or addressing the reader twice over."""
+    if keys & _STRONG_KEYS and _STRONG.search(sentence):
+        return True
+    if sentence.startswith(_QUOTE_START) or not (keys & _ADDRESS_KEYS or "!" in sentence):
+        return False
+    return _addressing(sentence) >= 2
 
 
 def _addressing(sentence: str) -> int:
