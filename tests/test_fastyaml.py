@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from chiptui.corpus.fastyaml import fast_parse
-from chiptui.corpus.frontmatter import FrontMatterError, parse_yaml, split_front_matter
+from chiptui.corpus.frontmatter import FrontMatterError, split_front_matter
+from chiptui.corpus.pyyaml_reader import parse_with_pyyaml as parse_yaml
 from chiptui.corpus.loader import read_text
 
 from .conftest import EVERYDAY_AI, SEEDS, needs_everyday_ai

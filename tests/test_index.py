@@ -6,16 +6,25 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from chiptui.corpus import index as index_module
+from chiptui.corpus import index_db
 from chiptui.corpus.index import CorpusIndex, index_path
 from chiptui.corpus.loader import load_corpus
 from chiptui.corpus.store import CorpusStore
 
-from .conftest import EVERYDAY_AI, REPO, SEEDS, TRAINIUM_ID, card_text, needs_everyday_ai
+from .conftest import (
+    EVERYDAY_AI,
+    REPO,
+    SEEDS,
+    TRAINIUM_ID,
+    card_text,
+    needs_everyday_ai,
+)
 
 
 def refresh(corpus: Path) -> tuple[CorpusIndex, object]:
@@ -231,7 +240,7 @@ def test_full_text_search_reads_the_cleaned_body_not_the_page_furniture() -> Non
 
 
 def test_full_text_search_without_fts5_falls_back(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(index_module, "fts5_available", lambda: False)
+    monkeypatch.setattr(index_db, "fts5_available", lambda: False)
     store = CorpusStore.load([str(SEEDS)])
     assert store.index is not None and not store.index.fts
     assert [e.id for e in store.filter(text="debuted")] == [TRAINIUM_ID]
@@ -241,7 +250,7 @@ def test_full_text_search_without_fts5_falls_back(monkeypatch: pytest.MonkeyPatc
 
 def test_switching_sqlite_builds_rebuilds_the_index(monkeypatch: pytest.MonkeyPatch) -> None:
     CorpusStore.load([str(SEEDS)]).index.close()  # type: ignore[union-attr]
-    monkeypatch.setattr(index_module, "fts5_available", lambda: False)
+    monkeypatch.setattr(index_db, "fts5_available", lambda: False)
     store = CorpusStore.load([str(SEEDS)])
     assert store.status is not None and store.status.rebuilt and "full-text" in store.status.rebuilt
     assert [e.id for e in store.filter(text="debuted")] == [TRAINIUM_ID]
@@ -309,3 +318,45 @@ def test_an_edit_patches_the_snapshot_to_what_a_full_build_gives(
     assert full.status.parsed == 4
     assert _snapshot_state(incremental) == _snapshot_state(full)
     assert set(full.vocabulary) <= set(incremental.vocabulary)
+
+
+def _aged(path: Path, days: float) -> None:
+    then = time.time() - days * 86400
+    os.utime(path, (then, then))
+
+
+def test_index_files_of_corpora_not_opened_for_90_days_are_pruned(isolated_dirs, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 12: the cache does not grow forever. Old index files (and their WAL) go at the
+    first open of a run; recent ones, the one being opened and files chiptui did not name stay."""
+    folder = isolated_dirs["cache"] / "index"
+    folder.mkdir()
+    old, recent = folder / ("a" * 16 + ".sqlite"), folder / ("b" * 16 + ".sqlite")
+    for path in (old, Path(f"{old}-wal"), recent, folder / "notes.txt"):
+        path.write_bytes(b"x")
+    for path in (old, Path(f"{old}-wal"), folder / "notes.txt"):
+        _aged(path, 91)
+    _aged(recent, 89)
+    ours = index_path([str(SEEDS)])
+    monkeypatch.setattr(index_db, "_pruned", True)  # a first run that does not prune
+    CorpusIndex([str(SEEDS)]).refresh()
+    _aged(Path(ours), 200)  # the one a run opens is never pruned by that run
+    monkeypatch.setattr(index_db, "_pruned", False)  # a new run
+    CorpusIndex([str(SEEDS)]).refresh()
+    left = sorted(p.name for p in folder.iterdir() if not p.name.startswith(Path(ours).name))
+    assert left == sorted([recent.name, "notes.txt"]) and Path(ours).exists()
+    assert time.time() - os.stat(ours).st_mtime < 3600  # opening it marked it as used
+
+
+def test_index_prune_command_says_what_it_removed(isolated_dirs) -> None:
+    folder = isolated_dirs["cache"] / "index"
+    folder.mkdir()
+    old = folder / ("c" * 16 + ".sqlite")
+    old.write_bytes(b"x")
+    _aged(old, 120)
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "chiptui", "index", str(SEEDS), "--prune"], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "pruned: 1 index file of corpora not opened for 90 days" in proc.stdout
+    assert not old.exists()

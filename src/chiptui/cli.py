@@ -149,6 +149,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", metavar="PATH")
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     p.add_argument("--verify", action="store_true", help="also read every page of the index (PRAGMA quick_check) and rebuild it if damaged")
+    p.add_argument(
+        "--prune", action="store_true",
+        help="also delete the index files of corpora not opened for 90 days (done once a run at start anyway)",
+    )
 
     p = sub.add_parser(
         "mark", parents=[common], help="mark articles read, unread, starred or unstarred",
@@ -758,6 +762,11 @@ def cmd_index(paths: list[str], max_bytes: int, args: argparse.Namespace, out: T
     from chiptui.corpus.index import CorpusIndex
 
     index = CorpusIndex(paths, max_bytes)
+    pruned = None
+    if args.prune:
+        from chiptui.corpus.index import prune
+
+        pruned = prune(keep=index.db_path)
     snapshot = index.refresh(_progress_bar() if sys.stderr.isatty() else None)
     assert snapshot is not None
     verified = None
@@ -785,6 +794,8 @@ def cmd_index(paths: list[str], max_bytes: int, args: argparse.Namespace, out: T
     }
     if verified is not None:
         summary["verified"] = verified
+    if pruned is not None:
+        summary["pruned"] = pruned
     if args.json:
         out.write(dump_json(summary) + "\n")
     else:
@@ -798,6 +809,8 @@ def cmd_index(paths: list[str], max_bytes: int, args: argparse.Namespace, out: T
             out.write(f"rebuilt because {status.rebuilt}\n")
         if verified is not None:
             out.write("verified: every page and record reads back\n" if verified == "ok" else f"verify: {verified}\n")
+        if pruned is not None:
+            out.write(f"pruned: {len(pruned)} index file{'' if len(pruned) == 1 else 's'} of corpora not opened for 90 days\n")
     if status.notice:
         print(f"chiptui: {status.notice}", file=sys.stderr)
     return EXIT_OK

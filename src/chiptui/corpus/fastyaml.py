@@ -4,7 +4,7 @@ Parsing is the cost of a cold index: PyYAML spends most of a card's time in its
 scanner and resolver, even with libyaml. Cards almost always use a small subset
 of YAML: ``key: value`` lines, nested blocks by indentation, ``- `` lists, and
 plain, single- or simple double-quoted scalars on one line. This module reads
-exactly that subset and returns the same ``Parsed`` as ``parse_yaml`` would, and
+exactly that subset and returns the same ``Parsed`` as ``pyyaml_reader.parse_with_pyyaml`` would, and
 ``None`` for anything else (flow collections, anchors, tags, block scalars,
 multi-line scalars, escapes, tabs, ...), which then goes to PyYAML. The test
 suite checks that both readers agree on every card it can find.

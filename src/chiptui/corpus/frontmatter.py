@@ -109,9 +109,3 @@ class Parsed:
     item_lines: dict[str, list[int]]  # top-level key -> lines of its sequence items
     ignored_tags: list[tuple[str, int]]
 
-
-def parse_yaml(front: str, first_line: int) -> Parsed:
-    """Parse front matter with PyYAML (imported on first use: most cards never need it)."""
-    from chiptui.corpus.pyyaml_reader import parse_with_pyyaml
-
-    return parse_with_pyyaml(front, first_line)

@@ -324,12 +324,19 @@ def read_text(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str | None
     return text, problems
 
 
+def _parse_with_pyyaml(front: str, first_line: int):  # type: ignore[no-untyped-def]
+    """The tolerant path (PyYAML, imported on first use: most cards never need it)."""
+    from chiptui.corpus.pyyaml_reader import parse_with_pyyaml
+
+    return parse_with_pyyaml(front, first_line)
+
+
 def parse_text(path: str, text: str) -> FileResult:
     """Parse decoded text: a card when it starts with a ``---`` fence, else a scraped page."""
     # imported here: a warm start never parses, and these modules cost start-up time
     from chiptui.corpus.fastyaml import fast_parse
     from chiptui.corpus.fields import build_article
-    from chiptui.corpus.frontmatter import FrontMatterError, parse_yaml, split_front_matter
+    from chiptui.corpus.frontmatter import FrontMatterError, split_front_matter
 
     split = split_front_matter(text)
     if split.front is None:
@@ -350,7 +357,7 @@ def parse_text(path: str, text: str) -> FileResult:
             ),
         )
     try:
-        parsed = fast_parse(split.front, split.front_line) or parse_yaml(split.front, split.front_line)
+        parsed = fast_parse(split.front, split.front_line) or _parse_with_pyyaml(split.front, split.front_line)
     except FrontMatterError as exc:
         return FileResult(path, problems=(Problem(path, exc.line, "error", f"{exc}; the card is not listed"),))
     if not isinstance(parsed.data, dict):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from collections.abc import Iterator, Sequence
+from itertools import chain
 from typing import Literal, NamedTuple
 
 Severity = Literal["error", "warning"]
@@ -200,3 +202,26 @@ class EntryList(Sequence[Entry]):
 
     def __iter__(self) -> Iterator[Entry]:
         return map(Entry._make, zip(*self.columns, strict=True))
+
+
+@dataclass(frozen=True, slots=True)
+class Facet:
+    name: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Facets:
+    topics: tuple[Facet, ...]
+    providers: tuple[Facet, ...]
+
+
+def count_facets(topics: Iterable[tuple[str, ...]], providers: Iterable[str]) -> Facets:
+    topic_counts = Counter(chain.from_iterable(topics))
+    provider_counts = Counter(providers)
+    provider_counts.pop("", None)
+    return Facets(_ranked(topic_counts), _ranked(provider_counts))
+
+
+def _ranked(counter: Counter[str]) -> tuple[Facet, ...]:
+    return tuple(Facet(name, count) for name, count in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0].casefold())))

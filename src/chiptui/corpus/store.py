@@ -16,7 +16,7 @@ from itertools import chain
 from typing import TYPE_CHECKING
 
 from chiptui.corpus.loader import DEFAULT_MAX_BYTES, date_order, materialize, parse_file, read_text, url_key
-from chiptui.corpus.models import Article, Columns, Entry, EntryList, Problem
+from chiptui.corpus.models import Article, Columns, Entry, EntryList, Facets, Problem, count_facets
 from chiptui.corpus.query import (
     And,
     DateRange,
@@ -41,18 +41,6 @@ if TYPE_CHECKING:
     from chiptui.corpus.state import StateStore
 
 SORTS = ("newest", "oldest", "quality", "heat", "title", "relevance")
-
-
-@dataclass(frozen=True, slots=True)
-class Facet:
-    name: str
-    count: int
-
-
-@dataclass(frozen=True, slots=True)
-class Facets:
-    topics: tuple[Facet, ...]
-    providers: tuple[Facet, ...]
 
 
 @dataclass(frozen=True)
@@ -627,13 +615,3 @@ def empty_corpus_message(store: CorpusStore) -> str:
         "and scraped page text that belongs to a card."
     )
 
-
-def count_facets(topics: Iterable[tuple[str, ...]], providers: Iterable[str]) -> Facets:
-    topic_counts = Counter(chain.from_iterable(topics))
-    provider_counts = Counter(providers)
-    provider_counts.pop("", None)
-    return Facets(_ranked(topic_counts), _ranked(provider_counts))
-
-
-def _ranked(counter: Counter[str]) -> tuple[Facet, ...]:
-    return tuple(Facet(name, count) for name, count in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0].casefold())))

@@ -13,28 +13,28 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from rich.text import Text
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from chiptui import browser
 from chiptui.config import Settings
-from chiptui.corpus.sanitize import display_path
-from chiptui.corpus.models import Article, Entry, Provider
-from chiptui.corpus.state import StateError, StateStore, Target
+from chiptui.corpus.models import Article, Entry, Facets, Provider
 from chiptui.corpus.query import Query, QueryError
 from chiptui.corpus.query import parse as parse_query
-from chiptui.corpus.store import SORTS, CorpusStore, Facets, FilterResult
+from chiptui.corpus.sanitize import display_path
+from chiptui.corpus.state import StateError, StateStore, Target
+from chiptui.corpus.store import SORTS, CorpusStore, FilterResult
 from chiptui.widgets.article_list import ArticleList, column_header
-from chiptui.widgets.filter_box import FilterInput
 from chiptui.widgets.detail import BODY_LOADING, DetailPane
 from chiptui.widgets.facet_list import FacetList
+from chiptui.widgets.filter_box import FilterInput
 from chiptui.widgets.key_bar import KeyBar
 from chiptui.widgets.status import StatusLine
 

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.strip import Strip
 
-from chiptui.corpus.store import Facets
+from chiptui.corpus.models import Facets
 from chiptui.widgets.line_list import LineList
 
 SECTIONS = (("topic", "Topics"), ("provider", "Providers"))

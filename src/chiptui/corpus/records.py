@@ -1,0 +1,77 @@
+"""How the index stores values and paths.
+
+Every stored value is a pickle behind an 8-byte blake2b digest, read back by a
+restricted unpickler; paths are text, or bytes when a file's name is not UTF-8.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import pickle
+import sqlite3
+from collections.abc import Iterator
+
+# The index is a cache that may be copied from elsewhere or shared: what it holds is read
+# back as data only. Its pickles may name these classes of chiptui's and nothing else, so a
+# crafted file can build no other object and call no function (the "restricting globals"
+# pattern of the pickle documentation); anything else is damage, and the index is rebuilt.
+_DATA_CLASSES = {
+    ("chiptui.corpus.loader", "FileRecord"),
+    ("chiptui.corpus.models", "Problem"),
+    ("chiptui.corpus.models", "Facet"),
+    ("chiptui.corpus.models", "Facets"),
+}
+
+
+class _DataUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> object:
+        if (module, name) in _DATA_CLASSES:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"the index names {module}.{name}, which is not chiptui data")
+
+
+_CHECK = 8  # bytes of blake2b before each stored pickle: damage that SQLite cannot see shows here
+
+
+def data_dumps(data: object) -> bytes:
+    """A stored value: its digest, then its pickle."""
+    body = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+    return hashlib.blake2b(body, digest_size=_CHECK).digest() + body
+
+
+def data_loads(blob: bytes) -> object:
+    """Read a stored value back as data: its digest must match (a damaged page that SQLite
+    reads without complaint is caught here, and the index is rebuilt), and only chiptui's
+    record classes may appear in it."""
+    body = memoryview(blob)[_CHECK:]
+    if len(blob) < _CHECK or hashlib.blake2b(body, digest_size=_CHECK).digest() != bytes(blob[:_CHECK]):
+        raise pickle.UnpicklingError("a stored value does not match its digest (the index is damaged)")
+    return _DataUnpickler(io.BytesIO(body)).load()
+
+
+def to_db(path: str) -> str | bytes:
+    """A path as SQLite stores it: text, or its bytes when the name is not UTF-8 (a file
+    copied from another system: Python holds those bytes as lone surrogates, which SQLite
+    text cannot)."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return os.fsencode(path)
+
+
+def from_db(value: str | bytes) -> str:
+    return os.fsdecode(value) if isinstance(value, bytes) else value
+
+
+def rows_by_path(db: sqlite3.Connection, column: str, paths: list[str]) -> Iterator[tuple[str, object]]:
+    """(path, ``column``) of the files table for ``paths``, looked up 500 at a time
+    (SQLite limits the parameters of one statement)."""
+    for start in range(0, len(paths), 500):
+        part = paths[start : start + 500]
+        for path, value in db.execute(
+            f"SELECT path, {column} FROM files WHERE path IN ({','.join('?' * len(part))})", [to_db(p) for p in part]
+        ):
+            yield from_db(path), value

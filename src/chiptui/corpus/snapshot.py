@@ -1,0 +1,167 @@
+"""The snapshot: the assembled corpus as columns, saved in the index so a warm start loads
+it in one read, and patched in place when only a few cards changed."""
+
+from __future__ import annotations
+
+import gc
+import sqlite3
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+
+from chiptui.corpus.index_db import IndexStatus, is_locked, rollback
+from chiptui.corpus.loader import (
+    C_BODY,
+    C_HEAT,
+    C_PROVIDER,
+    C_QUALITY,
+    C_RELATED,
+    C_STAMP,
+    C_TITLE,
+    C_TOPICS,
+    C_TYPE,
+    C_URL,
+    C_URL_KEYS,
+    C_WORDS,
+    FileRecord,
+    date_order,
+    problem_order,
+)
+from chiptui.corpus.models import Columns, Problem
+from chiptui.corpus.records import data_dumps, data_loads
+from chiptui.corpus.search import extras_of, vocabulary_of
+
+
+@dataclass
+class Snapshot:
+    columns: Columns
+    problems: list[Problem]
+    files: int
+    status: IndexStatus = field(default_factory=lambda: IndexStatus(""))
+    generation: int = -1
+    vocabulary: list[str] | None = None  # distinct words of titles, providers and topics
+    facets: object | None = None  # the corpus-wide Facets (topics and providers with counts)
+    extras: list[str] | None = None  # "provider topic topic" per article, for search
+    scan_problems: int = 0  # how many of ``problems`` came from the scan (not from files)
+    keys: list[str] | None = None  # each article's reader-state key (its canonical link, else its id)
+
+
+def load_snapshot(db: sqlite3.Connection, generation: int) -> Snapshot | None:
+    """The saved snapshot, when it was saved at ``generation`` (else it is out of date)."""
+    row = db.execute("SELECT value FROM meta WHERE key = 'snapshot'").fetchone()
+    if row is None:
+        return None
+    gc_was_on = gc.isenabled()
+    gc.disable()  # a load of 100,000 rows makes the collector run for nothing, many times
+    try:
+        saved_generation, columns, problems, files, vocabulary, facets, extras, scan_problems, keys = data_loads(row[0])
+    finally:
+        if gc_was_on:
+            gc.enable()
+    if saved_generation != generation:
+        return None
+    return Snapshot(
+        Columns(*columns),
+        list(problems),
+        files,
+        generation=generation,
+        vocabulary=vocabulary,
+        facets=facets,
+        extras=extras,
+        scan_problems=scan_problems,
+        keys=keys,
+    )
+
+
+def save_snapshot(
+    db: sqlite3.Connection,
+    columns: Columns,
+    problems: list[Problem],
+    files: int,
+    digest: str,
+    generation: int,
+    extras: tuple[list[str], object, list[str], int, list[str]],
+) -> None:
+    """Save the snapshot for the next start, unless another process wrote since ``generation``."""
+    if generation < 0:
+        return
+    blob = data_dumps((generation, tuple(columns), problems, files, *extras))
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            if int(_meta(db, "generation") or 0) == generation:  # else another process wrote since
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('snapshot', ?)", (blob,))
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('digest', ?)", (digest,))
+            db.execute("COMMIT")
+        except BaseException:
+            rollback(db)
+            raise
+    except sqlite3.OperationalError as exc:
+        if not is_locked(exc):
+            raise
+
+
+def _meta(db: sqlite3.Connection, key: str) -> object:
+    row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def patch(
+    previous: Snapshot, fresh: dict[str, FileRecord], before: dict[str, FileRecord], scan_problems: list[Problem]
+) -> tuple[Columns, list[Problem], list[str], list[str]] | None:
+    """The previous snapshot with some cards' fields replaced, or None when the edits could
+    change anything beyond those cards: a title (scraped pages are matched on titles), a
+    URL or related link (links between articles), a body appearing or going, a card that
+    is now a page or was not a card before."""
+    if previous.extras is None or previous.vocabulary is None:
+        return None
+    c = previous.columns
+    position = {path: i for i, path in enumerate(c.paths)}
+    for path, new in fresh.items():
+        old = before.get(path)
+        if old is None or old.card is None or new.card is None or path not in position:
+            return None
+        a, b = old.card, new.card
+        if (
+            a[C_WORDS] != b[C_WORDS]
+            or a[C_URL_KEYS] != b[C_URL_KEYS]
+            or a[C_RELATED] != b[C_RELATED]
+            or (a[C_BODY] is None) != (b[C_BODY] is None)
+        ):
+            return None
+    columns = Columns(*(list(column) for column in c))
+    extras = list(previous.extras)
+    intern = sys.intern
+    reorder = False
+    for path, new in fresh.items():
+        i, info = position[path], new.card
+        assert info is not None
+        if columns.titles[i] != info[C_TITLE] or columns.stamps[i] != info[C_STAMP]:
+            reorder = True
+        columns.titles[i] = info[C_TITLE]
+        columns.providers[i] = intern(info[C_PROVIDER])
+        columns.stamps[i] = info[C_STAMP]
+        columns.topics[i] = tuple(map(intern, info[C_TOPICS]))
+        columns.quality[i] = info[C_QUALITY]
+        columns.heat[i] = info[C_HEAT]
+        columns.urls[i] = info[C_URL]
+        columns.kinds[i] = info[C_TYPE]
+        if info[C_BODY] is not None:
+            columns.bodies[i] = (path, "card", info[C_BODY])
+        extras[i] = extras_of([columns.providers[i]], [columns.topics[i]])[0]
+    if reorder:  # the order assemble() gives
+        order = date_order(columns.titles, columns.stamps)
+        columns = Columns(*([column[i] for i in order] for column in columns))
+        extras = [extras[i] for i in order]
+    # problems: this scan's, then every file's and the join's, minus the edited files' old ones
+    stale = Counter(p for path in fresh for p in before[path].problems)
+    kept = []
+    for problem in previous.problems[previous.scan_problems :]:
+        if stale[problem] > 0:
+            stale[problem] -= 1
+        else:
+            kept.append(problem)
+    kept += [p for record in fresh.values() for p in record.problems]
+    problems = sorted(scan_problems + kept, key=problem_order)
+    words = set(previous.vocabulary) | set(vocabulary_of([*(r.card[C_TITLE] for r in fresh.values()), *set(extras)]))  # type: ignore[index]
+    return columns, problems, extras, sorted(words)
