@@ -123,14 +123,21 @@ class CorpusIndex(IndexFile):
                     self._in_memory(why_unusable(exc))
                     return self._refresh(progress, workers, None)
                 # damage found while reading: start again from nothing, once
-                self.status = IndexStatus(self.db_path, fts=self.fts, rebuilt=why_unusable(exc))
-                self._delete_files()
-                try:
-                    return self._refresh(progress, workers, None)
-                except sqlite3.OperationalError as again:
-                    self.close()
-                    self._in_memory(why_unusable(again))
-                    return self._refresh(progress, workers, None)
+                return self._rebuild(why_unusable(exc), progress, workers)
+
+    def _rebuild(self, why: str, progress: Progress | None = None, workers: int | None = None) -> Snapshot | None:
+        """Delete the damaged file and index the corpus again from nothing (in memory, when
+        even that fails); ``status.rebuilt`` says why."""
+        self.close()
+        if self.db_path != ":memory:":
+            self._delete_files()
+        self.status = IndexStatus(self.db_path, fts=self.fts, rebuilt=why)
+        try:
+            return self._refresh(progress, workers, None)
+        except sqlite3.Error as again:
+            self.close()
+            self._in_memory(why_unusable(again))
+            return self._refresh(progress, workers, None)
 
     def _refresh(self, progress: Progress | None, workers: int | None, unchanged_from: int | None) -> Snapshot | None:
         gc_was_on = gc.isenabled()
@@ -331,16 +338,7 @@ class CorpusIndex(IndexFile):
                 if isinstance(exc, sqlite3.OperationalError) and is_locked(exc):
                     raise
                 why = why_unusable(exc)
-                self.close()
-                if self.db_path != ":memory:":
-                    self._delete_files()
-                self.status = IndexStatus(self.db_path, fts=self.fts, rebuilt=why)
-                try:
-                    self._refresh(None, None, None)
-                except sqlite3.Error as again:
-                    self.close()
-                    self._in_memory(why_unusable(again))
-                    self._refresh(None, None, None)
+                self._rebuild(why)
                 self.status.notice = f"{why}; it was rebuilt" + (
                     "" if self.status.persistent else " in memory for this run"
                 )
