@@ -9,8 +9,8 @@ import pytest
 
 from chiptui.corpus.fastyaml import fast_parse
 from chiptui.corpus.frontmatter import FrontMatterError, split_front_matter
-from chiptui.corpus.pyyaml_reader import parse_with_pyyaml as parse_yaml
 from chiptui.corpus.loader import read_text
+from chiptui.corpus.pyyaml_reader import parse_with_pyyaml as parse_yaml
 
 from .conftest import EVERYDAY_AI, SEEDS, needs_everyday_ai
 

@@ -19,7 +19,6 @@ from chiptui.corpus.sanitize import display_path, dump_json
 from .conftest import card_text
 from .test_cli import run
 
-
 # -- 5 and 11: hostile file names ---------------------------------------------------------------
 
 

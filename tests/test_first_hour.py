@@ -12,15 +12,14 @@ import pytest
 
 from chiptui import browser
 from chiptui.app import ChiptuiApp
+from chiptui.corpus.models import Problem
 from chiptui.screens.problems import ProblemList, ProblemsScreen, problems_summary
 from chiptui.widgets.article_list import ArticleList
 from chiptui.widgets.facet_list import FacetList
-from chiptui.corpus.models import Problem
 
 from .conftest import SEEDS, card_text
 from .test_app import loaded, main_of, shown_titles, status_text, wait_for
 from .test_cli import run
-
 
 # -- 1. sidebar counts on a warm start ---------------------------------------------------
 

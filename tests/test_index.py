@@ -360,3 +360,41 @@ def test_index_prune_command_says_what_it_removed(isolated_dirs) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "pruned: 1 index file of corpora not opened for 90 days" in proc.stdout
     assert not old.exists()
+
+
+def test_search_postings_are_kept_in_the_index_for_the_next_run(
+    write, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 12: the postings a fuzzy search needs are built once per change of the corpus and
+    kept in the index; the next run reads them (a first query at start does not build them)."""
+    from chiptui.corpus import search
+
+    for i in range(30):
+        write(f"c{i}.md", card_text(f'"Graphics chips number {i} ship"', publishedDateTime=f"2024-01-{i % 28 + 1:02d}T00:00:00Z"))
+    first = CorpusStore.load([str(corpus_dir)])
+    expected = sorted(e.title for e in first.filter(query="graphcs"))
+    assert len(expected) == 30
+
+    def no_build(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("postings were built again")
+
+    monkeypatch.setattr(search.Postings, "build", classmethod(no_build))
+    again = CorpusStore.load([str(corpus_dir)])
+    assert sorted(e.title for e in again.filter(query="graphcs")) == expected
+    monkeypatch.undo()
+
+    write("new.md", card_text('"Graphics boards arrive"', publishedDateTime="2024-02-01T00:00:00Z"))
+    changed = CorpusStore.load([str(corpus_dir)])  # another generation: its own postings
+    assert "Graphics boards arrive" in [e.title for e in changed.filter(query="graphcs")]
+
+
+def test_reader_state_keys_are_kept_apart_and_match_the_computed_ones(write, corpus_dir: Path) -> None:
+    write("a.md", card_text('"Story A"', webUrl="https://www.example.com/a/"))
+    write("b.md", card_text('"Story B"'))
+    CorpusStore.load([str(corpus_dir)])
+    store = CorpusStore.load([str(corpus_dir)])  # from the saved snapshot, keys not loaded yet
+    assert store._state_keys is None
+    from chiptui.corpus.state import state_key
+
+    c = store.columns
+    assert store.state_keys() == [state_key(url, i) for url, i in zip(c.urls, c.ids, strict=True)]

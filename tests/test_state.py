@@ -13,7 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from chiptui.corpus.state import Mark, StateError, StateStore, Target, export_lines, parse_import, state_key
+from chiptui.corpus.state import (
+    Mark,
+    StateError,
+    StateStore,
+    Target,
+    export_lines,
+    parse_import,
+    state_key,
+)
 
 from .conftest import EVERYDAY_AI, SEEDS, TRAINIUM_ID, needs_everyday_ai
 from .test_cli import run

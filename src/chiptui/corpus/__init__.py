@@ -6,8 +6,16 @@ core is tested without a terminal.
 
 from __future__ import annotations
 
-from chiptui.corpus.models import Article, Entry, Image, Problem, Provider, Related, Urls
-from chiptui.corpus.store import CorpusStore, FilterResult, Hit, SORTS
+from chiptui.corpus.models import (
+    Article,
+    Entry,
+    Image,
+    Problem,
+    Provider,
+    Related,
+    Urls,
+)
+from chiptui.corpus.store import SORTS, CorpusStore, FilterResult, Hit
 
 __all__ = [
     "Article",

@@ -53,7 +53,7 @@ from chiptui.corpus.loader import (
 )
 from chiptui.corpus.models import Columns, Problem, count_facets
 from chiptui.corpus.parse_pool import PARALLEL_FROM, Progress, parse_files
-from chiptui.corpus.records import data_loads, from_db, rows_by_path, to_db
+from chiptui.corpus.records import data_dumps, data_loads, from_db, rows_by_path, to_db
 from chiptui.corpus.search import extras_of, vocabulary_of
 from chiptui.corpus.snapshot import Snapshot, load_snapshot, patch, save_snapshot
 from chiptui.corpus.state import state_key
@@ -239,7 +239,8 @@ class CorpusIndex(IndexFile):
             snapshot.files,
             digest,
             snapshot.generation,
-            (snapshot.vocabulary, snapshot.facets, snapshot.extras, snapshot.scan_problems, snapshot.keys),  # type: ignore[arg-type]
+            (snapshot.vocabulary, snapshot.facets, snapshot.extras, snapshot.scan_problems),  # type: ignore[arg-type]
+            snapshot.keys,
         )
         phase(name)
         snapshot.status.seconds = time.perf_counter() - started
@@ -365,6 +366,38 @@ class CorpusIndex(IndexFile):
         before = len(self.damage_notices)
         self._recovering(check)
         return self.damage_notices[-1] if len(self.damage_notices) > before else None
+
+    def saved_value(self, name: str, generation: int) -> object | None:
+        """A value kept beside the snapshot for this generation of the corpus ("keys", the
+        reader-state keys; "postings", the search postings), or None."""
+        with self._lock:
+            try:
+                row = self._connect().execute("SELECT value FROM meta WHERE key = ?", (name,)).fetchone()
+                if row is None:
+                    return None
+                saved_generation, value = data_loads(row[0])  # type: ignore[misc]
+            except Exception:  # noqa: BLE001 - only a speed-up: computed again when unreadable
+                return None
+            return value if saved_generation == generation else None
+
+    def save_value(self, name: str, generation: int, value: object) -> None:
+        """Keep a value for this generation (not when the corpus changed since)."""
+        if not self.status.persistent or generation < 0:
+            return
+        blob = data_dumps((generation, value))
+        with self._lock:
+            try:
+                db = self._connect()
+                db.execute("BEGIN IMMEDIATE")
+                try:
+                    if int(self._meta(db, "generation") or 0) == generation:
+                        db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, blob))
+                    db.execute("COMMIT")
+                except BaseException:
+                    rollback(db)
+                    raise
+            except sqlite3.Error:
+                pass  # locked, read-only or full: computed again next time
 
     def texts_of(self, paths: Sequence[str]) -> list[tuple[str, str]]:
         """(path, searchable text) of these files (to check a phrase FTS cannot)."""

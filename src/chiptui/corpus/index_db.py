@@ -20,9 +20,8 @@ from functools import lru_cache
 
 from chiptui.paths import cache_dir
 
-SCHEMA_VERSION = (
-    19  # bump when the tables or the pickled records change shape, or what the cleaner gives full-text search
-)
+# bump when the tables or the pickled records change shape, or what the cleaner gives full-text search
+SCHEMA_VERSION = 20
 ENV_TIMEOUT = "CHIPTUI_INDEX_TIMEOUT"
 PRUNE_DAYS = 90  # index files of corpora not opened for this long are deleted
 

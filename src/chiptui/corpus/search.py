@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import re
 import threading
+from array import array
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import chain, compress
-
+from typing import Protocol
 
 Span = tuple[int, int]
 _TOKEN = re.compile(r"\S+")
@@ -57,18 +59,41 @@ def cutoff(token: str) -> float | None:
 class SearchIndex:
     """Lower-cased haystacks and their vocabulary, built once per store, on first use."""
 
-    def __init__(self, titles: Sequence[str], extras: Sequence[str], vocabulary: Sequence[str] | None = None) -> None:
-        self.titles = [t.casefold() for t in titles]
-        self.title_lengths = list(map(len, self.titles))
-        # title first so it is found first; a separator no query can bridge
-        folded = {e: e.casefold() for e in set(extras)}  # few distinct provider/topic strings
-        self.extras = list(map(folded.__getitem__, extras))
-        self.haystacks = list(map("\x00".join, zip(self.titles, self.extras, strict=True)))
-        self._postings: dict[str, tuple[list[int], list[int]]] | None = None
+    def __init__(
+        self,
+        titles: Sequence[str],
+        extras: Sequence[str],
+        vocabulary: Sequence[str] | None = None,
+        saved: SavedPostings | None = None,
+    ) -> None:
+        self._titles = titles
+        self._extras = extras
+        self._postings: Postings | None = None
         self._postings_lock = threading.Lock()
+        self._saved = saved
         self._vocab: list[str] | None = list(vocabulary) if vocabulary is not None else None
         self._cache: OrderedDict[str, dict[int, float]] = OrderedDict()
         self._lock = threading.Lock()
+
+    # the lower-cased texts: built on first use (a word found through the postings needs none)
+
+    @cached_property
+    def titles(self) -> list[str]:
+        return [t.casefold() for t in self._titles]
+
+    @cached_property
+    def title_lengths(self) -> list[int]:
+        return list(map(len, self.titles))
+
+    @cached_property
+    def extras(self) -> list[str]:
+        folded = {e: e.casefold() for e in set(self._extras)}  # few distinct provider/topic strings
+        return list(map(folded.__getitem__, self._extras))
+
+    @cached_property
+    def haystacks(self) -> list[str]:
+        # title first so it is found first; a separator no query can bridge
+        return list(map("\x00".join, zip(self.titles, self.extras, strict=True)))
 
     # -- matching ------------------------------------------------------------
 
@@ -104,10 +129,7 @@ class SearchIndex:
     def search(self, query: str, candidates: Sequence[int] | None = None) -> list[Hit]:
         """Every match with its score and title spans (for small results and tests)."""
         tokens = query_tokens(query)
-        return [
-            Hit(index, score, self.spans(tokens, index))
-            for index, score in self.scores(query, candidates).items()
-        ]
+        return [Hit(index, score, self.spans(tokens, index)) for index, score in self.scores(query, candidates).items()]
 
     def token_matches(self, token: str) -> dict[int, float]:
         """Index -> score for one query word over the whole corpus (cached)."""
@@ -146,7 +168,10 @@ class SearchIndex:
         """Words of the vocabulary close to ``token``, then the articles holding any of them."""
         limit = cutoff(token)
         shortest = len(token) - 1  # a much shorter word "matches" inside the token: not a match
-        from rapidfuzz import fuzz, process  # imported on the first fuzzy word, not at start-up
+        from rapidfuzz import (  # imported on the first fuzzy word, not at start-up
+            fuzz,
+            process,
+        )
 
         # partial_ratio decides what matches (a prefix typed so far matches the whole word);
         # the rank blends in the plain ratio, so the word closest as a whole comes first:
@@ -162,7 +187,9 @@ class SearchIndex:
         if not close:
             return {}
         postings = self._postings
-        if postings is None and len(close) > REGEX_WORDS:
+        if postings is None and (len(close) > REGEX_WORDS or self._saved is not None):
+            # the postings pay off for many words, and whenever the index keeps them: then
+            # only the first search after a change builds them
             postings = self.postings()
         if postings is not None:
             return self._from_postings(close, postings)
@@ -175,7 +202,7 @@ class SearchIndex:
             words = sorted((w for w, _ in group), key=len, reverse=True)
             # a plain alternation searches at C speed; whole words (as the postings match
             # them) are checked only where it hits
-            pattern = re.compile("|".join(map(re.escape, words)))
+            pattern = re.compile(trie_pattern(words))
             search = pattern.search
             pool = remaining if isinstance(remaining, range) else list(remaining)
             texts = haystacks if isinstance(pool, range) else [haystacks[i] for i in pool]
@@ -192,9 +219,7 @@ class SearchIndex:
         return found
 
     @staticmethod
-    def _from_postings(
-        close: list[tuple[str, float]], postings: dict[str, tuple[list[int], list[int]]]
-    ) -> dict[int, float]:
+    def _from_postings(close: list[tuple[str, float]], postings: Postings) -> dict[int, float]:
         found: dict[int, float] = {}
         get = found.get
         for word, score in close:
@@ -211,31 +236,17 @@ class SearchIndex:
                     found[index] = boosted
         return found
 
-    def postings(self) -> dict[str, tuple[list[int], list[int]]]:
-        """Word -> (articles with it in the title, articles with it in provider or topics).
-
-        Built once (about a second at 100,000 articles): the browser builds it in the
-        background after its first screen; a command builds it only for a query word
-        that matches many words of the vocabulary.
-        """
+    def postings(self) -> Postings:
+        """Word -> articles holding it: read from the index when it kept them for this corpus,
+        else built (about half a second at 100,000 articles) and handed to the index to keep,
+        so only the first search after a change pays for it."""
         with self._postings_lock:
             if self._postings is None:
-                postings: dict[str, tuple[list[int], list[int]]] = {}
-                findall = _WORD.findall
-                by_extra: dict[str, list[str]] = {}
-                for which, texts in ((0, self.titles), (1, self.extras)):
-                    for index, text in enumerate(texts):
-                        if which:
-                            words = by_extra.get(text)
-                            if words is None:
-                                words = by_extra[text] = list(set(findall(text)))
-                        else:
-                            words = set(findall(text))
-                        for word in words:
-                            lists = postings.get(word)
-                            if lists is None:
-                                lists = postings[word] = ([], [])
-                            lists[which].append(index)
+                postings = self._saved.load() if self._saved is not None else None
+                if postings is None or postings.articles != len(self._titles):
+                    postings = Postings.build(self.titles, self.extras)
+                    if self._saved is not None:
+                        self._saved.save(postings)
                 self._postings = postings
             return self._postings
 
@@ -243,6 +254,8 @@ class SearchIndex:
         """Build everything a first search would (for a background thread)."""
         self.vocabulary()
         self.postings()
+        self.haystacks  # noqa: B018 - for words matched exactly (short ones, or with punctuation)
+        self.title_lengths  # noqa: B018
 
     def vocabulary(self) -> list[str]:
         """Every distinct word of titles, providers and topics (lower case)."""
@@ -255,6 +268,99 @@ class SearchIndex:
 
     def spans(self, tokens: Sequence[str], index: int) -> tuple[Span, ...]:
         return title_spans(tokens, self.titles[index])
+
+
+class SavedPostings(Protocol):
+    """Where postings are kept between runs (the index, for one generation of the corpus)."""
+
+    def load(self) -> Postings | None: ...
+
+    def save(self, postings: Postings) -> None: ...
+
+
+class Postings:
+    """Word -> (articles with it in the title, articles with it in provider or topics), held
+    compactly: article numbers in one array of 32-bit integers, with each word's two runs
+    marked by offsets into it (about 4 bytes an entry, where lists of ints cost 30 or more)."""
+
+    __slots__ = ("articles", "data", "offsets", "slots", "words")
+
+    def __init__(self, words: list[str], offsets: array, data: array, articles: int) -> None:
+        self.words = words
+        self.slots = {word: slot for slot, word in enumerate(words)}
+        self.offsets = offsets  # word k: titles data[o[2k]:o[2k+1]], extras data[o[2k+1]:o[2k+2]]
+        self.data = data
+        self.articles = articles
+
+    @classmethod
+    def build(cls, titles: Sequence[str], extras: Sequence[str]) -> Postings:
+        """From lower-cased titles and "provider topic ..." strings, one per article."""
+        lists: dict[str, tuple[list[int], list[int]]] = {}
+        findall = _WORD.findall
+        by_extra: dict[str, list[str]] = {}
+        for which, texts in ((0, titles), (1, extras)):
+            for index, text in enumerate(texts):
+                if which:
+                    words = by_extra.get(text)
+                    if words is None:
+                        words = by_extra[text] = list(set(findall(text)))
+                else:
+                    words = set(findall(text))
+                for word in words:
+                    pair = lists.get(word)
+                    if pair is None:
+                        pair = lists[word] = ([], [])
+                    pair[which].append(index)
+        ordered = sorted(lists)
+        offsets = array("I")
+        data = array("I")
+        for word in ordered:
+            in_titles, in_extras = lists[word]
+            offsets.append(len(data))
+            data.extend(in_titles)
+            offsets.append(len(data))
+            data.extend(in_extras)
+        offsets.append(len(data))
+        return cls(ordered, offsets, data, len(titles))
+
+    def get(self, word: str) -> tuple[array, array] | None:
+        slot = self.slots.get(word)
+        if slot is None:
+            return None
+        o = self.offsets
+        return self.data[o[2 * slot] : o[2 * slot + 1]], self.data[o[2 * slot + 1] : o[2 * slot + 2]]
+
+    def to_state(self) -> tuple[str, bytes, bytes, int]:
+        """Plain data to store (strings, bytes and an int: nothing the index's reader refuses)."""
+        return "\n".join(self.words), self.offsets.tobytes(), self.data.tobytes(), self.articles
+
+    @classmethod
+    def from_state(cls, state: tuple[str, bytes, bytes, int]) -> Postings:
+        words, offsets_bytes, data_bytes, articles = state
+        offsets, data = array("I"), array("I")
+        offsets.frombytes(offsets_bytes)
+        data.frombytes(data_bytes)
+        return cls(words.split("\n") if words else [], offsets, data, articles)
+
+
+def trie_pattern(words: Iterable[str]) -> str:
+    """A regex for any of ``words`` (leftmost-longest as the plain alternation of them longest
+    first), as a trie: one branch per letter, so hundreds of words cost about what one does."""
+    root: dict = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body  # greedy: the longer word first
+
+    return emit(root)
 
 
 def vocabulary_of(texts: Iterable[str]) -> list[str]:
@@ -270,7 +376,7 @@ def _whole_word(text: str, start: int, end: int) -> bool:
 
 
 def extras_of(providers: Sequence[str], topics: Sequence[tuple[str, ...]]) -> list[str]:
-    """"Provider Topic Topic" per article; equal combinations share one string."""
+    """ "Provider Topic Topic" per article; equal combinations share one string."""
     joined: dict[tuple[str, tuple[str, ...]], str] = {}
     extras = []
     for key in zip(providers, topics, strict=True):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import sqlite3
 import sys
+from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -54,14 +55,14 @@ def load_snapshot(db: sqlite3.Connection, generation: int) -> Snapshot | None:
     gc_was_on = gc.isenabled()
     gc.disable()  # a load of 100,000 rows makes the collector run for nothing, many times
     try:
-        saved_generation, columns, problems, files, vocabulary, facets, extras, scan_problems, keys = data_loads(row[0])
+        saved_generation, columns, problems, files, vocabulary, facets, extras, scan_problems = data_loads(row[0])
     finally:
         if gc_was_on:
             gc.enable()
     if saved_generation != generation:
         return None
     return Snapshot(
-        Columns(*columns),
+        _thawed(columns),
         list(problems),
         files,
         generation=generation,
@@ -69,8 +70,29 @@ def load_snapshot(db: sqlite3.Connection, generation: int) -> Snapshot | None:
         facets=facets,
         extras=extras,
         scan_problems=scan_problems,
-        keys=keys,
     )
+
+
+_TOPICS = Columns._fields.index("topics")
+
+
+def _frozen(columns: Columns) -> tuple:  # type: ignore[type-arg]
+    """The columns as stored: each article's topics as a number into the distinct topic
+    tuples (a corpus has few; a tuple each costs a third of the snapshot's loading)."""
+    distinct: dict[tuple[str, ...], int] = {}
+    numbers = array("I", [distinct.setdefault(t, len(distinct)) for t in columns.topics])
+    stored = list(columns)
+    stored[_TOPICS] = (list(distinct), numbers.tobytes())
+    return tuple(stored)
+
+
+def _thawed(stored: tuple) -> Columns:  # type: ignore[type-arg]
+    values = list(stored)
+    distinct, packed = values[_TOPICS]
+    numbers = array("I")
+    numbers.frombytes(packed)
+    values[_TOPICS] = list(map(distinct.__getitem__, numbers))
+    return Columns(*values)
 
 
 def save_snapshot(
@@ -80,18 +102,22 @@ def save_snapshot(
     files: int,
     digest: str,
     generation: int,
-    extras: tuple[list[str], object, list[str], int, list[str]],
+    extras: tuple[list[str], object, list[str], int],
+    keys: list[str] | None = None,
 ) -> None:
-    """Save the snapshot for the next start, unless another process wrote since ``generation``."""
+    """Save the snapshot for the next start, unless another process wrote since ``generation``;
+    the reader-state keys go in a row of their own, read only when marks are."""
     if generation < 0:
         return
-    blob = data_dumps((generation, tuple(columns), problems, files, *extras))
+    blob = data_dumps((generation, _frozen(columns), problems, files, *extras))
     try:
         db.execute("BEGIN IMMEDIATE")
         try:
             if int(_meta(db, "generation") or 0) == generation:  # else another process wrote since
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('snapshot', ?)", (blob,))
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('digest', ?)", (digest,))
+                if keys is not None:
+                    db.execute("INSERT OR REPLACE INTO meta VALUES ('keys', ?)", (data_dumps((generation, keys)),))
             db.execute("COMMIT")
         except BaseException:
             rollback(db)

@@ -15,8 +15,23 @@ from functools import lru_cache
 from itertools import chain
 from typing import TYPE_CHECKING
 
-from chiptui.corpus.loader import DEFAULT_MAX_BYTES, date_order, materialize, parse_file, read_text, url_key
-from chiptui.corpus.models import Article, Columns, Entry, EntryList, Facets, Problem, count_facets
+from chiptui.corpus.loader import (
+    DEFAULT_MAX_BYTES,
+    date_order,
+    materialize,
+    parse_file,
+    read_text,
+    url_key,
+)
+from chiptui.corpus.models import (
+    Article,
+    Columns,
+    Entry,
+    EntryList,
+    Facets,
+    Problem,
+    count_facets,
+)
 from chiptui.corpus.query import (
     And,
     DateRange,
@@ -34,7 +49,7 @@ from chiptui.corpus.query import (
     facet_matches,
 )
 from chiptui.corpus.query import Facet as FacetTerm
-from chiptui.corpus.search import Hit, SearchIndex, extras_of, query_tokens
+from chiptui.corpus.search import Hit, Postings, SearchIndex, extras_of, query_tokens
 
 if TYPE_CHECKING:
     from chiptui.corpus.index import CorpusIndex, IndexStatus, Progress, Snapshot
@@ -325,7 +340,8 @@ class CorpusStore:
         with self._lock:
             if self._search is None:
                 extras = self._extras or extras_of(self.columns.providers, self.columns.topics)
-                self._search = SearchIndex(self.columns.titles, extras, self._vocabulary)
+                saved = _IndexPostings(self.index, self.generation) if self.index is not None else None
+                self._search = SearchIndex(self.columns.titles, extras, self._vocabulary, saved)
             return self._search
 
     def warm_search(self) -> None:
@@ -380,6 +396,10 @@ class CorpusStore:
         from chiptui.corpus.state import state_key
 
         with self._lock:
+            if self._state_keys is None and self.index is not None and self.generation is not None:
+                saved = self.index.saved_value("keys", self.generation)  # kept by the index
+                if isinstance(saved, list) and len(saved) == len(self.columns.ids):
+                    self._state_keys = saved
             if self._state_keys is None:
                 c = self.columns
                 self._state_keys = [state_key(url, article_id) for url, article_id in zip(c.urls, c.ids, strict=True)]
@@ -591,7 +611,10 @@ class CorpusStore:
         return list(paragraphs) if paragraphs is not None else None
 
     def _read_body(self, path: str, kind: str, offset: int, title: str) -> tuple[str, ...] | None:
-        from chiptui.corpus.clean import _blocks, clean_body  # its many patterns compile on first use
+        from chiptui.corpus.clean import (  # its many patterns compile on first use
+            _blocks,
+            clean_body,
+        )
 
         text, _ = read_text(path, self.max_bytes)
         if text is None:
@@ -601,6 +624,27 @@ class CorpusStore:
         if not paragraphs and kind == "card":
             paragraphs = _blocks(text)  # a card's own body is the author's text: never lose it
         return tuple(paragraphs) or None
+
+
+class _IndexPostings:
+    """The search postings of one generation of the corpus, kept in its index."""
+
+    def __init__(self, index: CorpusIndex, generation: int | None) -> None:
+        self.index = index
+        self.generation = generation
+
+    def load(self) -> Postings | None:
+        if self.generation is None:
+            return None
+        state = self.index.saved_value("postings", self.generation)
+        try:
+            return Postings.from_state(state) if state is not None else None  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return None
+
+    def save(self, postings: Postings) -> None:
+        if self.generation is not None:
+            self.index.save_value("postings", self.generation, postings.to_state())
 
 
 def empty_corpus_message(store: CorpusStore) -> str:

@@ -12,7 +12,6 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-
 NAMES = {"slash": "/", "exclamation_mark": "!", "question_mark": "?", "space": "Space", "enter": "Enter",
          "escape": "Esc", "pagedown": "PgDn", "pageup": "PgUp", "tab": "Tab", "down": "\u2193", "up": "\u2191",
          "left": "\u2190", "right": "\u2192", "home": "Home", "end": "End", "backspace": "Backspace",
