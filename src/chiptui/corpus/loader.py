@@ -538,12 +538,12 @@ def assemble(records: Iterable[FileRecord]) -> Assembled:
             for index in indexes:
                 ids[index] = f"{base}~{_short_hash(cards[index].path)}"
 
-    bodies = _match_scraped(cards, ids, scraped, out.problems)
-
-    urls: dict[str, int] = {}
+    urls: dict[str, int] = {}  # a card's links -> the first card with them
     for index, record in enumerate(cards):
         for key in record.card[C_URL_KEYS]:  # type: ignore[index]
             urls.setdefault(key, index)
+
+    bodies = _match_scraped(cards, ids, scraped, out.problems, urls=urls)
 
     intern = sys.intern
     for index, record in enumerate(cards):
@@ -624,7 +624,7 @@ def _short_hash(text: str) -> str:
 
 def _match_scraped(
     cards: list[FileRecord], ids: list[str], scraped: list[FileRecord], problems: list[Problem],
-    work: list[int] | None = None,
+    work: list[int] | None = None, urls: dict[str, int] | None = None,
 ) -> dict[int, str]:
     """Find, for each scraped page, the card it gives the body of.
 
@@ -644,19 +644,30 @@ def _match_scraped(
     # page's windows of that many words are looked up, so few wrong candidates remain
     heads: dict[tuple[str, ...], list[tuple[str, int]]] = {}
     short_heads: dict[tuple[str, ...], list[tuple[str, int]]] = {}
-    by_words: dict[str, list[int]] = {}  # every title, for the headline lines
-    by_url: dict[str, list[int]] = {}
+    tiny: dict[str, list[int]] = {}  # titles under three words: they join on a headline line only
+    if urls is None:
+        urls = {}
+        for index, record in enumerate(cards):
+            for key in record.card[C_URL_KEYS]:  # type: ignore[index]
+                urls.setdefault(key, index)
     for index, record in enumerate(cards):
         title = record.card[C_WORDS]  # type: ignore[index]
-        if title:
-            by_words.setdefault(title, []).append(index)
-        for key in record.card[C_URL_KEYS]:  # type: ignore[index]
-            by_url.setdefault(key, []).append(index)
         words = title.split()
         if len(words) < MIN_TITLE_WORDS:
+            if words:
+                tiny.setdefault(title, []).append(index)
             continue
         table = heads if len(words) > MIN_TITLE_WORDS else short_heads
-        table.setdefault(tuple(words[: MIN_TITLE_WORDS + 1]), []).append((" " + " ".join(words) + " ", index))
+        table.setdefault(tuple(words[: MIN_TITLE_WORDS + 1]), []).append((f" {title} ", index))
+
+    def titled(line: str) -> Iterable[int]:
+        """The cards whose title is exactly this (normalised) line."""
+        words = line.split()
+        if len(words) < MIN_TITLE_WORDS:
+            return tiny.get(line, ())
+        table = heads if len(words) > MIN_TITLE_WORDS else short_heads
+        padded = f" {line} "
+        return [index for title, index in table.get(tuple(words[: MIN_TITLE_WORDS + 1]), ()) if title == padded]
     matched: dict[int, str] = {}
     tries: dict[tuple[str, ...], tuple[dict, int]] = {}  # head -> (trie of the rest of its titles, longest title)
 
@@ -683,7 +694,7 @@ def _match_scraped(
     for result in scraped:
         words = result.words.split() if result.words else []
         text = " " + " ".join(words) + " "
-        urls, lines = result.marks if result.marks else ((), ())
+        page_urls, lines = result.marks if result.marks else ((), ())
         mentioned: set[int] = set()
         # distinct windows of the page that start some title (the loops run in C)
         for head in filter(heads.__contains__, set(zip(words, words[1:], words[2:], words[3:], strict=False))):
@@ -709,9 +720,9 @@ def _match_scraped(
                 mentioned.update(index for _, index in short_heads[head])  # a three-word title is its own head
         headlines: dict[int, int] = {}  # card -> how high its title stands as a line (the first one highest)
         for position, line in enumerate(lines):
-            for index in by_words.get(line, ()):
+            for index in titled(line):
                 headlines.setdefault(index, len(lines) - position)
-        linked = {index for key in urls for index in by_url.get(key, ())}
+        linked = {urls[key] for key in page_urls if key in urls}
         evidence = {
             index: (headlines.get(index, 0), index in linked, len(title_of(index)), -index)
             for index in mentioned | headlines.keys() | linked
