@@ -39,6 +39,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 QUERIES = ("nvidia chip", "tranium", "google cloud ai", "topic:AI* nvidia after:2021 -provider:x")
 LIST_QUERY = "nvidia chip"
+BURST_QUERIES = ("nvidia chip", "google cloud ai")  # a few hits and a third of the corpus
 
 KEYSTROKES = """
 import json, resource, statistics, sys, time
@@ -206,6 +207,77 @@ def browser_start(
     return statistics.median(times), rss, statistics.median(unread_times)
 
 
+COUNT = """
+import sys
+from chiptui.corpus.query import parse
+from chiptui.corpus.store import CorpusStore
+print(len(CorpusStore.load([sys.argv[1]], cached=True).run_query(parse(sys.argv[2]))))
+"""
+
+
+def burst_after_start(corpus: Path, env: dict[str, str], size: int, query: str, runs: int) -> list[float] | None:
+    """What a user does: launch ``chiptui CORPUS`` in tmux, wait until the list first shows,
+    then 0.5 s later type ``/`` and QUERY in one burst (one tmux send-keys); seconds from the
+    burst until the status line shows the query's final count, and the RSS after it."""
+    if not shutil.which("tmux"):
+        return None
+    hits = int(subprocess.run([sys.executable, "-c", COUNT, str(corpus), query], env=env, capture_output=True,
+                              text=True, check=True).stdout)
+    expected_all = f"{size:,} of {size:,} articles"
+    expected = f"{hits:,} of {size:,} articles"
+    exports = " ".join(f"{k}={v}" for k, v in env.items() if k.startswith("CHIPTUI_"))
+    out = []
+    for _ in range(runs):
+        subprocess.run(["tmux", "kill-session", "-t", "chiptui-bench"], capture_output=True)
+        subprocess.run(
+            ["tmux", "new", "-d", "-s", "chiptui-bench", "-x", "160", "-y", "50",
+             f"env {exports} {' '.join(chiptui())} {corpus}"],
+            check=True,
+        )
+        start = time.perf_counter()
+        while expected_all not in _screen():
+            if time.perf_counter() - start > 60:
+                raise SystemExit(f"the browser did not show {expected_all!r} within 60 s")
+            time.sleep(0.005)
+        time.sleep(0.5)
+        typed = time.perf_counter()
+        subprocess.run(["tmux", "send-keys", "-t", "chiptui-bench", "-l", "/" + query], check=True)
+        while expected not in _screen():
+            if time.perf_counter() - typed > 60:
+                raise SystemExit(f"the browser did not show {expected!r} within 60 s:\n{_screen()}")
+            time.sleep(0.005)
+        out.append(time.perf_counter() - typed)
+        pid = subprocess.run(
+            ["tmux", "list-panes", "-t", "chiptui-bench", "-F", "#{pane_pid}"], capture_output=True, text=True
+        ).stdout.strip()
+        out.append(_rss_of_tree(int(pid)))
+        subprocess.run(["tmux", "kill-session", "-t", "chiptui-bench"], capture_output=True)
+    return out
+
+
+def _screen() -> str:
+    return subprocess.run(["tmux", "capture-pane", "-p", "-t", "chiptui-bench"], capture_output=True, text=True).stdout
+
+
+def add_cards(corpus: Path, env: dict[str, str], count: int = 100) -> float:
+    """Seconds for ``chiptui index`` after COUNT new cards appear in a warm corpus (copies of
+    its first cards under new titles, in a folder of their own, removed afterwards)."""
+    folder = corpus / "zz-benchmark-added"
+    shutil.rmtree(folder, ignore_errors=True)
+    sources = sorted(p for p in corpus.rglob("*.md") if p.parent != folder)[:count]
+    folder.mkdir()
+    try:
+        for n, source in enumerate(sources):
+            text = source.read_text(encoding="utf-8").replace("title: ", f"title: Added {n} ", 1)
+            (folder / f"added-{n:04d}.md").write_text(text, encoding="utf-8")
+        t0 = time.perf_counter()
+        subprocess.run([*chiptui(), "index", str(corpus)], env=env, check=True, capture_output=True)
+        return time.perf_counter() - t0
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        subprocess.run([*chiptui(), "index", str(corpus)], env=env, check=True, capture_output=True)
+
+
 def _medians(runs: list) -> tuple[float, float, float] | None:  # type: ignore[type-arg]
     runs = [r for r in runs if r is not None]
     if not runs:
@@ -300,6 +372,7 @@ def main() -> int:
     details = []
     marks_rows: list[tuple] = []
     query_rows: list[tuple] = []
+    targets: list[tuple[int, dict]] = []
     for size in args.sizes:
         corpus = ensure_corpus(workdir, size)
         with tempfile.TemporaryDirectory(prefix="chiptui-bench-") as tmp:
@@ -311,6 +384,16 @@ def main() -> int:
             phases = json.loads(cold_json.read_text())["phases"]
             warm = median_time([*chiptui(), "index", str(corpus)], env, args.runs)
             listing = median_time([*chiptui(), "list", str(corpus), "--query", LIST_QUERY, "--limit", "20"], env, args.runs)
+            # issue 12's rows, each beside its anchor measured in the same run
+            target: dict[str, object] = {"list": listing}
+            target["cached"] = median_time(
+                [*chiptui(), "list", str(corpus), "--query", LIST_QUERY, "--limit", "20", "--cached"], env, args.runs
+            )
+            if fzf:
+                target["grep_fzf"] = median_time(
+                    ["sh", "-c", f"grep -rh -m1 '^title:' {corpus} | {fzf} --filter '{LIST_QUERY}'"], env, args.runs
+                )
+            target["add"] = statistics.median(add_cards(corpus, env) for _ in range(args.runs))
             keys = json.loads(
                 subprocess.run(
                     [sys.executable, "-c", KEYSTROKES, str(corpus), json.dumps(QUERIES)],
@@ -326,6 +409,15 @@ def main() -> int:
                         fzf_times.append(median_time([fzf, "--filter", query[:n]], env, args.runs, stdin=titles))
                 fzf_times.sort()
             ui = None if args.no_ui else browser_start(corpus, env, size, args.runs)
+            if not args.no_ui:
+                bursts = {}
+                for query in BURST_QUERIES:
+                    measured = burst_after_start(corpus, env, size, query, args.runs)
+                    anchor = median_time([fzf, "--filter", query], env, args.runs, stdin=titles) if fzf else None
+                    if measured:
+                        bursts[query] = (measured[0::2], measured[1::2], anchor)
+                target["bursts"] = bursts
+            targets.append((size, target))
             speeds = json.loads(
                 subprocess.run(
                     [sys.executable, "-c", QUERY_SPEED, str(corpus), json.dumps(STRUCTURED)],
@@ -404,8 +496,36 @@ def main() -> int:
                 f"| {keys['p50'] * 1000:.0f} / {keys['p95'] * 1000:.0f} ms "
                 f"| {marked_keys['p50'] * 1000:.0f} / {marked_keys['p95'] * 1000:.0f} ms |"
             )
+    print_targets(targets)
     cleaning_speed(args.runs)
     return 0
+
+
+def _range(values: list[float], unit: str = "s", scale: float = 1.0) -> str:
+    low, high = min(values) * scale, max(values) * scale
+    digits = 0 if unit == "ms" or unit == "MB" else 2
+    return f"{low:.{digits}f} {unit}" if round(low, digits) == round(high, digits) else f"{low:.{digits}f}-{high:.{digits}f} {unit}"
+
+
+def print_targets(targets: list[tuple[int, dict]]) -> None:
+    """Issue 12's table: each row measured, its anchor measured in the same run, its target."""
+    if not targets:
+        return
+    print("\nIssue 12's rows (medians of --runs; bursts: each run's value):\n")
+    print("| articles | what | measured | anchor, same run | target |")
+    print("|---:|---|---:|---:|---|")
+    for size, t in targets:
+        anchor = f"{t['grep_fzf']:.2f} s (`grep -rh -m1 '^title:' \\| fzf --filter`)" if "grep_fzf" in t else "no fzf"
+        print(f"| {size:,} | `list --query` warm, full check | {t['list']:.2f} s | {anchor} | faster than the anchor |")
+        print(f"| {size:,} | `list --query --cached` | {t['cached']:.2f} s | - | <= 0.3 s |")
+        print(f"| {size:,} | `chiptui index` after 100 new cards | {t['add']:.2f} s | - | <= 1.5 s |")
+        for query, (seconds, rss, fzf_s) in t.get("bursts", {}).items():
+            fzf_cell = f"{fzf_s * 1000:.0f} ms (`fzf --filter`)" if fzf_s is not None else "no fzf"
+            print(
+                f"| {size:,} | `/{query}` typed in one burst 0.5 s after the list shows, until its count (tmux) "
+                f"| {_range(seconds, 'ms', 1000)} | {fzf_cell} | faster than the anchor |"
+            )
+            print(f"| {size:,} | browser RSS after that query | {_range(rss, 'MB')} | - | <= 250 MB at 100,000 |")
 
 
 if __name__ == "__main__":
