@@ -398,3 +398,24 @@ def test_reader_state_keys_are_kept_apart_and_match_the_computed_ones(write, cor
 
     c = store.columns
     assert store.state_keys() == [state_key(url, i) for url, i in zip(c.urls, c.ids, strict=True)]
+
+
+def test_the_scan_in_a_process_of_its_own_finds_what_the_scan_here_finds(seeds_copy: Path) -> None:
+    """The browser's scan runs in a subprocess (none of the interpreter the user types into):
+    the same files and digest as the scan in this process, and no file list at all when the
+    digest is the one the index already has (nothing changed, nothing to send back)."""
+    from chiptui.corpus.loader import scan
+    from chiptui.corpus.scan_worker import digest_of, scan_elsewhere
+
+    (seeds_copy / "unreadable").mkdir()
+    (seeds_copy / "unreadable").chmod(0)
+    try:
+        here_problems: list = []
+        here = scan([str(seeds_copy)], here_problems)
+        digest = digest_of(here, here_problems, 1000)
+        there_problems: list = []
+        assert scan_elsewhere([str(seeds_copy)], there_problems, 1000, None) == (here, digest, len(here))
+        assert there_problems == here_problems
+        assert scan_elsewhere([str(seeds_copy)], [], 1000, digest) == (None, digest, len(here))
+    finally:
+        (seeds_copy / "unreadable").chmod(0o755)

@@ -19,7 +19,6 @@ paths are stored) and ``fulltext`` (search in the texts table).
 from __future__ import annotations
 
 import gc
-import hashlib
 import os
 import pickle
 import sqlite3
@@ -54,6 +53,7 @@ from chiptui.corpus.loader import (
 from chiptui.corpus.models import Columns, Problem, count_facets
 from chiptui.corpus.parse_pool import PARALLEL_FROM, Progress, parse_files
 from chiptui.corpus.records import data_dumps, data_loads, from_db, rows_by_path, to_db
+from chiptui.corpus.scan_worker import digest_of
 from chiptui.corpus.search import extras_of, vocabulary_of
 from chiptui.corpus.snapshot import Snapshot, load_snapshot, patch, save_snapshot
 from chiptui.corpus.state import state_key
@@ -83,6 +83,7 @@ class CorpusIndex(IndexFile):
         super().__init__(roots, db_path)
         self.max_bytes = max_bytes
         self.damage_notices: list[str] = []  # damage found (and repaired) after the refresh
+        self._prescanned: tuple[object, list[Problem], object] | None = None
 
     # -- refreshing ------------------------------------------------------------
 
@@ -108,6 +109,7 @@ class CorpusIndex(IndexFile):
         With ``unchanged_from`` (a snapshot's generation), returns None when nothing
         changed since that snapshot, so the caller keeps what it has.
         """
+        self._prescanned = self._scan_elsewhere() if threading.active_count() > 1 else None
         with self._lock:
             try:
                 return self._refresh(progress, workers, unchanged_from)
@@ -139,6 +141,20 @@ class CorpusIndex(IndexFile):
             self._in_memory(why_unusable(again))
             return self._refresh(progress, workers, None)
 
+    def _scan_elsewhere(self) -> tuple[object, list[Problem], object] | None:
+        """The browser's scan, in a process of its own (see ``scan_worker``) and outside the
+        index's lock: a search that needs the index meanwhile does not wait for the walk."""
+        from chiptui.corpus.scan_worker import scan_elsewhere
+
+        with self._lock:
+            try:
+                known = self._meta(self._connect(), "digest")
+            except Exception:  # noqa: BLE001 - the refresh finds and repairs whatever this is
+                return None
+        problems: list[Problem] = []
+        scanned = scan_elsewhere(self.roots, problems, self.max_bytes, known)
+        return (scanned, problems, known) if scanned is not None else None
+
     def _refresh(self, progress: Progress | None, workers: int | None, unchanged_from: int | None) -> Snapshot | None:
         gc_was_on = gc.isenabled()
         gc.disable()  # hundreds of thousands of long-lived objects: the collector would only rescan them
@@ -156,12 +172,20 @@ class CorpusIndex(IndexFile):
         status = self.status
         scan_problems: list[Problem] = []
         phase = _Phases(status)
-        stats = scan(self.roots, scan_problems, workers=(os.cpu_count() or 1) if threading.active_count() == 1 else 1)
-        digest = _digest(stats, scan_problems, self.max_bytes)
-        phase("scan")
         generation = int(self._meta(db, "generation") or 0)
-        status.files = len(stats)
-        if self._meta(db, "digest") == digest:
+        saved_digest = self._meta(db, "digest")
+        stats = None
+        prescanned, self._prescanned = self._prescanned, None
+        if prescanned is not None and prescanned[2] == saved_digest:  # else another process wrote since
+            scanned, found_problems, _ = prescanned
+            stats, digest, status.files = scanned  # type: ignore[misc] # stats None: the same files as last time
+            scan_problems.extend(found_problems)
+        else:
+            stats = scan(self.roots, scan_problems, workers=(os.cpu_count() or 1) if threading.active_count() == 1 else 1)
+            digest = digest_of(stats, scan_problems, self.max_bytes)
+            status.files = len(stats)
+        phase("scan")
+        if saved_digest == digest:
             # the same files with the same sizes and times as when the snapshot was saved
             status.parsed = status.removed = 0
             if unchanged_from is not None and unchanged_from == generation:
@@ -172,6 +196,10 @@ class CorpusIndex(IndexFile):
                 status.seconds = time.perf_counter() - started
                 snapshot.status = status
                 return snapshot
+        if stats is None:  # the snapshot could not be read after all: scan here
+            scan_problems.clear()
+            stats = scan(self.roots, scan_problems)
+            digest = digest_of(stats, scan_problems, self.max_bytes)
         known: dict[str, tuple[int, int, int]] = {}  # path -> (size, mtime, rowid)
         seen: dict[str, tuple[int, int, int, int]] = {}  # path -> the stat it was indexed with
         limits: dict[str, int] = {}
@@ -364,7 +392,23 @@ class CorpusIndex(IndexFile):
             return None
 
         before = len(self.damage_notices)
-        self._recovering(check)
+        if not records and self.db_path != ":memory:":
+            # the pages only, on a connection of its own: the check reads the whole file (a
+            # second or two at 100,000 articles) and a search must not wait on it
+            try:
+                db = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True, timeout=self.timeout)
+                try:
+                    rows = [row[0] for row in db.execute("PRAGMA quick_check")]
+                finally:
+                    db.close()
+                if rows == ["ok"]:
+                    return None
+            except sqlite3.OperationalError as exc:
+                if is_locked(exc):
+                    return None  # another process is writing: checked another time
+            except sqlite3.DatabaseError:
+                pass
+        self._recovering(check)  # damaged (or a full check): this finds it again, and rebuilds
         return self.damage_notices[-1] if len(self.damage_notices) > before else None
 
     def saved_value(self, name: str, generation: int) -> object | None:
@@ -426,8 +470,3 @@ class _Phases:
         self.last = now
 
 
-def _digest(stats: dict[str, tuple[int, int]], problems: list[Problem], max_bytes: int) -> str:
-    """A fingerprint of every path, size and time, of what the scan could not read, and of
-    the size limit the files were read under."""
-    data = pickle.dumps((stats, [p.to_json() for p in problems], max_bytes), protocol=pickle.HIGHEST_PROTOCOL)
-    return hashlib.blake2b(data, digest_size=20).hexdigest()

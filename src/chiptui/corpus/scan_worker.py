@@ -1,0 +1,70 @@
+"""``python -m chiptui.corpus.scan_worker PARENT_PID``: the corpus scan in a process of its own.
+
+A process with threads (the browser) may not fork, so its scan would walk 100,000 files in
+the interpreter the user is typing into, and every keystroke's search would wait on it. Run
+here, the walk uses no time of the browser's interpreter, and uses every core (this process
+has no threads, so it may fork its own walkers). One pickled list of roots comes on stdin;
+one pickled ``(files, problems)`` goes out on stdout.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import subprocess
+import sys
+
+from chiptui.corpus.models import Problem
+
+
+def digest_of(stats: dict[str, tuple[int, int, int, int]], problems: list[Problem], max_bytes: int) -> str:
+    """A fingerprint of every path, size and time, of what the scan could not read, and of
+    the size limit the files were read under."""
+    data = pickle.dumps((stats, [p.to_json() for p in problems], max_bytes), protocol=pickle.HIGHEST_PROTOCOL)
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+Scanned = tuple[dict[str, tuple[int, int, int, int]] | None, str, int]  # (files or None, digest, count)
+
+
+def scan_elsewhere(paths: list[str], problems: list[Problem], max_bytes: int, known: object) -> Scanned | None:
+    """``loader.scan`` and ``digest_of`` in a subprocess: the files (None when their digest is
+    ``known``: nothing changed, and 100,000 entries need not cross), the digest and how many
+    files there are; None when that could not run (the caller scans itself)."""
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "chiptui.corpus.scan_worker", str(os.getpid())],
+            input=pickle.dumps((list(paths), max_bytes, known), protocol=pickle.HIGHEST_PROTOCOL),
+            capture_output=True, check=False, timeout=600,
+        )
+        if proc.returncode != 0:
+            return None
+        found, found_problems, digest, count = pickle.loads(proc.stdout)  # our own child's bytes
+    except (OSError, subprocess.SubprocessError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+        return None
+    problems.extend(found_problems)
+    return found, digest, count
+
+
+def main() -> int:
+    from chiptui.corpus.loader import scan
+    from chiptui.corpus.workers import worker_setup
+
+    if len(sys.argv) > 1 and sys.argv[1].isdigit():
+        worker_setup(int(sys.argv[1]), quiet_output=False)  # stdout is the channel to the parent
+    try:
+        os.nice(10)  # background work: the browser the user types into goes first on a busy machine
+    except (AttributeError, OSError):
+        pass
+    paths, max_bytes, known = pickle.load(sys.stdin.buffer)
+    problems: list[Problem] = []
+    found = scan(paths, problems)  # one core: the other is the user's
+    digest = digest_of(found, problems, max_bytes)
+    answer = (None if digest == known else found, problems, digest, len(found))
+    sys.stdout.buffer.write(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
