@@ -586,7 +586,7 @@ def assemble(records: Iterable[FileRecord]) -> Assembled:
                 record.path,
                 body,
                 links,
-                info[C_TYPE] if len(info) > C_TYPE else None,
+                intern(info[C_TYPE]) if len(info) > C_TYPE and info[C_TYPE] else None,
                 len(info[C_RELATED]),
             )
         )

@@ -54,7 +54,9 @@ def data_loads(blob: bytes) -> object:
     body = memoryview(blob)[_CHECK:]
     if len(blob) < _CHECK or _crc(body) != bytes(blob[:_CHECK]):
         raise pickle.UnpicklingError("a stored value does not match its checksum (the index is damaged)")
-    return _DataUnpickler(io.BytesIO(body)).load()
+    stream = io.BytesIO(blob)  # shares the bytes (copy on write): no second 30 MB for a snapshot
+    stream.seek(_CHECK)
+    return _DataUnpickler(stream).load()
 
 
 def to_db(path: str) -> str | bytes:

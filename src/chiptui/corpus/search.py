@@ -75,25 +75,23 @@ class SearchIndex:
         self._cache: OrderedDict[str, dict[int, float]] = OrderedDict()
         self._lock = threading.Lock()
 
-    # the lower-cased texts: built on first use (a word found through the postings needs none)
-
-    @cached_property
-    def titles(self) -> list[str]:
-        return [t.casefold() for t in self._titles]
-
-    @cached_property
-    def title_lengths(self) -> list[int]:
-        return list(map(len, self.titles))
-
-    @cached_property
-    def extras(self) -> list[str]:
-        folded = {e: e.casefold() for e in set(self._extras)}  # few distinct provider/topic strings
-        return list(map(folded.__getitem__, self._extras))
+    # the lower-cased texts, built on first use (a word found through the postings needs
+    # none): one string per article, title then provider and topics, and each title's length;
+    # the title alone is the start of it (no second copy of 100,000 titles is kept)
 
     @cached_property
     def haystacks(self) -> list[str]:
+        folded = {e: e.casefold() for e in set(self._extras)}  # few distinct provider/topic strings
         # title first so it is found first; a separator no query can bridge
-        return list(map("\x00".join, zip(self.titles, self.extras, strict=True)))
+        return [f"{title.casefold()}\x00{folded[extra]}" for title, extra in zip(self._titles, self._extras, strict=True)]
+
+    @cached_property
+    def title_lengths(self) -> array:
+        return array("I", [text.index("\x00") for text in self.haystacks])
+
+    def title(self, index: int) -> str:
+        """The lower-cased title of one article."""
+        return self.haystacks[index][: self.title_lengths[index]]
 
     # -- matching ------------------------------------------------------------
 
@@ -244,7 +242,11 @@ class SearchIndex:
             if self._postings is None:
                 postings = self._saved.load() if self._saved is not None else None
                 if postings is None or postings.articles != len(self._titles):
-                    postings = Postings.build(self.titles, self.extras)
+                    haystacks, lengths = self.haystacks, self.title_lengths
+                    postings = Postings.build(
+                        [text[:end] for text, end in zip(haystacks, lengths, strict=True)],
+                        [text[end + 1 :] for text, end in zip(haystacks, lengths, strict=True)],
+                    )
                     if self._saved is not None:
                         self._saved.save(postings)
                 self._postings = postings
@@ -267,7 +269,7 @@ class SearchIndex:
     # -- highlighting ----------------------------------------------------------
 
     def spans(self, tokens: Sequence[str], index: int) -> tuple[Span, ...]:
-        return title_spans(tokens, self.titles[index])
+        return title_spans(tokens, self.title(index))
 
 
 class SavedPostings(Protocol):

@@ -171,7 +171,7 @@ def patch(
         columns.quality[i] = info[C_QUALITY]
         columns.heat[i] = info[C_HEAT]
         columns.urls[i] = info[C_URL]
-        columns.kinds[i] = info[C_TYPE]
+        columns.kinds[i] = intern(info[C_TYPE]) if info[C_TYPE] else None
         if info[C_BODY] is not None:
             columns.bodies[i] = (path, "card", info[C_BODY])
         extras[i] = extras_of([columns.providers[i]], [columns.topics[i]])[0]

@@ -520,8 +520,9 @@ class CorpusStore:
             return frozenset(self.search_index().scores(node.word))
         if isinstance(node, Phrase):
             phrase = " ".join(node.text.casefold().split())
-            titles = self.search_index().titles
-            return frozenset(i for i in everything if phrase in titles[i])
+            search = self.search_index()
+            haystacks, ends = search.haystacks, search.title_lengths  # a title is its haystack's start
+            return frozenset(i for i in everything if haystacks[i].find(phrase, 0, ends[i]) >= 0)
         if isinstance(node, FacetTerm):
             topic_sets, provider_sets = self._facet_sets()
             sets = topic_sets if node.kind == "topic" else provider_sets
