@@ -24,29 +24,9 @@ import re
 from dataclasses import dataclass
 
 from chiptui.corpus.sanitize import clean_text
+from chiptui.corpus.search import trie_pattern
 
 _I = re.IGNORECASE
-
-
-def _trie(words: list[str]) -> str:
-    """A regex matching any of WORDS, as a trie: one branch per letter instead of one per word."""
-    root: dict = {}
-    for word in words:
-        node = root
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def emit(node: dict) -> str:
-        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if "" in node:
-            body = f"(?:{body})?"
-        return body
-
-    return emit(root)
 
 
 def _guarded(parts: list[str], heads: str, extra: str = "", flags: int = _I) -> re.Pattern[str]:
@@ -54,7 +34,7 @@ def _guarded(parts: list[str], heads: str, extra: str = "", flags: int = _I) -> 
     or the regex EXTRA). Python's re tries every alternative at every position; the trie in
     front fails at once on ordinary words, which made the cleaner many times faster. Every
     part must start with one of HEADS or EXTRA (tests/test_clean.py checks the results agree)."""
-    guard = rf"(?<!\w)(?i:{_trie(heads.split())})"
+    guard = rf"(?<!\w)(?i:{trie_pattern(heads.split())})"
     if extra:
         guard = f"{guard}|{extra}"
     return re.compile(rf"(?=(?:{guard}))(?:{'|'.join(parts)})", flags)
