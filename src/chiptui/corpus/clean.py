@@ -3,19 +3,30 @@
 News pages arrive flattened: a menu, the headline again, a byline, share bars,
 promos spliced into paragraphs, newsletter boxes, "related" lists, cookie notices
 and a footer. The cleaner works on any publisher's layout, in lines or in one long
-run, with a few general signals rather than one site's markup:
+run, with general signals rather than one site's markup:
 
-1. The headline: everything up to the article's own title (matched loosely) is
-   navigation and is dropped.
-2. Sentences are classified. Furniture is recognised by its vocabulary (share,
-   subscribe, sponsor, newsletter, "follow us", copyright...), by addressing the
-   reader ("you", "!", "our"), and menus by being runs of capitalised words without
-   punctuation or function words. Quotations are never judged by their pronouns.
-3. A line that is mostly furniture is dropped whole; otherwise only its furniture
+1. The headline: everything up to the article's own title is navigation and is
+   dropped. The title may stand in several places (breadcrumb, sticky header, teaser,
+   citation): the headline is the mention followed by the most prose, judged by the
+   density of function words after it (jusText's signal).
+2. Inline furniture is cut out before sentences are split: share bars (with a verb or
+   as a run of network names), "Advertisement", photo credits with the caption before
+   them, bylines glued to the lead sentence; headings glued to the text before them
+   ("... Related Topics ...") start a new piece.
+3. Sentences are classified. Furniture is recognised by its vocabulary in several
+   languages (share, subscribe, newsletter, "follow us", copyright, paywall meters...),
+   by addressing the reader ("you", "!", "our") outside quotations, and menus by being
+   runs of capitalised words without punctuation or function words.
+4. A line that is mostly furniture is dropped whole; otherwise only its furniture
    sentences go, which removes promos spliced into a paragraph.
-4. The first footer marker after the article has started (a few dozen words) ends it.
-5. Short lines (headings, captions, bylines) are kept only between two kept
+5. The first end-of-article marker (a box heading, comments, an author's bio, the
+   copyright footer) after a few dozen words of article ends it, unless mostly prose
+   follows it: then it was a box inside the article, and only the box goes.
+6. Short lines (headings, captions, bylines) are kept only between two kept
    paragraphs, and only if they read as a sentence.
+
+It is the hot path of indexing scraped pages, so the large vocabularies sit behind
+cheap looks (a trie of first words, key words per sentence) that never change a result.
 """
 
 from __future__ import annotations
