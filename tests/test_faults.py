@@ -470,3 +470,28 @@ def test_a_damaged_record_that_sqlite_reads_without_complaint_is_caught(seeds_co
     titles = [json.loads(line)["title"] for line in run("list", "--json", str(seeds_copy)).stdout.splitlines()]
     assert any(t.startswith("Amazon debuts Trainium") for t in titles)
     assert not any("DEBUTS" in t for t in titles)
+
+
+def test_a_snapshot_of_another_shape_is_rebuilt_not_a_crash(seeds_copy: Path) -> None:
+    """A snapshot that reads back (its checksum is right) but has columns of another shape, as
+    a development build with the same format number could leave, is damage: rebuilt, with a
+    notice, never an AttributeError in a later search."""
+    from chiptui.corpus.index import CorpusIndex
+    from chiptui.corpus.models import Columns
+    from chiptui.corpus.snapshot import save_snapshot
+    from chiptui.corpus.store import CorpusStore
+
+    index = CorpusIndex([str(seeds_copy)])
+    snapshot = index.refresh()
+    assert snapshot is not None
+    db = index._connect()
+    generation = int(index._meta(db, "generation"))
+    odd = Columns(*[list(column) for column in snapshot.columns])._replace(
+        titles=[title.encode() for title in snapshot.columns.titles]
+    )
+    save_snapshot(db, odd, snapshot.problems, snapshot.files, index._meta(db, "digest"), generation,
+                  (snapshot.vocabulary, snapshot.facets, snapshot.extras, snapshot.scan_problems))
+    index.close()
+    store = CorpusStore.load([str(seeds_copy)])
+    assert store.status is not None and "shape" in (store.status.rebuilt or "")
+    assert len(store.filter(query="trainium")) >= 1

@@ -117,3 +117,18 @@ def test_refine_narrows_a_result_like_filtering_with_facets(seeds: CorpusStore) 
     refined = seeds.refine(base, topics=["AWS AI"])
     assert refined.indices == seeds.filter("amazon", topics=["AWS AI"], sort="relevance").indices
     assert set(refined.scores) == set(refined.indices)
+
+
+def test_a_string_column_reads_as_the_list_it_was_made_from() -> None:
+    """The compact column the snapshot keeps links and paths in (issue 12's memory)."""
+    from chiptui.corpus.models import StrColumn
+
+    values = ["https://a.example/1", None, "", "caf\u00e9/\udcff", "x"]
+    column = StrColumn.of(values)
+    again = StrColumn.from_state(column.to_state())
+    for col in (column, again):
+        assert list(col) == values and len(col) == 5 and col == values
+        assert [col[i] for i in range(5)] == values and col[-1] == "x" and col[1:3] == [None, ""]
+    with pytest.raises(IndexError):
+        column[5]
+    assert StrColumn.of([]) == [] and list(StrColumn.of([])) == []

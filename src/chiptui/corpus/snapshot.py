@@ -28,7 +28,7 @@ from chiptui.corpus.loader import (
     date_order,
     problem_order,
 )
-from chiptui.corpus.models import Columns, Problem
+from chiptui.corpus.models import Columns, Problem, StrColumn
 from chiptui.corpus.records import data_dumps, data_loads
 from chiptui.corpus.search import extras_of, vocabulary_of
 
@@ -74,6 +74,7 @@ def load_snapshot(db: sqlite3.Connection, generation: int) -> Snapshot | None:
 
 
 _TOPICS = Columns._fields.index("topics")
+_COMPACT = tuple(Columns._fields.index(name) for name in ("urls", "paths"))  # read a row at a time
 
 
 def _frozen(columns: Columns) -> tuple:  # type: ignore[type-arg]
@@ -83,6 +84,9 @@ def _frozen(columns: Columns) -> tuple:  # type: ignore[type-arg]
     numbers = array("I", [distinct.setdefault(t, len(distinct)) for t in columns.topics])
     stored = list(columns)
     stored[_TOPICS] = (list(distinct), numbers.tobytes())
+    for position in _COMPACT:  # one string each, not 100,000 (see StrColumn)
+        column = stored[position]
+        stored[position] = (column if isinstance(column, StrColumn) else StrColumn.of(column)).to_state()
     return tuple(stored)
 
 
@@ -92,7 +96,14 @@ def _thawed(stored: tuple) -> Columns:  # type: ignore[type-arg]
     numbers = array("I")
     numbers.frombytes(packed)
     values[_TOPICS] = list(map(distinct.__getitem__, numbers))
-    return Columns(*values)
+    for position in _COMPACT:
+        values[position] = StrColumn.from_state(values[position])
+    columns = Columns(*values)
+    # a snapshot of another shape is damage (the index is rebuilt), not a crash later on
+    count = len(columns.ids)
+    if any(len(column) != count for column in columns) or (count and not isinstance(columns.titles[0], str)):
+        raise ValueError("the saved snapshot does not have the shape this version reads")
+    return columns
 
 
 def save_snapshot(
