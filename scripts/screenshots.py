@@ -11,8 +11,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import html
+import os
 import re
 import sys
+import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -104,14 +106,28 @@ def svg_text(svg: str) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def main() -> int:
-    OUT.mkdir(exist_ok=True)
-    for view in VIEWS:
-        svg = asyncio.run(capture(view))
-        (OUT / f"{view}.svg").write_text(svg, encoding="utf-8")
-        (OUT / f"{view}.txt").write_text(svg_text(svg), encoding="utf-8")
-        print(f"wrote screenshots/{view}.svg")
+def main(out: Path = OUT) -> int:
+    out.mkdir(exist_ok=True)
+    # the views are of a fresh install: not of this machine's marks, config or cache
+    with tempfile.TemporaryDirectory(prefix="chiptui-screenshots-") as home:
+        saved = {name: os.environ.get(name) for name in _USER_DIRS}
+        os.environ.update({name: os.path.join(home, name.lower()) for name in _USER_DIRS})
+        try:
+            for view in VIEWS:
+                svg = asyncio.run(capture(view))
+                (out / f"{view}.svg").write_text(svg, encoding="utf-8")
+                (out / f"{view}.txt").write_text(svg_text(svg), encoding="utf-8")
+                print(f"wrote {out.name}/{view}.svg")
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
     return 0
+
+
+_USER_DIRS = ("CHIPTUI_DATA_DIR", "CHIPTUI_CONFIG_DIR", "CHIPTUI_CACHE_DIR")
 
 
 if __name__ == "__main__":
