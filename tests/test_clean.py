@@ -357,3 +357,8 @@ def test_key_words_never_hide_a_match() -> None:
             assert any(word in low for word in clean._CREDIT_WORDS), block
         if clean._INLINE.search(block):
             assert any(name in low for name in clean._NETWORK_NAMES) or any(w in low for w in clean._INLINE_WORDS)
+
+
+def test_a_sentence_starting_with_by_and_a_day_is_not_a_byline() -> None:
+    text = f"By Monday, The council had voted to close the bridge to cars from next spring, officials said.\n{PARA_EN_2}"
+    assert clean_body(text, None)[0].startswith("By Monday, The council")

@@ -267,7 +267,6 @@ _GLUED_HEADING = re.compile(
 _META_START = re.compile(
     r"|".join(
         [
-            r"(?:by|written by|words by|reporting by|posted by|story by)\s+\S",
             r"(?:published|updated|posted|last updated|first published)\b",
             r"(?:image|photo|picture|illustration|video|graphic)s?\s*(?:credit)?\s*[:|]",
             r"(?:credit|source|caption)\s*:",
@@ -280,6 +279,9 @@ _META_START = re.compile(
     ),
     _I,
 )
+# A byline: "By Jane Roe", "Words by ...". A sentence that starts with "By" ("By noon, the
+# crowd had grown.") is one only when it is short or does not read as a sentence.
+_BYLINE = re.compile(r"(?:by|written by|words by|reporting by|posted by|story by)\s+\S", _I)
 _META_ANY = _guarded(
     [
         r"\b\d+\s*(?:min|minute)s?\s+read\b",
@@ -298,7 +300,9 @@ _TRAILER = re.compile(
 
 # A byline (and a date) glued to the lead sentence: "By Jane Roe • 15 January 2020 The ..."
 _BYLINE_PREFIX = re.compile(
-    r"^(?:By|Von|Par|Por|Di|Door) (?:[A-Z][\w.'\u2019-]*,? ){1,4}(?:(?:and|und|et|y|e) (?:[A-Z][\w.'\u2019-]*,? ){1,3})?"
+    r"^(?:By|Von|Par|Por|Di|Door) (?!(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|January|February|March|April|June|July|"
+    r"August|September|October|November|December|The|This|That|Then|Now|Late|Early|Next|Last)\b)"  # "By Monday, The ..."
+    r"(?:[A-Z][\w.'\u2019-]*,? ){1,4}(?:(?:and|und|et|y|e) (?:[A-Z][\w.'\u2019-]*,? ){1,3})?"
     r"(?:[\u2022|\u00b7\u2013\u2014-] ?)?(?:\d{1,2}\.? \w+ \d{4},? |\w+ \d{1,2}, \d{4},? )?(?=[A-Z\u00c0-\u024f\u201c\"])"
 )
 
@@ -643,9 +647,13 @@ def _classify(sentence: str) -> _Segment:
         return _Segment(sentence, "nav", footer, 0)
     if _TRAILER.match(sentence):
         return _Segment(sentence, "boiler" if _is_furniture(sentence, keys) else "trailer", footer, count)
-    if count < 25 and (_META_START.match(sentence) or (keys & _META_KEYS and _META_ANY.search(sentence))):
-        return _Segment(sentence, "meta", footer, count)
     ends = sentence.rstrip().endswith(_TERMINAL)
+    if count < 25 and (
+        _META_START.match(sentence)
+        or (_BYLINE.match(sentence) and (count <= 6 or not ends))
+        or (keys & _META_KEYS and _META_ANY.search(sentence))
+    ):
+        return _Segment(sentence, "meta", footer, count)
     if not ends and count >= 4:
         capitals = sum(1 for w in words if w[:1].isupper() or w[:1].isdigit())
         if capitals / count >= 0.6 and sum(1 for w in words if w.lower() in _STOPWORDS) / count < 0.2:
