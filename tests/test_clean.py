@@ -360,5 +360,35 @@ def test_key_words_never_hide_a_match() -> None:
 
 
 def test_a_sentence_starting_with_by_and_a_day_is_not_a_byline() -> None:
-    text = f"By Monday, The council had voted to close the bridge to cars from next spring, officials said.\n{PARA_EN_2}"
+    text = (
+        f"By Monday, The council had voted to close the bridge to cars from next spring, officials said.\n{PARA_EN_2}"
+    )
     assert clean_body(text, None)[0].startswith("By Monday, The council")
+
+
+def test_a_comment_thread_after_the_article_ends_it() -> None:
+    """Reader comments are not the article (a precision loss the size of a thread): a sentence
+    with when it was posted and an action or number on it is the thread's. Prose with "a report"
+    and "#1" in it is not."""
+    prose = "The report ranked the city #1 in the region for cycling, ahead of three larger neighbours."
+    english = "\n".join(
+        [
+            PARA_EN,
+            prose,
+            PARA_EN_2,
+            "12 Comments",
+            "jane_r 3 hours ago This is the best news I have heard all year, and long overdue for the city.",
+            "Reply Report",
+            "old_bridge_fan 5 hours ago The bridge was fine for decades and the money should go elsewhere.",
+        ]
+    )
+    assert clean_body(english, None) == [PARA_EN, prose, PARA_EN_2]
+    german = " ".join(
+        [
+            PARA_DE,
+            PARA_DE_2,
+            "Kommentare Neueste zuerst Leser123 #1 — vor 8 Stunden Das wurde aber auch Zeit, finde ich.",
+            "Antworten Melden Empfehlen Nachbar #1.1 — vor 7 Stunden Sehe ich ganz anders, die alte Strecke war gut.",
+        ]
+    )
+    assert " ".join(clean_body(german, None)) == f"{PARA_DE} {PARA_DE_2}"

@@ -222,6 +222,32 @@ _FOOTER_ANY = _guarded(
     "all copyright privacy terms do mission follow more you",
     extra="\u00a9",
 )
+# A reader comment's furniture: when it was posted ("8 hours ago", "vor 8 Stunden") beside
+# an action on it (Reply, Report, Antworten, Melden...) or its number ("#4.1"). A sentence
+# with both is a comment thread's, and the article has ended before it (the thread's heading,
+# "Kommentare", "Comments", has no other mark of its own). Both are needed: prose has "a
+# report" and "#1" in it, and rarely "2 hours ago" beside them.
+_COMMENT_ACTION = (
+    r"\b(?:reply|replies|report|recommend|antworten|antwort auf|melden|empfehlen|r\u00e9pondre|signaler|"
+    r"responder|denunciar|rispondi|segnala)\b"
+)
+_COMMENT_TIME = (
+    r"\b\d+\s+(?:minutes?|hours?|days?|weeks?)\s+ago\b|\bvor\s+\d+\s+(?:minuten|stunden|tagen|wochen)\b"
+    r"|\bil y a\s+\d+\s+(?:minutes?|heures?|jours?)\b|\bhace\s+\d+\s+(?:minutos?|horas?|d\u00edas?)\b"
+)
+_COMMENT = re.compile(
+    rf"(?P<time>{_COMMENT_TIME})|(?P<action>{_COMMENT_ACTION})|(?P<number>(?<!\w)#\d+(?:\.\d+)?\b)", _I
+)
+_COMMENT_TIME_KEYS = frozenset(["ago", "vor", "il", "hace"])
+
+
+def _in_comments(sentence: str, keys: set[str]) -> bool:
+    if not keys & _COMMENT_TIME_KEYS:
+        return False
+    kinds = {found.lastgroup for found in _COMMENT.finditer(sentence)}
+    return "time" in kinds and len(kinds) >= 2
+
+
 _FOOTER_START = re.compile(
     r"|".join(
         [
@@ -642,7 +668,11 @@ def _classify(sentence: str) -> _Segment:
     keys = _keys(words)
     if "\u00a9" in sentence:
         keys.add("\u00a9")
-    footer = bool(_FOOTER_START.match(sentence) or (keys & _FOOTER_KEYS and _FOOTER_ANY.search(sentence)))
+    footer = bool(
+        _FOOTER_START.match(sentence)
+        or (keys & _FOOTER_KEYS and _FOOTER_ANY.search(sentence))
+        or _in_comments(sentence, keys)
+    )
     if not words:
         return _Segment(sentence, "nav", footer, 0)
     if _TRAILER.match(sentence):
