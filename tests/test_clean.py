@@ -392,3 +392,31 @@ def test_a_comment_thread_after_the_article_ends_it() -> None:
         ]
     )
     assert " ".join(clean_body(german, None)) == f"{PARA_DE} {PARA_DE_2}"
+
+
+def test_a_comment_section_without_comments_yet_ends_the_article() -> None:
+    """Its buttons and rules ("Show 0 comments", "be the first to", "Community Guidelines")
+    are furniture, and its button ends the article even when prose about the section follows."""
+    text = "\n".join(
+        [
+            PARA_EN,
+            PARA_EN_2,
+            "More about bridges Transport Show 0 comments",
+            "It allows our most engaged readers to debate the big issues and share their own experiences with others.",
+            "Please be respectful when making a comment and adhere to our Community Guidelines.",
+            "There are no comments yet - be the first to add your thoughts",
+        ]
+    )
+    assert clean_body(text, None) == [PARA_EN, PARA_EN_2]
+
+
+def test_a_block_as_long_as_a_page_comes_out_in_paragraphs() -> None:
+    """A 15,000-character line (pages flattened per section) is unreadable in a terminal: a
+    block over 1,500 characters is cut every few sentences, every sentence kept in order."""
+    sentences = [f"Sentence number {n} of the report describes one more repair the old bridge needs." for n in range(40)]
+    text = f"{PARA_EN_2}\n" + " ".join(sentences) + f"\n{PARA_EN}"
+    body = clean_body(text, None)
+    assert body[0] == PARA_EN_2 and body[-1] == PARA_EN
+    middle = body[1:-1]
+    assert len(middle) > 1 and all(len(p) < 1500 for p in middle)
+    assert " ".join(middle) == " ".join(sentences)

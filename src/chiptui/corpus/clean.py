@@ -71,6 +71,12 @@ _STRONG_PARTS = [
     r"\badvertis(?:e|ement|ing)\b",
     r"\bclick here\b",
     r"\bcheck out our\b",
+    r"\bjoin the (?:debate|discussion|conversation)\b",
+    r"\bbe the first to\b",
+    r"\b(?:newest|oldest) first\b",
+    r"\bno comments yet\b",
+    r"\bcommunity (?:guidelines|standards|rules)\b",
+    r"\b(?:report|delete|edit) comment\b",
     r"\blearn more\b",
     r"\bread (?:more|next|also)\b",
     r"\b(?:related|recommended|popular|trending|more) (?:articles|stories|posts|reading|coverage|content|news|videos?)\b",
@@ -102,7 +108,7 @@ _STRONG = _guarded(
     "share follow join contact email subscri newsletter sign log create free articles article kostenlose art\u00edculos "
     "promotional d\u00e9j\u00e0 abonnez connectez cr\u00e9ez inscrivez jetzt zum suscr\u00edbete inicia reg\u00edstrate "
     "abbonati iscriviti register sponsor partner advertis click check learn read related recommended popular trending "
-    "more you don save get webinar near cookie privacy terms all copyright mission briefing press download delivered "
+    "more you don save get webinar be newest oldest no community report delete edit near cookie privacy terms all copyright mission briefing press download delivered "
     "leave view skip open this",
     extra=r"\W*\u00a9|\u00a9",
 )
@@ -142,6 +148,8 @@ _END_HEADINGS = (
     "most viewed",
     "most shared",
     "editor's picks",
+    "editors' recommendations",
+    "editors\u2019 recommendations",
     "editors' picks",
     "editor\u2019s picks",
     "you may also like",
@@ -186,9 +194,9 @@ _STRONG_KEYS = frozenset(
     """share follo join us subsc newsl sign log login accou free gratu koste grati promo abonn conne créez
     inscr jetzt abo suscr inici regís abbon iscri regis spons partn adver click check learn read relat recom popul
     trend more like miss seat spot ticke webin near cooki priva terms reser \u00a9 copyr missi
-    brief relea downl inbox leave view skip tab windo appea""".split()
+    brief relea downl inbox leave view skip tab windo appea comme first commu""".split()
 )
-_FOOTER_KEYS = frozenset("reser \u00a9 copyr priva terms sell missi follo stori artic news like".split())
+_FOOTER_KEYS = frozenset("reser \u00a9 copyr priva terms sell missi follo stori artic news like comme".split())
 _META_KEYS = frozenset("read ago getty shutt photo via reute".split())
 _ADDRESS_KEYS = frozenset(
     ["you", "your", "yours", "our", "us", "we"]
@@ -218,8 +226,10 @@ _FOOTER_ANY = _guarded(
         r"\bfollow us on\b",
         r"\bmore (?:stories|articles|news) from\b",
         r"\byou (?:may|might) (?:also )?like\b",
+        r"\b(?:show|view|load|read|see) (?:all |the )?(?:\d+ )?comments\b",  # a comment section's button
+        r"\bcomments? (?:are|is) (?:closed|now closed)\b",
     ],
-    "all copyright privacy terms do mission follow more you",
+    "all copyright privacy terms do mission follow more you show view load read see comment comments",
     extra="\u00a9",
 )
 # A reader comment's furniture: when it was posted ("8 hours ago", "vor 8 Stunden") beside
@@ -424,7 +434,7 @@ _CAPTION_WORDS = 40  # a sentence before a photo credit is its caption up to thi
 _STARTED = 40  # words of article text before a furniture heading can end it (one above it is a top box)
 _BOX_PROSE = 400  # characters of prose after a box heading that make the box one inside the article
 _RUN_SENTENCES = 6  # a paragraph made from one long run is cut every this many sentences
-_RUN_CHARS = 1500  # ...when the page came as one line longer than this
+_RUN_CHARS = 1500  # ...when the page came as one line longer than this, or a block is this long
 
 
 @dataclass(slots=True)
@@ -470,7 +480,9 @@ def clean_body(text: str, title: str | None = None) -> list[str]:
             words = sum(s.words for s in content)
             is_short = words < 8 or all(s.kind == "short" for s in content)
             if not is_short or content[-1].text.endswith(_TERMINAL):
-                if one_run and not is_short:
+                # a page in one run, or a block as long as a page: paragraphs of a few sentences
+                # (a wall of 15,000 characters is unreadable in a terminal)
+                if not is_short and (one_run or sum(len(s.text) for s in content) > _RUN_CHARS):
                     kept.extend((p, False) for p in _chunk([s.text for s in content]))
                 else:
                     kept.append((" ".join(s.text for s in content), is_short))
