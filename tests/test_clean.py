@@ -413,7 +413,9 @@ def test_a_comment_section_without_comments_yet_ends_the_article() -> None:
 def test_a_block_as_long_as_a_page_comes_out_in_paragraphs() -> None:
     """A 15,000-character line (pages flattened per section) is unreadable in a terminal: a
     block over 1,500 characters is cut every few sentences, every sentence kept in order."""
-    sentences = [f"Sentence number {n} of the report describes one more repair the old bridge needs." for n in range(40)]
+    sentences = [
+        f"Sentence number {n} of the report describes one more repair the old bridge needs." for n in range(40)
+    ]
     text = f"{PARA_EN_2}\n" + " ".join(sentences) + f"\n{PARA_EN}"
     body = clean_body(text, None)
     assert body[0] == PARA_EN_2 and body[-1] == PARA_EN

@@ -372,7 +372,7 @@ _NETWORK = re.compile(rf"(?i:\b(?:{_NETWORKS})\b)")
 
 
 _NETWORK_NAMES = tuple(_NETWORKS.split("|"))
-_CREDIT_WORDS = ("photo", "image", "picture", "credit", "foto", "bild", "illustration")
+_CREDIT_WORDS = ("photo", "image", "picture", "credit", "foto", "bild", "illustration", "/")
 # the words some _INLINE part needs besides a network's name
 _INLINE_WORDS = (
     "link",
@@ -601,6 +601,8 @@ _CAPTION_END = "\x1f"  # where a removed photo credit stood: the sentence before
 
 _CREDIT_PARTS = [
     r"\s?\((?:Image|Photo|Photograph|Picture|Credit|Foto|Bild)s?\s*:\s*[^()]{1,80}\)",  # "(Image: © NASA)"
+    # "(Jane Roe / Example Chronicle)" after a caption: a photographer and an agency
+    r"\s?\((?:[A-Z][\w.'\u2019-]*\s){1,3}?[A-Z][\w.'\u2019-]*\s?/\s?(?:[A-Z][\w.&'\u2019-]*\s?){1,4}\)",
     r"\b(?:Photograph|Photo|Image|Illustration|Picture)s? (?:by|courtesy of) (?:(?:[A-Z][\w.'\u2019-]*|&),? ){1,6}?"
     r"(?=[A-Z]\w* [a-z])",
     r"\b(?:Photograph|Photo|Image|Illustration|Picture|Credit|Foto|Bild)s?\s*(?:credit)?\s*:\s*"
@@ -620,7 +622,8 @@ _CREDIT = _guarded(
 
 def _credit_gone(match: re.Match[str]) -> str:
     # "(Image: ...)" sits inside a sentence; a bare credit follows the caption it belongs to
-    return " " if match.group(0).lstrip().startswith("(") else f" {_CAPTION_END} "
+    credit = match.group(0).lstrip()
+    return " " if credit.startswith("(") and ":" in credit else f" {_CAPTION_END} "
 
 
 def _sentences(block: str) -> list[str]:
