@@ -75,6 +75,7 @@ _STRONG_PARTS = [
     r"\bbe the first to\b",
     r"\b(?:newest|oldest) first\b",
     r"\bno comments yet\b",
+    r"\bbookmark(?:ed|s)?\b",
     r"\bcommunity (?:guidelines|standards|rules)\b",
     r"\b(?:report|delete|edit) comment\b",
     r"\blearn more\b",
@@ -108,7 +109,7 @@ _STRONG = _guarded(
     "share follow join contact email subscri newsletter sign log create free articles article kostenlose art\u00edculos "
     "promotional d\u00e9j\u00e0 abonnez connectez cr\u00e9ez inscrivez jetzt zum suscr\u00edbete inicia reg\u00edstrate "
     "abbonati iscriviti register sponsor partner advertis click check learn read related recommended popular trending "
-    "more you don save get webinar be newest oldest no community report delete edit near cookie privacy terms all copyright mission briefing press download delivered "
+    "more you don save get webinar be newest oldest no community report delete edit bookmark near cookie privacy terms all copyright mission briefing press download delivered "
     "leave view skip open this",
     extra=r"\W*\u00a9|\u00a9",
 )
@@ -194,7 +195,7 @@ _STRONG_KEYS = frozenset(
     """share follo join us subsc newsl sign log login accou free gratu koste grati promo abonn conne créez
     inscr jetzt abo suscr inici regís abbon iscri regis spons partn adver click check learn read relat recom popul
     trend more like miss seat spot ticke webin near cooki priva terms reser \u00a9 copyr missi
-    brief relea downl inbox leave view skip tab windo appea comme first commu""".split()
+    brief relea downl inbox leave view skip tab windo appea comme first commu bookm""".split()
 )
 _FOOTER_KEYS = frozenset("reser \u00a9 copyr priva terms sell missi follo stori artic news like comme".split())
 _META_KEYS = frozenset("read ago getty shutt photo via reute".split())
