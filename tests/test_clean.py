@@ -408,6 +408,8 @@ def test_a_comment_section_without_comments_yet_ends_the_article() -> None:
         ]
     )
     assert clean_body(text, None) == [PARA_EN, PARA_EN_2]
+    text = f"{PARA_EN}\nArticle bookmarked Find your bookmarks in your Premium section, under my profile\n{PARA_EN_2}"
+    assert clean_body(text, None) == [PARA_EN, PARA_EN_2]
 
 
 def test_a_block_as_long_as_a_page_comes_out_in_paragraphs() -> None:
