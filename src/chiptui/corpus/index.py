@@ -40,6 +40,9 @@ from chiptui.corpus.index_db import (
     is_locked,
     is_read_only,
     prune,
+    put_meta,
+    read_generation,
+    read_meta,
     rollback,
     why_unusable,
 )
@@ -94,7 +97,7 @@ class CorpusIndex(IndexFile):
                 return None
             try:
                 db = self._connect()
-                snapshot = load_snapshot(db, int(self._meta(db, "generation") or 0))
+                snapshot = load_snapshot(db, read_generation(db))
             except Exception:  # noqa: BLE001 - any damage is found and repaired by refresh()
                 return None
             if snapshot is not None:
@@ -172,7 +175,7 @@ class CorpusIndex(IndexFile):
         status = self.status
         scan_problems: list[Problem] = []
         phase = _Phases(status)
-        generation = int(self._meta(db, "generation") or 0)
+        generation = read_generation(db)
         saved_digest = self._meta(db, "digest")
         stats = None
         prescanned, self._prescanned = self._prescanned, None
@@ -283,7 +286,7 @@ class CorpusIndex(IndexFile):
         stats: dict[str, tuple[int, int, int, int]],
     ) -> int:
         """Store new and changed records and forget removed files; returns the new generation (-1: not saved)."""
-        generation = int(self._meta(db, "generation") or 0)
+        generation = read_generation(db)
         if not records and not removed:
             return generation
         try:
@@ -340,7 +343,7 @@ class CorpusIndex(IndexFile):
                 raise
             self.status.notice = f"{why_unusable(exc)}; this run's changes were not saved to it"
             return -1
-        return int(self._meta(db, "generation") or 0)
+        return read_generation(db)
 
     def _records(self, db: sqlite3.Connection, paths: Iterable[str]) -> dict[str, FileRecord]:
         wanted = set(paths)
@@ -416,10 +419,10 @@ class CorpusIndex(IndexFile):
         reader-state keys; "postings", the search postings), or None."""
         with self._lock:
             try:
-                row = self._connect().execute("SELECT value FROM meta WHERE key = ?", (name,)).fetchone()
-                if row is None:
+                blob = read_meta(self._connect(), name)
+                if blob is None:
                     return None
-                saved_generation, value = data_loads(row[0])  # type: ignore[misc]
+                saved_generation, value = data_loads(blob)  # type: ignore[arg-type, misc]
             except Exception:  # noqa: BLE001 - only a speed-up: computed again when unreadable
                 return None
             return value if saved_generation == generation else None
@@ -431,15 +434,7 @@ class CorpusIndex(IndexFile):
         blob = data_dumps((generation, value))
         with self._lock:
             try:
-                db = self._connect()
-                db.execute("BEGIN IMMEDIATE")
-                try:
-                    if int(self._meta(db, "generation") or 0) == generation:
-                        db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, blob))
-                    db.execute("COMMIT")
-                except BaseException:
-                    rollback(db)
-                    raise
+                put_meta(self._connect(), generation, [(name, blob)])
             except sqlite3.Error:
                 pass  # locked, read-only or full: computed again next time
 

@@ -275,14 +275,37 @@ class IndexFile:
 
     @staticmethod
     def _meta(db: sqlite3.Connection, key: str) -> object:
-        row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
+        return read_meta(db, key)
 
     def close(self) -> None:
         with self._lock:
             if self._db is not None:
                 self._db.close()
                 self._db = None
+
+
+def read_meta(db: sqlite3.Connection, key: str) -> object:
+    row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def read_generation(db: sqlite3.Connection) -> int:
+    """How many times the index has been written (a snapshot is saved for one generation)."""
+    return int(read_meta(db, "generation") or 0)  # type: ignore[call-overload]
+
+
+def put_meta(db: sqlite3.Connection, generation: int, rows: list[tuple[str, object]]) -> None:
+    """Write ROWS of the meta table in one transaction, unless another process wrote the
+    index since ``generation`` (then what they belong to is out of date). Raises what SQLite
+    raises; the caller decides which failures matter."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        if read_generation(db) == generation:
+            db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", rows)
+        db.execute("COMMIT")
+    except BaseException:
+        rollback(db)
+        raise
 
 
 def is_locked(exc: BaseException) -> bool:

@@ -10,7 +10,7 @@ from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 
-from chiptui.corpus.index_db import IndexStatus, is_locked, rollback
+from chiptui.corpus.index_db import IndexStatus, is_locked, put_meta
 from chiptui.corpus.loader import (
     C_BODY,
     C_HEAT,
@@ -120,27 +120,17 @@ def save_snapshot(
     the reader-state keys go in a row of their own, read only when marks are."""
     if generation < 0:
         return
-    blob = data_dumps((generation, _frozen(columns), problems, files, *extras))
+    rows: list[tuple[str, object]] = [
+        ("snapshot", data_dumps((generation, _frozen(columns), problems, files, *extras))),
+        ("digest", digest),
+    ]
+    if keys is not None:
+        rows.append(("keys", data_dumps((generation, keys))))
     try:
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            if int(_meta(db, "generation") or 0) == generation:  # else another process wrote since
-                db.execute("INSERT OR REPLACE INTO meta VALUES ('snapshot', ?)", (blob,))
-                db.execute("INSERT OR REPLACE INTO meta VALUES ('digest', ?)", (digest,))
-                if keys is not None:
-                    db.execute("INSERT OR REPLACE INTO meta VALUES ('keys', ?)", (data_dumps((generation, keys)),))
-            db.execute("COMMIT")
-        except BaseException:
-            rollback(db)
-            raise
+        put_meta(db, generation, rows)
     except sqlite3.OperationalError as exc:
         if not is_locked(exc):
             raise
-
-
-def _meta(db: sqlite3.Connection, key: str) -> object:
-    row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-    return row[0] if row else None
 
 
 def patch(
