@@ -311,3 +311,52 @@ async def test_a_search_typed_in_one_burst_in_the_reader_lands_in_the_box(linked
         box = reader.query_one("#reader-search")
         await wait_for(pilot, lambda: box.value == "needle3m", "the whole search in the box")
         assert StateStore().is_read(key) == read_before
+
+
+def test_a_store_is_freed_by_reference_counting_alone() -> None:
+    """No reference cycle through the store (its caches held bound methods of it)."""
+    import gc
+    import weakref
+
+    from chiptui.corpus.query import parse
+    from chiptui.corpus.store import CorpusStore
+
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        store = CorpusStore.load([str(SEEDS)])
+        store.run_query(parse("chip"))
+        store.warm_search()
+        store.body(store.entries[0])
+        store.article(store.entries[0])
+        ref = weakref.ref(store)
+        del store
+        assert ref() is None
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def test_a_reload_reclaims_cycles_the_frozen_heap_kept() -> None:
+    """The browser freezes its heap after a load; on the next load it collects what was frozen
+    and has become garbage since, so a long session of reloads does not pile it up."""
+    import gc
+    import weakref
+
+    from chiptui.screens.main import _freeze_heap
+
+    class Node:
+        pass
+
+    a, b = Node(), Node()
+    a.other, b.other = b, a  # a cycle: only the collector frees it
+    ref = weakref.ref(a)
+    try:
+        _freeze_heap()
+        del a, b
+        gc.collect()
+        assert ref() is not None  # frozen: the collector does not see it
+        _freeze_heap(reclaim=True)
+        assert ref() is None
+    finally:
+        gc.unfreeze()

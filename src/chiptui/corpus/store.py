@@ -11,7 +11,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import chain
 from typing import TYPE_CHECKING
 
@@ -145,8 +145,11 @@ class CorpusStore:
         self._by_path: dict[str, int] | None = None
         self._state_keys: list[str] | None = None
         self._lock = threading.RLock()
-        self._body = lru_cache(maxsize=256)(self._read_body)
-        self._article = lru_cache(maxsize=256)(self._read_article)
+        # caches of functions, not of bound methods: a cache holding its store would make a
+        # reference cycle, and a replaced store would wait for a full collection to be freed
+        # (the browser freezes its heap after loading, so it would never be)
+        self._body = lru_cache(maxsize=256)(partial(_read_body, max_bytes))
+        self._article = lru_cache(maxsize=256)(partial(_read_article, max_bytes))
 
     @classmethod
     def load(
@@ -249,12 +252,6 @@ class CorpusStore:
         if entry is None:
             return None
         return self._article(entry)
-
-    def _read_article(self, entry: Entry) -> Article | None:
-        result = parse_file(entry.path, self.max_bytes)
-        if result.article is None:
-            return None
-        return materialize(entry, result.article)
 
     # -- problems ------------------------------------------------------------
 
@@ -611,20 +608,24 @@ class CorpusStore:
         paragraphs = self._body(path, kind, offset, which.title)
         return list(paragraphs) if paragraphs is not None else None
 
-    def _read_body(self, path: str, kind: str, offset: int, title: str) -> tuple[str, ...] | None:
-        from chiptui.corpus.clean import (  # its many patterns compile on first use
-            _blocks,
-            clean_body,
-        )
+def _read_article(max_bytes: int, entry: Entry) -> Article | None:
+    result = parse_file(entry.path, max_bytes)
+    if result.article is None:
+        return None
+    return materialize(entry, result.article)
 
-        text, _ = read_text(path, self.max_bytes)
-        if text is None:
-            return None
-        text = text[offset:]
-        paragraphs = clean_body(text, title)
-        if not paragraphs and kind == "card":
-            paragraphs = _blocks(text)  # a card's own body is the author's text: never lose it
-        return tuple(paragraphs) or None
+
+def _read_body(max_bytes: int, path: str, kind: str, offset: int, title: str) -> tuple[str, ...] | None:
+    from chiptui.corpus.clean import _blocks, clean_body  # its many patterns compile on first use
+
+    text, _ = read_text(path, max_bytes)
+    if text is None:
+        return None
+    text = text[offset:]
+    paragraphs = clean_body(text, title)
+    if not paragraphs and kind == "card":
+        paragraphs = _blocks(text)  # a card's own body is the author's text: never lose it
+    return tuple(paragraphs) or None
 
 
 class _IndexPostings:

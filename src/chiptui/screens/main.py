@@ -81,13 +81,19 @@ class FacetCounts(Message):
     counts: dict[tuple[str, str], int]
 
 
-def _freeze_heap() -> None:
+def _freeze_heap(reclaim: bool = False) -> None:
     """Move what is alive now (the corpus: a million objects at 100,000 articles) out of the
     cycle collector's sight. It never makes cycles worth collecting, and a full collection of
     it took a tenth of a second at unpredictable moments: often between a keystroke and its
-    result (gc.freeze, as servers with large long-lived heaps do)."""
+    result (gc.freeze, as servers with large long-lived heaps do). A frozen object is still
+    freed when nothing refers to it (a replaced store is: it holds no cycle); ``reclaim``,
+    from a background thread after a reload, also collects whatever cycles were frozen
+    before, at a moment chosen for it."""
     import gc
 
+    if reclaim:
+        gc.unfreeze()
+        gc.collect()
     gc.freeze()
 
 
@@ -166,6 +172,7 @@ class MainScreen(Screen[None]):
         self._shown_highlight = ""
         self._damage_told = 0
         self._verified = False
+        self._warmed_before = False
         self._search_cache: tuple[object, dict[tuple[str, str], int]] | None = None
 
     def compose(self) -> ComposeResult:
@@ -368,7 +375,8 @@ class MainScreen(Screen[None]):
             store.warm_search()
         except Exception:  # noqa: BLE001 - a first search builds them again if this failed
             pass
-        _freeze_heap()
+        _freeze_heap(reclaim=self._warmed_before)  # the first store: nothing frozen to reclaim yet
+        self._warmed_before = True
         if store.index is None or self._verified:
             return
         self._verified = True
