@@ -476,12 +476,21 @@ def record_of(result: FileResult, size: int, mtime_ns: int, text: str | None = N
     )
 
 
-def index_file(path: str, size: int, mtime_ns: int, max_bytes: int = DEFAULT_MAX_BYTES) -> FileRecord:
-    """Parse one file into its record (what worker processes run). Never raises."""
+def index_file(
+    path: str, size: int, mtime_ns: int, max_bytes: int = DEFAULT_MAX_BYTES, strict: bool = True
+) -> FileRecord:
+    """Parse one file into its record (what worker processes run). Never raises.
+
+    A clean card takes the strict path (``strict_card``); everything else, and every card
+    when ``strict`` is off (the tests compare the two), the tolerant one."""
     try:
         text, problems = read_text(path, max_bytes)
         if text is None:
             return FileRecord(path, size, mtime_ns, None, None, tuple(problems), "")
+        if strict and not problems:
+            record = _strict_record(path, text, size, mtime_ns)
+            if record is not None:
+                return record
         result = parse_text(path, text)
     except Exception as exc:  # noqa: BLE001 - one bad file must never stop a load
         return FileRecord(
@@ -504,6 +513,41 @@ def index_file(path: str, size: int, mtime_ns: int, max_bytes: int = DEFAULT_MAX
     else:
         search_text = ""
     return record_of(result, size, mtime_ns, search_text)
+
+
+def _strict_record(path: str, text: str, size: int, mtime_ns: int) -> FileRecord | None:
+    """The record of a clean card, without building its Article; None sends the file to
+    the tolerant path (a page, YAML beyond the plain subset, any field with a problem)."""
+    from chiptui.corpus.fastyaml import fast_parse
+    from chiptui.corpus.frontmatter import split_front_matter
+    from chiptui.corpus.strict_card import strict_card
+
+    split = split_front_matter(text)
+    if split.front is None or not split.closed:
+        return None
+    parsed = fast_parse(split.front, split.front_line)
+    if parsed is None or parsed.ignored_tags or type(parsed.data) is not dict:
+        return None
+    card = strict_card(parsed.data)
+    if card is None:
+        return None
+    has_body = bool(split.body.strip())
+    info = (  # what card_info gives for the Article the tolerant path builds
+        card.title,
+        card.provider,
+        card.stamp,
+        card.topics,
+        card.quality,
+        card.heat,
+        card.urls[0] if card.urls else None,
+        tuple(k for k in map(url_key, card.urls) if k),
+        split.body_offset if has_body else None,
+        tuple(map(url_key, card.related)),
+        norm_words(card.title),
+        sys.intern(card.kind) if card.kind else None,
+    )
+    search_text = card.excerpt + "\n" + text[split.body_offset :] if has_body else card.excerpt
+    return FileRecord(path, size, mtime_ns, info, None, (), search_text, None)
 
 
 @dataclass(slots=True)
