@@ -404,18 +404,89 @@ def test_the_scan_in_a_process_of_its_own_finds_what_the_scan_here_finds(seeds_c
     """The browser's scan runs in a subprocess (none of the interpreter the user types into):
     the same files and digest as the scan in this process, and no file list at all when the
     digest is the one the index already has (nothing changed, nothing to send back)."""
-    from chiptui.corpus.loader import scan
+    from chiptui.corpus.loader import scan_found
     from chiptui.corpus.scan_worker import digest_of, scan_elsewhere
 
     (seeds_copy / "unreadable").mkdir()
     (seeds_copy / "unreadable").chmod(0)
     try:
         here_problems: list = []
-        here = scan([str(seeds_copy)], here_problems)
-        digest = digest_of(here, here_problems, 1000)
+        found = scan_found([str(seeds_copy)], here_problems)
+        here = found.stats()
+        digest = digest_of(found, here_problems, 1000)
         there_problems: list = []
         assert scan_elsewhere([str(seeds_copy)], there_problems, 1000, None) == (here, digest, len(here))
         assert there_problems == here_problems
         assert scan_elsewhere([str(seeds_copy)], [], 1000, digest) == (None, digest, len(here))
     finally:
         (seeds_copy / "unreadable").chmod(0o755)
+
+
+def test_the_parallel_scan_finds_what_the_walk_in_order_finds(tmp_path: Path) -> None:
+    """Forked walkers send their files packed; the files, their order, the problems and the
+    digest are those of one walk in this process, whatever the root holds between its folders
+    (files, an unreadable folder, a name that is not UTF-8, an empty folder)."""
+    from chiptui.corpus.loader import scan_found
+    from chiptui.corpus.scan_worker import digest_of
+
+    root = tmp_path / "corpus"
+    for folder in ("a", "b", "c", "d", "e"):
+        (root / folder).mkdir(parents=True)
+        for n in range(3):
+            (root / folder / f"{n}.md").write_text("x" * n)
+    (root / "b-file.md").write_text("between b and c")
+    (root / "0-first.md").write_text("before a")
+    (root / "z-last.md").write_text("after e")
+    (root / "empty").mkdir()
+    (root / "c" / "deeper").mkdir()
+    (root / "c" / "deeper" / "x.md").write_text("deep")
+    (root / os.fsdecode(b"d/bad-\xff-name.md")).write_text("not UTF-8")
+    (root / "locked").mkdir()
+    (root / "locked").chmod(0)
+    try:
+        serial_problems: list = []
+        serial = scan_found([str(root)], serial_problems)
+        parallel_problems: list = []
+        parallel = scan_found([str(root)], parallel_problems, workers=2)
+        assert len(parallel.parts) > 1  # the walkers did run
+        assert list(parallel.stats().items()) == list(serial.stats().items())
+        assert len(parallel) == len(serial) == 20
+        assert parallel_problems == serial_problems
+        assert digest_of(parallel, parallel_problems, 10) == digest_of(serial, serial_problems, 10)
+        assert digest_of(parallel, parallel_problems, 10) != digest_of(parallel, parallel_problems, 11)
+    finally:
+        (root / "locked").chmod(0o755)
+
+
+def spread(write) -> None:  # type: ignore[no-untyped-def]
+    """A corpus in several folders: what the scan walks in forked workers (and reads the
+    snapshot meanwhile): at least two folders a core."""
+    for n in range(2 * (os.cpu_count() or 1) + 2):
+        write(f"f{n}/card.md", card_text(f'"Card {n}"'))
+
+
+def test_the_snapshot_read_during_the_scan_is_the_one_used(write, corpus_dir: Path) -> None:
+    spread(write)
+    index, first = refresh(corpus_dir)
+    index.close()
+    _, again = refresh(corpus_dir)
+    assert titles(again) == titles(first) and again.status.parsed == 0 and not again.status.rebuilt
+    # damage read while the scan runs is damage when the snapshot is used: rebuilt
+    with sqlite3.connect(index_path([str(corpus_dir)])) as db:
+        db.execute("UPDATE meta SET value = ? WHERE key = 'snapshot'", (b"\x80\x05garbage",))
+    _, repaired = refresh(corpus_dir)
+    assert titles(repaired) == titles(first) and repaired.status.rebuilt
+
+
+def test_damage_in_a_snapshot_that_a_change_replaces_costs_no_rebuild(write, corpus_dir: Path) -> None:
+    """Read early, a damaged snapshot that the scan shows is out of date anyway is not used:
+    the change is indexed and the snapshot saved anew, as when it was read only when needed."""
+    spread(write)
+    index, _ = refresh(corpus_dir)
+    index.close()
+    with sqlite3.connect(index_path([str(corpus_dir)])) as db:
+        db.execute("UPDATE meta SET value = ? WHERE key = 'snapshot'", (b"\x80\x05garbage",))
+    write("f0/card.md", card_text('"Card zero, edited"'))
+    _, snapshot = refresh(corpus_dir)
+    assert "Card zero, edited" in titles(snapshot)
+    assert snapshot.status.parsed == 1 and not snapshot.status.rebuilt

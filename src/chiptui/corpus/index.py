@@ -51,7 +51,7 @@ from chiptui.corpus.loader import (
     FileRecord,
     assemble,
     problem_order,
-    scan,
+    scan_found,
 )
 from chiptui.corpus.models import Columns, Problem, count_facets
 from chiptui.corpus.parse_pool import PARALLEL_FROM, Progress, parse_files
@@ -178,15 +178,32 @@ class CorpusIndex(IndexFile):
         generation = read_generation(db)
         saved_digest = self._meta(db, "digest")
         stats = None
+        found = None
+        preloaded: list[Snapshot | None | Exception] = []
+
+        def preload() -> None:
+            """Read the snapshot while the scan's walkers stat the files: most starts find
+            nothing changed, and this process would only wait for them. (Damage found here
+            counts only if the snapshot is used: below, where it is handled.)"""
+            try:
+                preloaded.append(load_snapshot(db, generation))
+            except Exception as exc:  # noqa: BLE001 - raised again where the snapshot is used
+                preloaded.append(exc)
+
         prescanned, self._prescanned = self._prescanned, None
         if prescanned is not None and prescanned[2] == saved_digest:  # else another process wrote since
             scanned, found_problems, _ = prescanned
             stats, digest, status.files = scanned  # type: ignore[misc] # stats None: the same files as last time
             scan_problems.extend(found_problems)
         else:
-            stats = scan(self.roots, scan_problems, workers=(os.cpu_count() or 1) if threading.active_count() == 1 else 1)
-            digest = digest_of(stats, scan_problems, self.max_bytes)
-            status.files = len(stats)
+            found = scan_found(
+                self.roots,
+                scan_problems,
+                workers=(os.cpu_count() or 1) if threading.active_count() == 1 else 1,
+                meanwhile=preload if saved_digest is not None else None,
+            )
+            digest = digest_of(found, scan_problems, self.max_bytes)
+            status.files = len(found)
         phase("scan")
         if saved_digest == digest:
             # the same files with the same sizes and times as when the snapshot was saved
@@ -194,15 +211,20 @@ class CorpusIndex(IndexFile):
             if unchanged_from is not None and unchanged_from == generation:
                 status.seconds = time.perf_counter() - started
                 return None
-            snapshot = load_snapshot(db, generation)
+            snapshot = preloaded.pop() if preloaded else load_snapshot(db, generation)
+            if isinstance(snapshot, Exception):
+                raise snapshot
             if snapshot is not None:
                 status.seconds = time.perf_counter() - started
                 snapshot.status = status
                 return snapshot
-        if stats is None:  # the snapshot could not be read after all: scan here
+        if found is not None:
+            stats = found.stats()
+        elif stats is None:  # the snapshot could not be read after all: scan here
             scan_problems.clear()
-            stats = scan(self.roots, scan_problems)
-            digest = digest_of(stats, scan_problems, self.max_bytes)
+            found = scan_found(self.roots, scan_problems)
+            digest = digest_of(found, scan_problems, self.max_bytes)
+            stats = found.stats()
         known: dict[str, tuple[int, int, int]] = {}  # path -> (size, mtime, rowid)
         seen: dict[str, tuple[int, int, int, int]] = {}  # path -> the stat it was indexed with
         limits: dict[str, int] = {}
@@ -225,7 +247,12 @@ class CorpusIndex(IndexFile):
         status.parsed, status.removed = len(changed), len(removed)
         # a few edited cards: patch the last snapshot instead of joining the corpus again
         patchable = 0 < len(changed) <= PATCH_LIMIT and not removed and all(p in known for p in changed)
-        previous = load_snapshot(db, generation) if patchable else None
+        previous = None
+        if patchable:
+            previous = preloaded.pop() if preloaded else load_snapshot(db, generation)
+            if isinstance(previous, Exception):  # damage: join the corpus again instead (it is saved anew)
+                previous = None
+        preloaded.clear()
         before = self._records(db, changed) if previous is not None else {}
         phase("compare")
         parsed = parse_files(changed, stats, self.max_bytes, progress, workers)

@@ -14,8 +14,10 @@ import os
 import re
 import stat as stat_module
 import sys
-from collections.abc import Iterable, Sequence
+from array import array
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import NamedTuple
 
 from chiptui.corpus.models import Article, BodyRef, Entry, Problem
@@ -149,9 +151,59 @@ class _Walker:
         return None
 
 
-def scan(
-    paths: Iterable[str], problems: list[Problem] | None = None, *, workers: int = 1
-) -> dict[str, tuple[int, int]]:
+Stat = tuple[int, int, int, int]  # size, mtime, ctime (ns), inode
+
+
+class Found:
+    """The files a scan found, packed as it crossed from the walkers: their paths, NUL-ended,
+    and their stat numbers in one array, part by part in walk order. The fingerprint is taken
+    from these bytes, and the dict of paths is built only when asked for: a corpus that did not
+    change (the common start) never needs it."""
+
+    def __init__(self, parts: list[tuple[bytes, bytes]], count: int) -> None:
+        self.parts = parts
+        self.count = count
+        self._stats: dict[str, Stat] | None = None
+
+    @classmethod
+    def of(cls, stats: dict[str, Stat]) -> Found:
+        found = cls([_packed(stats)] if stats else [], len(stats))
+        found._stats = stats
+        return found
+
+    def __len__(self) -> int:
+        return self.count
+
+    def stats(self) -> dict[str, Stat]:
+        if self._stats is None:
+            stats: dict[str, Stat] = {}
+            for names, packed in self.parts:
+                numbers = array("q")
+                numbers.frombytes(packed)
+                paths = names.decode("utf-8", "surrogatepass").split("\0")[:-1]
+                it = iter(numbers)
+                stats.update(zip(paths, zip(it, it, it, it), strict=True))
+            self._stats = stats
+        return self._stats
+
+
+def _packed(stats: dict[str, Stat]) -> tuple[bytes, bytes]:
+    names = ("\0".join(stats) + "\0").encode("utf-8", "surrogatepass")  # (no path holds a NUL)
+    return names, array("q", chain.from_iterable(stats.values())).tobytes()
+
+
+def scan(paths: Iterable[str], problems: list[Problem] | None = None, *, workers: int = 1) -> dict[str, Stat]:
+    """``scan_found`` as a dict of every file -> its stat numbers."""
+    return scan_found(paths, problems, workers=workers).stats()
+
+
+def scan_found(
+    paths: Iterable[str],
+    problems: list[Problem] | None = None,
+    *,
+    workers: int = 1,
+    meanwhile: Callable[[], object] | None = None,
+) -> Found:
     """Every regular file under ``paths`` -> (size, mtime, ctime in ns, inode), recursively,
     sorted, each once. As git does, the change time and inode are compared too: an edit that
     restores the size and modification time still changes them.
@@ -163,10 +215,11 @@ def scan(
     With ``workers`` > 1 the subfolders of each root are walked by that many
     forked processes (stat calls dominate a warm start); the result is the same,
     and the walk is redone in this process if a subtree followed a folder link.
+    ``meanwhile`` is called while they walk (this process only waits for them then).
     """
     paths = list(paths)
     if workers > 1:
-        result = _scan_parallel(paths, workers)
+        result = _scan_parallel(paths, workers, meanwhile)
         if result is not None:
             found, found_problems = result
             if problems is not None:
@@ -185,19 +238,19 @@ def scan(
             walker.found[path] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
     if problems is not None:
         problems.extend(walker.problems)
-    return walker.found
+    return Found.of(walker.found)
 
 
-def _walk_subtree(job: tuple[str, tuple[int, int]]) -> tuple[list[tuple[str, tuple[int, int]]], list[Problem], bool]:
+def _walk_subtree(job: tuple[str, tuple[int, int]]) -> tuple[tuple[bytes, bytes] | None, list[Problem], bool]:
     directory, root = job
     walker = _Walker({root})
     walker.walk(directory)
-    return list(walker.found.items()), walker.problems, walker.linked
+    return (_packed(walker.found) if walker.found else None), walker.problems, walker.linked
 
 
 def _scan_parallel(
-    paths: list[str], workers: int
-) -> tuple[dict[str, tuple[int, int]], list[Problem]] | None:
+    paths: list[str], workers: int, meanwhile: Callable[[], object] | None = None
+) -> tuple[Found, list[Problem]] | None:
     """``scan`` with subfolders walked in forked processes; None when it cannot or should not."""
     import multiprocessing
     import threading
@@ -221,23 +274,40 @@ def _scan_parallel(
 
     with fork_pool(workers) as pool:
         subtrees = pool.map(_walk_subtree, [(e.path, key) for e in plain], chunksize=max(1, len(plain) // (workers * 4)))
+        if meanwhile is not None:
+            meanwhile()
         walked = dict(zip([e.path for e in plain], subtrees, strict=True))
-    top = _Walker({key})  # the root's own files, in the same order a walk of the root gives
+    # the root's own files, in the same order a walk of the root gives, between the subtrees
+    parts: list[tuple[bytes, bytes]] = []
+    problems: list[Problem] = []
+    count = 0
+    top = _Walker({key})
     for entry in entries:
         if entry.name[0] == ".":
             continue
         if entry.path in walked:
-            items, subtree_problems, linked = walked[entry.path]
+            part, subtree_problems, linked = walked[entry.path]
             if linked:
                 return None  # a folder link could reach another subtree: walk it all in one place
-            top.found.update(items)
-            top.problems.extend(subtree_problems)
+            if top.found:
+                parts.append(_packed(top.found))
+                count += len(top.found)
+                top.found = {}
+            if part is not None:
+                parts.append(part)
+                count += len(part[1]) // 32  # four 8-byte numbers a file
+            problems.extend(top.problems)
+            top.problems = []
+            problems.extend(subtree_problems)
         else:
             folder = top.visit(entry)
             if folder is not None:
                 top.walk(folder)
-    found, problems = top.found, top.problems
-    return found, problems
+    if top.found:
+        parts.append(_packed(top.found))
+        count += len(top.found)
+    problems.extend(top.problems)
+    return Found(parts, count), problems
 
 
 # ---------------------------------------------------------------------------

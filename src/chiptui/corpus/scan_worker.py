@@ -14,15 +14,24 @@ import os
 import pickle
 import subprocess
 import sys
+from typing import TYPE_CHECKING
 
 from chiptui.corpus.models import Problem
 
+if TYPE_CHECKING:
+    from chiptui.corpus.loader import Found
 
-def digest_of(stats: dict[str, tuple[int, int, int, int]], problems: list[Problem], max_bytes: int) -> str:
+
+def digest_of(found: Found, problems: list[Problem], max_bytes: int) -> str:
     """A fingerprint of every path, size and time, of what the scan could not read, and of
-    the size limit the files were read under."""
-    data = pickle.dumps((stats, [p.to_json() for p in problems], max_bytes), protocol=pickle.HIGHEST_PROTOCOL)
-    return hashlib.blake2b(data, digest_size=20).hexdigest()
+    the size limit the files were read under (taken from the packed scan: no dict needed)."""
+    digest = hashlib.blake2b(digest_size=20)
+    for names, _ in found.parts:
+        digest.update(names)
+    for _, numbers in found.parts:
+        digest.update(numbers)
+    digest.update(pickle.dumps(([p.to_json() for p in problems], max_bytes), protocol=pickle.HIGHEST_PROTOCOL))
+    return digest.hexdigest()
 
 
 Scanned = tuple[dict[str, tuple[int, int, int, int]] | None, str, int]  # (files or None, digest, count)
@@ -48,7 +57,7 @@ def scan_elsewhere(paths: list[str], problems: list[Problem], max_bytes: int, kn
 
 
 def main() -> int:
-    from chiptui.corpus.loader import scan
+    from chiptui.corpus.loader import scan_found
     from chiptui.corpus.workers import worker_setup
 
     if len(sys.argv) > 1 and sys.argv[1].isdigit():
@@ -59,9 +68,9 @@ def main() -> int:
         pass
     paths, max_bytes, known = pickle.load(sys.stdin.buffer)
     problems: list[Problem] = []
-    found = scan(paths, problems)  # one core: the other is the user's
+    found = scan_found(paths, problems)  # one core: the other is the user's
     digest = digest_of(found, problems, max_bytes)
-    answer = (None if digest == known else found, problems, digest, len(found))
+    answer = (None if digest == known else found.stats(), problems, digest, len(found))
     sys.stdout.buffer.write(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
     return 0
 
