@@ -98,6 +98,11 @@ HOSTILE = {
     "quality-bool": {"quality": "true"},
     "quality-hex": {"quality": "0x1F"},
     "quality-underscore": {"quality": "1_000"},
+    "quality-leading-underscore": {"quality": "_1"},
+    "heat-binary": {"heat": "0b101"},
+    "heat-upper-hex": {"heat": "0X1F"},
+    "heat-upper-octal": {"heat": "0O17"},
+    "heat-octal": {"heat": "0o17"},
     "published-yes": {"published": "yes"},
     "published-text": {"published": '"true"'},
     "provider-text": {"provider": "Example"},
@@ -127,6 +132,27 @@ HOSTILE = {
     "type-number": {"type": "3"},
     "category-list": {"category": "\n  - a"},
     "unknown-keys": {"secured": '"abc"', "extra": "\n  nested: 1"},
+    "title-comment": {"title": "A title # with a comment"},
+    "title-hash-inside": {"title": "C#sharp news"},
+    "title-multi-line": {"title": "A title\n  that goes on"},
+    "title-folded": {"title": ">\n  A folded\n  title"},
+    "excerpt-literal": {"excerpt": "|\n  Two\n  lines"},
+    "excerpt-quoted-lines": {"excerpt": "'One\n  quoted, two lines'"},
+    "topics-flow": {"topics": "[AI, Chips]"},
+    "provider-flow": {"provider": "{name: Flow, domain: flow.example}"},
+    "provider-anchor": {"provider": "&p\n  name: Anchored", "related": "\n  - title: X\n    provider: *p"},
+    "provider-merge": {"provider": "\n  <<: {name: Merged}"},
+    "related-merge": {"related": "\n  - title: X\n    <<:\n      webUrl: https://merged.example/x"},
+    "title-duplicate": {"type": "article\ntitle: Second title"},
+    "title-date": {"title": "2021-03-04"},
+    "title-timestamp": {"title": "2021-03-04T05:06:07Z"},
+    "title-float": {"title": "1e3"},
+    "title-yes": {"title": "yes"},
+    "title-null": {"title": "~"},
+    "title-percent": {"title": "'%d of cards'"},
+    "related-flow": {"related": "[{title: Flow related, webUrl: 'https://x.example/f'}]"},
+    "complex-key": {"type": "article\n? title\n: Complex"},
+    "tag-custom": {"type": "!custom article"},
 }
 
 
@@ -147,7 +173,15 @@ def hostile(tmp_path: Path) -> Path:
     return folder
 
 
-def test_a_hostile_corpus_agrees_field_by_field(hostile: Path) -> None:
+@pytest.mark.parametrize("compiled", [True, False], ids=["yaml_rs", "ours"])
+def test_a_hostile_corpus_agrees_field_by_field(hostile: Path, compiled: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the compiled YAML reader and without it (a platform with no wheel for it)."""
+    from chiptui.corpus import fastyaml
+
+    if not compiled:
+        monkeypatch.setattr(fastyaml, "_compiled", None)
+    elif fastyaml._compiled is None:
+        pytest.fail("yaml_rs is a dependency: it should be installed")
     files, strict = both_paths(hostile)
     assert files == len(HOSTILE) + 6
     # the clean ones take the strict path; which others do is both paths' business, as long

@@ -37,14 +37,80 @@ _RESOLVED_FIRST = frozenset("-+0123456789.tTfFnN~")
 
 def fast_parse(front: str, first_line: int) -> Parsed | None:
     """``Parsed`` for simple block YAML, or None when PyYAML must read it."""
-    if "\t" in front or "\\" in front:
-        return None
-    if (_ASCII_AWKWARD if front.isascii() else _AWKWARD).search(front):
+    if not _plain_text(front):
         return None
     try:
         return _parse(front, first_line)
     except _Unsupported:
         return None
+
+
+def _plain_text(front: str) -> bool:
+    """No tab, backslash or character that PyYAML refuses or reads as a line break."""
+    if "\t" in front or "\\" in front:
+        return False
+    return not (_ASCII_AWKWARD if front.isascii() else _AWKWARD).search(front)
+
+
+try:  # a compiled reader (Rust, wheels for every platform we run on): 15 us a card against our 35
+    import yaml_rs as _compiled
+except ImportError:  # pragma: no cover - a build without it reads every card with fast_parse
+    _compiled = None
+
+# What the compiled reader reads otherwise than the tolerant path (PyYAML with the core schema
+# of pyyaml_reader; the tests compare both on every YAML feature): tags ("!"), merge keys ("<<"),
+# a front that is one flow collection, and number spellings that our core schema leaves as text
+# but it reads as numbers (1_000, _1, 0b1, 0X1F, 0O17), which matter where a number is wanted:
+# quality and heat. Cards with any of these go to fast_parse (and on to PyYAML).
+_NUMBER_FIELDS = ("quality", "heat")
+
+
+def _number_text(front: str, key: str) -> str | None:
+    """What stands after ``key:`` on its top-level line (a plain find: a regex costs 2 us more)."""
+    if front.startswith(key + ":"):
+        at = 0
+    else:
+        at = front.find(f"\n{key}:") + 1
+        if not at:
+            return None
+    end = front.find("\n", at)
+    return front[at + len(key) + 1 : end if end >= 0 else len(front)].split(" #", 1)[0].strip()
+
+
+def _compiled_mapping(front: str) -> dict | None:
+    if "!" in front or "<<" in front or front.lstrip()[:1] in ("{", "["):
+        return None
+    try:
+        data = _compiled.loads(front, parse_datetime=False)  # type: ignore[union-attr] # duplicate keys: an error
+    except Exception:  # noqa: BLE001 - any refusal: our reader decides, and PyYAML after it
+        return None
+    if type(data) is not dict:
+        return None
+    for key in _NUMBER_FIELDS:
+        if type(data.get(key)) is int:
+            text = _number_text(front, key)
+            if text is None or not _INT.match(text):
+                return None  # written in a way our schema reads as text (or not on its own line)
+    return data
+
+
+def plain_mapping(front: str, first_line: int) -> dict | None:
+    """The mapping of plain block YAML, read the way the tolerant path reads it (the strict
+    path's reader); None for anything else: other YAML, a YAML error, duplicate keys, tags,
+    a document that is not a mapping."""
+    if not _plain_text(front):
+        return None
+    if _compiled is not None:
+        data = _compiled_mapping(front)
+        if data is not None:
+            return data
+    try:
+        parsed = _parse(front, first_line)
+    except _Unsupported:
+        return None
+    if parsed is None or parsed.ignored_tags or type(parsed.data) is not dict:
+        return None
+    return parsed.data
 
 
 # one match per line: indent, "- " of a list item, "key:" and the rest; all lines in one C call

@@ -588,17 +588,17 @@ def index_file(
 def _strict_record(path: str, text: str, size: int, mtime_ns: int) -> FileRecord | None:
     """The record of a clean card, without building its Article; None sends the file to
     the tolerant path (a page, YAML beyond the plain subset, any field with a problem)."""
-    from chiptui.corpus.fastyaml import fast_parse
+    from chiptui.corpus.fastyaml import plain_mapping
     from chiptui.corpus.frontmatter import split_front_matter
     from chiptui.corpus.strict_card import strict_card
 
     split = split_front_matter(text)
     if split.front is None or not split.closed:
         return None
-    parsed = fast_parse(split.front, split.front_line)
-    if parsed is None or parsed.ignored_tags or type(parsed.data) is not dict:
+    data = plain_mapping(split.front, split.front_line)
+    if data is None:
         return None
-    card = strict_card(parsed.data)
+    card = strict_card(data)
     if card is None:
         return None
     has_body = bool(split.body.strip())
