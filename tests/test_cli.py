@@ -160,6 +160,21 @@ def test_check_reports_problems_as_path_line_severity_and_exits_1(corpus_dir: Pa
     assert clean.returncode == 0 and clean.stdout == ""
 
 
+def test_check_summary_comes_after_the_problems_in_one_stream(corpus_dir: Path, write) -> None:
+    """``chiptui check CORPUS 2>&1 | tail`` shows the problems, then the summary: the problems
+    (on stdout, buffered in a pipe) are written out before the summary goes to stderr."""
+    write("bad.md", '---\ntitle: "x"\ntopics: [a\n---\n')
+    write("date.md", card_text('"Dated"', publishedDateTime="2021-02-30"))
+    proc = subprocess.run(
+        [sys.executable, "-m", "chiptui", "check", str(corpus_dir)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120, check=False,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"},  # a user's shell: stdout buffered
+    )
+    lines = proc.stdout.splitlines()
+    assert len(lines) == 3 and "bad.md" in lines[0] and "date.md" in lines[1]
+    assert lines[-1].startswith("2 files, 1 articles, 1 errors, 1 warnings")
+
+
 def test_env_var_replaces_the_default_corpus(corpus_dir: Path, write) -> None:
     write("one.md", card_text('"Only one"'))
     proc = run("list", "--json", env={"CHIPTUI_CORPUS": str(corpus_dir)})

@@ -824,6 +824,7 @@ def cmd_check(store: CorpusStore, args: argparse.Namespace, out: TextIO) -> int:
             out.write(problem.format() + "\n")
     errors = len(store.errors)
     warnings = len(store.problems) - errors
+    out.flush()  # the problems first, when both streams go to one pipe (``2>&1 | tail``)
     print(
         f"{store.files:,} files, {len(store):,} articles, {errors:,} errors, {warnings:,} warnings",
         file=sys.stderr,
