@@ -30,6 +30,29 @@ def test_typo_finds_the_trainium_articles_first(seeds: CorpusStore) -> None:
     assert result[0].title[start:end] == "Trainium"
 
 
+def test_a_typo_is_forgiven_but_another_word_that_shares_letters_is_not(corpus_dir: Path, write) -> None:
+    """A word is a typo of another when the two are alike as whole words, or the query is the
+    start of it being typed; sharing a run of letters is not enough: "nvidia" is not "india",
+    "vmware" is not "hardware", "quantum" is not "quantity"."""
+    for name, title in {
+        "a": "Nvidia unveils a new chip",
+        "b": "Artificial intelligence jobs in India",
+        "c": "VMware and its hardware partners",
+        "d": "A new hardware line for data centres",
+        "e": "Quantum computing reaches a milestone",
+        "f": "The quantity of data keeps growing",
+    }.items():
+        write(f"{name}.md", card_text(f'"{title}"'))
+    store = CorpusStore.load([str(corpus_dir)])
+    assert titles(store.filter("nvidia")) == ["Nvidia unveils a new chip"]
+    assert titles(store.filter("vmware")) == ["VMware and its hardware partners"]
+    assert titles(store.filter("quantum")) == ["Quantum computing reaches a milestone"]
+    # typos and words being typed still find theirs
+    assert titles(store.filter("nvdia", sort="relevance"))[0] == "Nvidia unveils a new chip"
+    assert titles(store.filter("quantu")) == ["Quantum computing reaches a milestone"]
+    assert len(store.filter("hardwre")) == 2
+
+
 def test_exact_short_token_narrows_to_one(seeds: CorpusStore) -> None:
     result = seeds.filter("trn1")
     assert titles(result) == ["AWS introduces new Trn1 chips to speed up training of machine learning models"]

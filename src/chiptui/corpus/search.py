@@ -33,6 +33,7 @@ _WORD = re.compile(r"\w+")
 _WORD_CHAR = re.compile(r"\w")
 CACHE_WORDS = 64
 REGEX_WORDS = 40  # a fuzzy word matching more vocabulary words than this uses the postings
+WHOLE_WORD_SCORE = 75.0  # a fuzzy match is this alike as a whole word (rapidfuzz ratio), or a prefix
 TITLE_SCORE = 110.0  # an exact match in the title; fuzzy title matches get the same bonus
 
 
@@ -171,17 +172,22 @@ class SearchIndex:
             process,
         )
 
-        # partial_ratio decides what matches (a prefix typed so far matches the whole word);
-        # the rank blends in the plain ratio, so the word closest as a whole comes first:
-        # "nvdia" ranks "nvidia" above "india", "chip" ranks "chip" above "chips"
+        # partial_ratio finds the candidates (a prefix typed so far matches the whole word);
+        # a candidate is a match when it is what is being typed (it starts with the token) or
+        # is like the token as a whole word: sharing a run of letters is not enough ("nvidia"
+        # holds "vidia", close to "india"; "quantum" and "quantity" share "quant"). The rank
+        # blends in the plain ratio, so the word closest as a whole comes first: "nvdia" ranks
+        # "nvidia" above "india", "chip" ranks "chip" above "chips"
         ratio = fuzz.ratio
-        close = [
-            (word, (score + ratio(token, word)) / 2)
-            for word, score, _ in process.extract(
-                token, self.vocabulary(), scorer=fuzz.partial_ratio, score_cutoff=limit, limit=None, processor=None
-            )
-            if len(word) >= shortest
-        ]
+        close = []
+        for word, score, _ in process.extract(
+            token, self.vocabulary(), scorer=fuzz.partial_ratio, score_cutoff=limit, limit=None, processor=None
+        ):
+            if len(word) < shortest:
+                continue
+            whole = ratio(token, word)
+            if whole >= WHOLE_WORD_SCORE or word.startswith(token):
+                close.append((word, (score + whole) / 2))
         if not close:
             return {}
         postings = self._postings
