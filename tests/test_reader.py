@@ -360,3 +360,50 @@ def test_a_reload_reclaims_cycles_the_frozen_heap_kept() -> None:
         assert ref() is None
     finally:
         gc.unfreeze()
+
+
+async def test_a_store_replaced_by_a_reload_is_freed(seeds_copy: Path) -> None:
+    """Textual runs thread workers on the loop's executor without copying the context, so a pool
+    thread kept its last worker, and with it that worker's arguments (a whole store, 100 MB at
+    100,000 articles), until it ran another: a reload could leave the old store in memory. Every
+    thread worker now lets go of itself when it ends (checked in each pool thread as it ends,
+    which fails whichever thread a worker lands on), and the replaced store is freed."""
+    import asyncio
+    import gc
+    import weakref
+    from concurrent.futures import ThreadPoolExecutor
+
+    from textual.worker import active_worker
+
+    left: list[object] = []  # what each pool thread still holds as its worker once a task ends
+
+    class Recording(ThreadPoolExecutor):
+        def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+            def run():  # type: ignore[no-untyped-def]
+                try:
+                    return fn(*args, **kwargs)
+                finally:
+                    left.append(active_worker.get(None))
+
+            return super().submit(run)
+
+    executor = Recording(4)
+    asyncio.get_running_loop().set_default_executor(executor)
+    app = app_for(seeds_copy)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("slash", *"chip", "enter")  # a search ran in a worker given the store
+        await wait_for(pilot, lambda: screen.query_text == "chip" and screen.result is not None, "the search")
+        old = weakref.ref(screen.store)
+        (seeds_copy / "added.md").write_text('---\ntitle: "Added while open"\n---\n', encoding="utf-8")
+        screen.recheck(False)
+        await wait_for(pilot, lambda: screen.store is not old() and screen.result.store is screen.store, "the reload")
+        await pilot.press("escape")  # and another search, on the new store
+        await wait_for(pilot, lambda: screen.query_text == "" and screen.result.store is screen.store, "a search")
+        await wait_for(
+            pilot, lambda: all(w.is_finished for w in app.workers if w.group in ("filter", "load", "warm")), "the workers"
+        )
+        assert len(left) >= 4 and all(worker is None for worker in left), left
+        gc.collect()
+        assert old() is None, "the replaced store is still referenced"
+    executor.shutdown(wait=False)
