@@ -490,3 +490,21 @@ def test_damage_in_a_snapshot_that_a_change_replaces_costs_no_rebuild(write, cor
     _, snapshot = refresh(corpus_dir)
     assert "Card zero, edited" in titles(snapshot)
     assert snapshot.status.parsed == 1 and not snapshot.status.rebuilt
+
+
+def test_records_are_stored_in_batches_as_they_are_parsed(write, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The index stores records while the workers go on parsing, a transaction per batch, and
+    the last part after them: every record and full text is there, as one write would leave."""
+    monkeypatch.setattr(index_module, "BATCH", 3)
+    for n in range(10):
+        write(f"c{n}.md", card_text(f'"Card number {n}"', excerpt=f'"Words of card {n}"'))
+    index, snapshot = refresh(corpus_dir)
+    assert len(snapshot.columns.ids) == 10
+    with sqlite3.connect(index_path([str(corpus_dir)])) as db:
+        assert db.execute("SELECT count(*) FROM files").fetchone()[0] == 10
+        generation = int(db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0])
+    assert generation >= 4  # ten records, three to a transaction
+    assert len(index.search_text("words") or ()) == 10  # the full text of every batch
+    index.close()
+    _, again = refresh(corpus_dir)
+    assert again.status.parsed == 0 and titles(again) == titles(snapshot)

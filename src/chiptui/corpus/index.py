@@ -78,6 +78,33 @@ BATCH = 2000  # files per write transaction, so a second process can get in betw
 PATCH_LIMIT = 2000  # at most this many edited cards are patched into the snapshot; more: a full join
 
 
+class _Writer:
+    """Stores parsed records in transactions of ``BATCH`` as they come (see ``_write``)."""
+
+    def __init__(
+        self,
+        index: CorpusIndex,
+        db: sqlite3.Connection,
+        known: dict[str, tuple[int, int, int]],
+        stats: dict[str, tuple[int, int, int, int]],
+    ) -> None:
+        self.index, self.db, self.known, self.stats = index, db, known, stats
+        self.pending: list[tuple[FileRecord, bytes]] = []
+        self.unsaved = False  # the index could not be written: nothing more is tried this run
+
+    def add(self, records: list[tuple[FileRecord, bytes]]) -> None:
+        self.pending.extend(records)
+        while len(self.pending) >= BATCH and not self.unsaved:
+            batch, self.pending = self.pending[:BATCH], self.pending[BATCH:]
+            self.unsaved = self.index._write(self.db, batch, [], self.known, self.stats) < 0
+
+    def finish(self, removed: list[str]) -> int:
+        """The rest and the removals; the generation they made (-1: this run's changes are not saved)."""
+        if self.unsaved:
+            return -1
+        return self.index._write(self.db, self.pending, removed, self.known, self.stats)
+
+
 class CorpusIndex(IndexFile):
     """One corpus's index, kept in step with its files. Thread-safe: one connection, used
     under a lock."""
@@ -255,9 +282,12 @@ class CorpusIndex(IndexFile):
         preloaded.clear()
         before = self._records(db, changed) if previous is not None else {}
         phase("compare")
-        parsed = parse_files(changed, stats, self.max_bytes, progress, workers)
+        # records are stored as they arrive, while the workers go on parsing (this process
+        # would only wait for them); what is left, and the removals, after the last
+        writer = _Writer(self, db, known, stats)
+        parsed = parse_files(changed, stats, self.max_bytes, progress, workers, sink=writer.add)
         phase("parse")
-        generation = self._write(db, parsed, removed, known, stats)
+        generation = writer.finish(removed)
         phase("write")
         fresh = {record.path: record for record, _ in parsed}
         del parsed

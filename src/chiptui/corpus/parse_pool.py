@@ -30,11 +30,20 @@ HEADER = struct.Struct("!Q")
 Progress = Callable[[int, int], None]  # (files parsed so far, files to parse)
 
 
+Sink = Callable[[list[tuple[FileRecord, bytes]]], None]  # takes each batch of records as it is parsed
+
+
 def parse_files(
-    paths: list[str], stats: dict[str, tuple[int, int]], max_bytes: int, progress: Progress | None, workers: int | None
+    paths: list[str],
+    stats: dict[str, tuple[int, int]],
+    max_bytes: int,
+    progress: Progress | None,
+    workers: int | None,
+    sink: Sink | None = None,
 ) -> list[tuple[FileRecord, bytes]]:
     """Each file's record and stored bytes: in this process for a few files, else in a pool of
-    forked workers, or in ``parse_worker`` subprocesses from a process with threads."""
+    forked workers, or in ``parse_worker`` subprocesses from a process with threads. ``sink``
+    is handed each batch as it arrives (the index stores them while the workers go on)."""
     total = len(paths)
     if progress:
         progress(0, total)
@@ -47,22 +56,32 @@ def parse_files(
             records.append(indexed(path, stats[path], max_bytes))
             if progress and (done % 500 == 0 or done == total):
                 progress(done, total)
+        if sink is not None:
+            sink(records)
         return records
     if threading.active_count() > 1 or not _can_fork():
-        return _parse_in_subprocesses(paths, stats, max_bytes, progress, workers)
+        return _parse_in_subprocesses(paths, stats, max_bytes, progress, workers, sink)
     chunk = max(50, min(1000, total // (workers * 8)))
     batches = [paths[i : i + chunk] for i in range(0, total, chunk)]
     with fork_pool(workers) as pool:
         jobs = [(batch, [stats[p] for p in batch], max_bytes) for batch in batches]
         for result in pool.map(_index_batch, jobs):
-            records.extend(_received(result))
+            received = _received(result)
+            records.extend(received)
+            if sink is not None:
+                sink(received)
             if progress:
                 progress(len(records), total)
     return records
 
 
 def _parse_in_subprocesses(
-    paths: list[str], stats: dict[str, tuple[int, int]], max_bytes: int, progress: Progress | None, workers: int
+    paths: list[str],
+    stats: dict[str, tuple[int, int]],
+    max_bytes: int,
+    progress: Progress | None,
+    workers: int,
+    sink: Sink | None = None,
 ) -> list[tuple[FileRecord, bytes]]:
     """Parse with ``parse_worker`` subprocesses (safe from a process with threads, like the browser)."""
     import selectors
@@ -108,7 +127,10 @@ def _parse_in_subprocesses(
                         break
                     batch = pickle.loads(bytes(buffer[HEADER.size : HEADER.size + size]))
                     del buffer[: HEADER.size + size]
-                    records.extend(_received(batch))
+                    received = _received(batch)
+                    records.extend(received)
+                    if sink is not None:
+                        sink(received)
                     if progress:
                         progress(len(records), total)
     for proc in procs:
@@ -116,9 +138,10 @@ def _parse_in_subprocesses(
         proc.wait()
     if len(records) != total:  # a worker died: parse what it left in this process
         done = {record.path for record, _ in records}
-        for path in paths:
-            if path not in done:
-                records.append(indexed(path, stats[path], max_bytes))
+        left = [indexed(path, stats[path], max_bytes) for path in paths if path not in done]
+        records.extend(left)
+        if sink is not None:
+            sink(left)
         if progress:
             progress(total, total)
     return records
