@@ -212,3 +212,34 @@ def test_check_reports_the_same_either_way(hostile: Path, monkeypatch: pytest.Mo
             cache.unlink()  # a cold index again, now all through the tolerant path
     assert problems() == strict
     assert len(strict) > len(HOSTILE) // 2
+
+
+def test_deeply_nested_yaml_never_reaches_the_compiled_reader(tmp_path: Path) -> None:
+    """yaml-rs recurses without a limit on block nesting and crashes the process (a segfault,
+    no exception) past some tens of thousands of levels, which a 200 KB card of "- - - ..."
+    reaches. Such cards go to our reader and PyYAML (which refuse them with a problem); each is
+    indexed in a subprocess here, so a crash fails the test instead of ending the run."""
+    import subprocess
+    import sys
+
+    cards = {
+        "compact-sequences.md": "related:\n  " + "- " * 100_000 + "x\n",
+        "compact-top.md": "title: x\ntopics:\n" + "- " * 100_000 + "x\n",
+        "complex-keys.md": "title: x\nextra:\n  " + "? " * 100_000 + "x\n",
+        "mixed.md": "title: x\nextra:\n  " + "- ? " * 50_000 + "x\n",
+        "indentation.md": "title: x\nextra:\n" + "".join(" " * i + "a:\n" for i in range(1, 1500)) + " " * 1500 + "a: 1\n",
+        "flow.md": "title: x\nextra: " + "[" * 100_000 + "]" * 100_000 + "\n",
+    }
+    for name, front in cards.items():
+        (tmp_path / name).write_text("---\n" + front + "---\n", encoding="utf-8")
+    code = (
+        "import os, sys\n"
+        "from chiptui.corpus.loader import index_file\n"
+        "path = sys.argv[1]\n"
+        "fast = index_file(path, os.path.getsize(path), 0)\n"
+        "slow = index_file(path, os.path.getsize(path), 0, strict=False)\n"
+        "assert fast == slow, (fast.card, fast.problems, slow.card, slow.problems)\n"
+    )
+    for name in cards:
+        proc = subprocess.run([sys.executable, "-c", code, str(tmp_path / name)], capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, (name, proc.returncode, proc.stderr[-500:])

@@ -77,8 +77,21 @@ def _number_text(front: str, key: str) -> str | None:
     return front[at + len(key) + 1 : end if end >= 0 else len(front)].split(" #", 1)[0].strip()
 
 
+# yaml-rs recurses without a limit on block nesting and crashes the process (a segfault, no
+# exception) past some tens of thousands of levels. Block nesting deeper than a card's needs
+# either indentation (so more than _DEEPEST spaces) or compact nodes on one line ("- - - x",
+# "? ? x"): both go to our reader and PyYAML (libyaml stops at 1,000 levels). Flow nesting
+# is limited by yaml-rs itself (an error at about 256 levels).
+_DEEPEST = "\n" + " " * 40
+_COMPACT = re.compile(r"[-?] +[-?]")
+
+
 def _compiled_mapping(front: str) -> dict | None:
+    """The compiled reader's mapping, when nothing in the text could make it read otherwise
+    than the tolerant path, or crash."""
     if "!" in front or "<<" in front or front.lstrip()[:1] in ("{", "["):
+        return None
+    if _DEEPEST in front or _COMPACT.search(front):
         return None
     try:
         data = _compiled.loads(front, parse_datetime=False)  # type: ignore[union-attr] # duplicate keys: an error
