@@ -155,3 +155,24 @@ def test_a_string_column_reads_as_the_list_it_was_made_from() -> None:
     with pytest.raises(IndexError):
         column[5]
     assert StrColumn.of([]) == [] and list(StrColumn.of([])) == []
+
+
+def test_a_search_typed_over_stops_before_its_next_word() -> None:
+    """The browser's filter worker gives up on a query the user has typed over, between two
+    words (each may scan the corpus), instead of finishing it beside the newer one."""
+    from chiptui.corpus.query import parse
+    from chiptui.corpus.search import Stopped
+
+    asked = []
+
+    def stop() -> bool:
+        asked.append(True)
+        return len(asked) > 2  # the query, then its first word, pass; the second word stops
+
+    seeds = CorpusStore.load([str(SEEDS)])  # its own search cache
+    index = seeds.search_index()
+    with pytest.raises(Stopped):
+        seeds.run_query(parse("amazon chips"), stop=stop)
+    assert len(index._cache) == 1  # one word searched, not the other
+    result = seeds.run_query(parse("amazon chips"), stop=lambda: False)
+    assert sorted(a.id for a in result) == ["000_ba230b9fdc77d4a3", "001_0f0ced13208c9d55", "004_a6918d56927156a0"]

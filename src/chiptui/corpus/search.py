@@ -21,7 +21,7 @@ import re
 import threading
 from array import array
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import chain, compress
@@ -35,6 +35,10 @@ CACHE_WORDS = 64
 REGEX_WORDS = 40  # a fuzzy word matching more vocabulary words than this uses the postings
 WHOLE_WORD_SCORE = 75.0  # a fuzzy match is this alike as a whole word (rapidfuzz ratio), or a prefix
 TITLE_SCORE = 110.0  # an exact match in the title; fuzzy title matches get the same bonus
+
+
+class Stopped(Exception):
+    """A search given up on because its answer is no longer wanted (a newer query came)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,12 +100,19 @@ class SearchIndex:
 
     # -- matching ------------------------------------------------------------
 
-    def scores(self, query: str, candidates: Sequence[int] | None = None) -> dict[int, float]:
-        """Index -> score of every article matching all words of ``query``."""
+    def scores(
+        self, query: str, candidates: Sequence[int] | None = None, stop: Callable[[], bool] | None = None
+    ) -> dict[int, float]:
+        """Index -> score of every article matching all words of ``query``. ``stop`` is asked
+        before each word (each may scan the corpus): when it says so, ``Stopped`` is raised."""
         tokens = query_tokens(query)
         if not tokens:
             return {}
-        matched = [self.token_matches(token) for token in dict.fromkeys(tokens)]
+        matched = []
+        for token in dict.fromkeys(tokens):
+            if stop is not None and stop():
+                raise Stopped
+            matched.append(self.token_matches(token))
         matched.sort(key=len)
         first = matched[0]
         if candidates is not None:

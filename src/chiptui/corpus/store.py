@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from itertools import chain
@@ -49,7 +49,7 @@ from chiptui.corpus.query import (
     facet_matches,
 )
 from chiptui.corpus.query import Facet as FacetTerm
-from chiptui.corpus.search import Hit, Postings, SearchIndex, extras_of, query_tokens
+from chiptui.corpus.search import Hit, Postings, SearchIndex, Stopped, extras_of, query_tokens
 
 if TYPE_CHECKING:
     from chiptui.corpus.index import CorpusIndex, IndexStatus, Progress, Snapshot
@@ -462,22 +462,27 @@ class CorpusStore:
         sort: str | None = None,
         topics: Sequence[str] = (),
         providers: Sequence[str] = (),
+        stop: Callable[[], bool] | None = None,
     ) -> FilterResult:
         """The articles a parsed query selects, ordered by its ``sort:``, else ``sort``, else
         relevance when it has fuzzy words and newest first when it has none.
 
         The tree is compiled to column scans and set operations (and FTS5 for ``text:``):
-        no per-article Python beyond one pass over a column per structured term."""
+        no per-article Python beyond one pass over a column per structured term. ``stop`` is
+        asked between the costly steps; when it says so, ``search.Stopped`` is raised (a
+        browser typed over: the answer is not wanted, and the newer query needs the core)."""
         words = query.fuzzy_words()
         order = query.sort or sort or ("relevance" if words else "newest")
-        selected = self._evaluate(query.tree, state) if query.tree is not None else None
+        selected = self._evaluate(query.tree, state, stop) if query.tree is not None else None
+        if stop is not None and stop():
+            raise Stopped
         allowed = self.allowed(topics, providers)
         if allowed is not None:
             selected = allowed if selected is None else selected & allowed
         fuzzy = " ".join(words)
         if words:
             pool = None if selected is None else list(selected)
-            scores = self.search_index().scores(fuzzy, pool)
+            scores = self.search_index().scores(fuzzy, pool, stop)
             chosen: set[int] | frozenset[int] = scores.keys() if selected is None else selected & scores.keys()
         else:
             scores = {}
@@ -493,15 +498,18 @@ class CorpusStore:
         return FilterResult(self, indices, {i: scores[i] for i in indices} if scores else {}, fuzzy,
                             tuple(topics), tuple(providers), shown_sort, " ".join(query.text_words()))
 
-    def _evaluate(self, node: Node, state: StateStore | None) -> frozenset[int]:
-        """The indices a term selects (the in-memory backend of the query tree)."""
+    def _evaluate(self, node: Node, state: StateStore | None, stop: Callable[[], bool] | None = None) -> frozenset[int]:
+        """The indices a term selects (the in-memory backend of the query tree); ``stop`` is
+        asked before each term (see ``run_query``)."""
+        if stop is not None and stop():
+            raise Stopped
         c = self.columns
         everything = range(len(c.ids))
         if isinstance(node, And):
             result: frozenset[int] | None = None
             # cheap terms first; a fuzzy word is searched only among what the rest allows
             for child in sorted(node.children, key=lambda n: isinstance(n, (Fuzzy, Not))):
-                part = self._evaluate(child, state)
+                part = self._evaluate(child, state, stop)
                 result = part if result is None else result & part
                 if not result:
                     return frozenset()
@@ -509,10 +517,10 @@ class CorpusStore:
         if isinstance(node, Or):
             union: set[int] = set()
             for child in node.children:
-                union |= self._evaluate(child, state)
+                union |= self._evaluate(child, state, stop)
             return frozenset(union)
         if isinstance(node, Not):
-            return frozenset(everything) - self._evaluate(node.child, state)
+            return frozenset(everything) - self._evaluate(node.child, state, stop)
         if isinstance(node, Fuzzy):
             return frozenset(self.search_index().scores(node.word))
         if isinstance(node, Phrase):

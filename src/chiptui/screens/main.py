@@ -32,6 +32,7 @@ from chiptui.corpus.query import Query, QueryError
 from chiptui.corpus.query import parse as parse_query
 from chiptui.corpus.sanitize import display_path
 from chiptui.corpus.state import StateError, StateStore, Target
+from chiptui.corpus.search import Stopped
 from chiptui.corpus.store import SORTS, CorpusStore, FilterResult
 from chiptui.widgets.article_list import ArticleList, column_header
 from chiptui.widgets.detail import BODY_LOADING, DetailPane
@@ -511,10 +512,16 @@ class MainScreen(Screen[None]):
         searches: dict[str, str] | None = None,
     ) -> None:
         worker = get_current_worker()
-        if worker.is_cancelled or generation != self.generation:
-            return  # typed over already (a burst of keys): only the newest query is worth running
+
+        def typed_over() -> bool:  # a burst of keys: only the newest query is worth running
+            return worker.is_cancelled or generation != self.generation
+
+        if typed_over():
+            return
         try:
-            base = store.run_query(parsed, state, sort)
+            base = store.run_query(parsed, state, sort, stop=typed_over)
+        except Stopped:
+            return  # given up between two words: the newer query has the core to itself
         except Exception as exc:  # noqa: BLE001 - a failed search is a message, never a crash
             self.post_message(LoadFailed(f"the search failed ({type(exc).__name__}: {exc})", search=True))
             return
