@@ -323,7 +323,6 @@ def test_guarded_patterns_find_what_their_plain_alternations_find() -> None:
 
     lines = _cleaner_lines()
     for guarded, parts, flags in (
-        (clean._STRONG, clean._STRONG_PARTS, re.IGNORECASE),
         (clean._INLINE, clean._INLINE_PARTS, 0),
         (clean._CREDIT, clean._CREDIT_PARTS, 0),
     ):
@@ -335,12 +334,25 @@ def test_guarded_patterns_find_what_their_plain_alternations_find() -> None:
 def test_key_words_never_hide_a_match() -> None:
     """A sentence is searched for a group of patterns only when it holds one of the group's key
     words: every sentence in which a pattern matches holds one."""
+    import re
+
     from chiptui.corpus import clean
 
     sentences = [s for line in _cleaner_lines() for block in clean._blocks(line) for s in clean._sentences(block)]
     sentences += ["Sign up for our newsletter.", "Don't miss it: get your tickets now!", "\u00a9 2024 Example Media"]
+    sentences += [  # one of each furniture part, as pages write them
+        "Share on Facebook", "Follow us on X", "Subscription required", "Newsletters", "Sign in", "Login",
+        "Create a free account", "Articles gratuits restants : 2", "Promotional offers", "D\u00e9j\u00e0 abonn\u00e9 ?",
+        "Jetzt abonnieren", "Reg\u00edstrate gratis", "Register now", "Sponsored", "Partner content", "Advertisement",
+        "Click here", "Check out our deals", "Join the conversation", "Be the first to comment", "Oldest first",
+        "No comments yet", "Bookmarks", "Community guidelines", "Report comment", "Learn more", "Read next",
+        "Trending videos", "You might also like", "Don\u2019t miss", "Save your spot", "Get tickets", "Webinar",
+        "Near you", "We use cookies", "Privacy notice", "Terms and conditions", "All rights reserved",
+        "\u00a9 Example Media", "Copyright 2020", "Our mission is to inform", "Briefing", "Press releases",
+        "Download the app", "Delivered to your inbox", "Leave a reply", "View all", "Skip to main content",
+        "Opens in a new window", "This article originally appeared in Example",
+    ]
     for pattern, keys in (
-        (clean._STRONG, clean._STRONG_KEYS),
         (clean._FOOTER_ANY, clean._FOOTER_KEYS),
         (clean._META_ANY, clean._META_KEYS),
         (clean._SECOND_PERSON, clean._ADDRESS_KEYS),
@@ -350,6 +362,15 @@ def test_key_words_never_hide_a_match() -> None:
             if pattern.search(sentence):
                 found = clean._keys(clean._WORDS.findall(sentence)) | ({"\u00a9"} if "\u00a9" in sentence else set())
                 assert found & keys, (pattern.pattern[:40], sentence)
+    # and each furniture part is searched under its own key words
+    assert len(clean._STRONG_PART_KEYS) == len(clean._STRONG_PARTS)
+    for part, part_keys in zip(clean._STRONG_PARTS, clean._STRONG_PART_KEYS, strict=True):
+        pattern = re.compile(part, re.IGNORECASE)
+        matched = [sentence for sentence in sentences if pattern.search(sentence)]
+        assert matched, part  # every part is tried on a sentence it finds
+        for sentence in matched:
+            found = clean._keys(clean._WORDS.findall(sentence)) | ({"\u00a9"} if "\u00a9" in sentence else set())
+            assert found & set(part_keys.split()), (part, sentence)
     blocks = [block for line in _cleaner_lines() for block in clean._blocks(line)]
     for block in blocks:  # and the block-level passes' looks
         low = block.lower()

@@ -104,15 +104,6 @@ _STRONG_PARTS = [
     r"\bopens? in a new (?:tab|window)\b",
     r"\bthis (?:story|article) (?:originally )?appeared\b",
 ]
-_STRONG = _guarded(
-    _STRONG_PARTS,
-    "share follow join contact email subscri newsletter sign log create free articles article kostenlose art\u00edculos "
-    "promotional d\u00e9j\u00e0 abonnez connectez cr\u00e9ez inscrivez jetzt zum suscr\u00edbete inicia reg\u00edstrate "
-    "abbonati iscriviti register sponsor partner advertis click check learn read related recommended popular trending "
-    "more you don save get webinar be newest oldest no community report delete edit bookmark near cookie privacy terms all copyright mission briefing press download delivered "
-    "leave view skip open this",
-    extra=r"\W*\u00a9|\u00a9",
-)
 
 # Headings of the furniture that follows an article, in several languages. Once the article has
 # begun, a sentence starting with one ends it; glued into a run of text (a flattened page keeps
@@ -191,12 +182,7 @@ _BOX_HEADING = re.compile(
 # for itself): most sentences hold none, and the search is what cleaning spends its time on.
 # tests/test_clean.py checks that no match is ever skipped.
 _KEY_CHARS = 5
-_STRONG_KEYS = frozenset(
-    """share follo join us subsc newsl sign log login accou free gratu koste grati promo abonn conne créez
-    inscr jetzt abo suscr inici regís abbon iscri regis spons partn adver click check learn read relat recom popul
-    trend more like miss seat spot ticke webin near cooki priva terms reser \u00a9 copyr missi
-    brief relea downl inbox leave view skip tab windo appea comme first commu bookm""".split()
-)
+# (_STRONG_KEYS: the key words of its parts, see _STRONG_PART_KEYS below)
 _FOOTER_KEYS = frozenset("reser \u00a9 copyr priva terms sell missi follo stori artic news like comme".split())
 _META_KEYS = frozenset("read ago getty shutt photo via reute".split())
 _ADDRESS_KEYS = frozenset(
@@ -208,6 +194,31 @@ _ADDRESS_KEYS = frozenset(
         for e in ("re", "ve", "ll", "d", "s")
     ]
 )
+
+
+# Which key word each _STRONG_PARTS part needs (one of them): a sentence is searched only for the
+# parts of the key words it holds, each key's parts as one small pattern, instead of all the
+# parts behind one guard (tests/test_clean.py checks every part against its keys).
+_STRONG_PART_KEYS = (
+    "share", "us", "subsc", "newsl", "sign", "log login", "accou", "free gratu koste grati", "promo",
+    "abonn conne créez inscr", "jetzt abo", "suscr inici regís abbon iscri", "regis", "spons", "partn",
+    "adver", "click", "check", "join", "first", "first", "comme", "bookm", "commu", "comme", "learn", "read",
+    "relat recom popul trend more", "like", "miss", "seat spot", "ticke", "webin", "near", "cooki", "priva",
+    "terms", "reser", "\u00a9", "copyr", "missi", "brief", "relea", "downl", "inbox", "leave", "view", "skip",
+    "tab windo", "appea",
+)
+
+
+def _by_key(parts: list[str], part_keys: tuple[str, ...], flags: int = _I) -> dict[str, re.Pattern[str]]:
+    grouped: dict[str, list[str]] = {}
+    for part, keys in zip(parts, part_keys, strict=True):
+        for key in keys.split():
+            grouped.setdefault(key, []).append(part)
+    return {key: re.compile("|".join(group), flags) for key, group in grouped.items()}
+
+
+_STRONG_BY_KEY = _by_key(_STRONG_PARTS, _STRONG_PART_KEYS)
+_STRONG_KEYS = frozenset(_STRONG_BY_KEY)
 
 
 def _keys(words: list[str]) -> set[str]:
@@ -713,8 +724,9 @@ def _classify(sentence: str) -> _Segment:
 
 def _is_furniture(sentence: str, keys: set[str]) -> bool:
     """The page's own voice: a furniture phrase, or addressing the reader twice over."""
-    if keys & _STRONG_KEYS and _STRONG.search(sentence):
-        return True
+    for key in keys & _STRONG_KEYS:
+        if _STRONG_BY_KEY[key].search(sentence):
+            return True
     if sentence.startswith(_QUOTE_START) or not (keys & _ADDRESS_KEYS or "!" in sentence):
         return False
     return _addressing(sentence) >= 2
