@@ -602,7 +602,7 @@ def _prose_density(blocks: list[str]) -> float:
     words = words[:_DENSITY_WORDS]
     if not words:
         return 0.0
-    return sum(1 for w in words if w.lower() in _FUNCTION_WORDS) / len(words)
+    return sum(map(_FUNCTION_WORDS.__contains__, map(str.lower, words))) / len(words)
 
 
 # A photo credit glued to the start of a paragraph: "Photograph: Guy Smallman/Getty Images ..."
@@ -713,7 +713,7 @@ def _classify(sentence: str) -> _Segment:
         return _Segment(sentence, "meta", footer, count)
     if not ends and count >= 4:
         capitals = sum(1 for w in words if w[:1].isupper() or w[:1].isdigit())
-        if capitals / count >= 0.6 and sum(1 for w in words if w.lower() in _STOPWORDS) / count < 0.2:
+        if capitals / count >= 0.6 and sum(map(_STOPWORDS.__contains__, map(str.lower, words))) / count < 0.2:
             return _Segment(sentence, "nav", footer, count)
     if _is_furniture(sentence, keys):
         return _Segment(sentence, "boiler", footer, count)
