@@ -246,7 +246,9 @@ class MainScreen(Screen[None]):
         articles = self.query_one("#articles", ArticleList)
         width = articles.scrollable_content_region.width or articles.size.width
         sort = self.result.sort if self.result is not None else self.effective_sort()
-        self.query_one("#list-header", Static).update(Text(column_header(width, sort), style="bold", no_wrap=True))
+        self.query_one("#list-header", Static).update(
+            Text(column_header(width, sort), style="bold", no_wrap=True), layout=False  # one line, fixed height
+        )
 
     def _update_header(self, store: CorpusStore) -> None:
         from chiptui.paths import is_bundled, shown_path
