@@ -492,10 +492,17 @@ def test_damage_in_a_snapshot_that_a_change_replaces_costs_no_rebuild(write, cor
     assert snapshot.status.parsed == 1 and not snapshot.status.rebuilt
 
 
-def test_records_are_stored_in_batches_as_they_are_parsed(write, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("workers", [False, True], ids=["in-process", "forked-workers"])
+def test_records_are_stored_in_batches_as_they_are_parsed(
+    write, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch, workers: bool
+) -> None:
     """The index stores records while the workers go on parsing, a transaction per batch, and
     the last part after them: every record and full text is there, as one write would leave."""
+    from chiptui.corpus import parse_pool
+
     monkeypatch.setattr(index_module, "BATCH", 3)
+    if workers:
+        monkeypatch.setattr(parse_pool, "PARALLEL_FROM", 4)  # ten files: parsed by forked workers
     for n in range(10):
         write(f"c{n}.md", card_text(f'"Card number {n}"', excerpt=f'"Words of card {n}"'))
     index, snapshot = refresh(corpus_dir)
