@@ -8,7 +8,7 @@ import pytest
 
 from chiptui.corpus.store import CorpusStore
 
-from .conftest import SEEDS, TRAINIUM_ID, card_text
+from .conftest import EVERYDAY_AI, SEEDS, TRAINIUM_ID, card_text, needs_everyday_ai
 
 
 @pytest.fixture(scope="module")
@@ -176,3 +176,21 @@ def test_a_search_typed_over_stops_before_its_next_word() -> None:
     assert len(index._cache) == 1  # one word searched, not the other
     result = seeds.run_query(parse("amazon chips"), stop=lambda: False)
     assert sorted(a.id for a in result) == ["000_ba230b9fdc77d4a3", "001_0f0ced13208c9d55", "004_a6918d56927156a0"]
+
+
+@needs_everyday_ai
+def test_a_short_word_is_found_through_the_postings_as_in_every_title() -> None:
+    """A word of three letters or fewer must stand as typed: through the postings (the words
+    that hold it) the same articles and scores come out as from a scan of every title, for
+    every such word the corpus holds, and for some it does not."""
+    from chiptui.corpus.search import SearchIndex
+
+    store = CorpusStore.load([str(EVERYDAY_AI)])
+    index = store.search_index()
+    plain = SearchIndex(index._titles, index._extras)  # no postings kept: scans every title
+    assert plain._saved is None and index._saved is not None
+    tokens = {w[i : i + n] for w in index.vocabulary() for n in (1, 2, 3) for i in range(len(w) - n + 1)}
+    tokens |= {"zzq", "7", "ai", "x"}
+    assert len(tokens) > 1000
+    for token in sorted(tokens):
+        assert index._exact(token, None) == plain._exact(token, None), token

@@ -164,6 +164,11 @@ class SearchIndex:
         return found
 
     def _exact(self, token: str, within: dict[int, float] | None) -> dict[int, float]:
+        if _WORD.fullmatch(token) and (self._postings is not None or self._saved is not None):
+            # letters and digits only: every place it stands is inside one word of a title,
+            # provider or topic, so the articles are those of the words holding it (a pass
+            # over the distinct words, not over every article: a million titles take 0.5 s)
+            return self._exact_by_words(token, self.postings())
         haystacks, lengths = self.haystacks, self.title_lengths
         found: dict[int, float] = {}
         pool: Iterable[int] = range(len(haystacks)) if within is None else within
@@ -231,6 +236,21 @@ class SearchIndex:
                     continue
                 found[i] = best + (TITLE_SCORE - 100.0 if hit.start() < lengths[i] else 0.0)
             remaining = [i for i in pool if i not in found]
+        return found
+
+    @staticmethod
+    def _exact_by_words(token: str, postings: Postings) -> dict[int, float]:
+        """``_exact`` through the postings: the first place the token stands decides the score,
+        and a title comes before provider and topics, so any title word with it scores as a
+        title."""
+        found: dict[int, float] = {}
+        in_titles: set[int] = set()
+        for word in postings.words:
+            if token in word:
+                titles, extras = postings.get(word)  # type: ignore[misc]
+                in_titles.update(titles)
+                found.update(dict.fromkeys(extras, 100.0))
+        found.update(dict.fromkeys(in_titles, TITLE_SCORE))
         return found
 
     @staticmethod
