@@ -194,3 +194,41 @@ def test_a_short_word_is_found_through_the_postings_as_in_every_title() -> None:
     assert len(tokens) > 1000
     for token in sorted(tokens):
         assert index._exact(token, None) == plain._exact(token, None), token
+
+
+def test_words_are_searched_without_a_copy_of_every_title() -> None:
+    """With the postings kept in the index, fuzzy and short words and the highlights of the
+    rows shown need no lower-cased copy of every title (140 MB at a million articles); a
+    phrase builds it when it needs it."""
+    from chiptui.corpus.query import parse
+
+    store = CorpusStore.load([str(SEEDS)])
+    store.warm_search()
+    index = store.search_index()
+    for text in ("tranium", "aws", "chip amazon", "topic:AI -trn1"):
+        result = store.run_query(parse(text))
+        [result.hit(i) for i in range(len(result))]  # the highlights of every row
+    assert "haystacks" not in vars(index)
+    assert len(store.run_query(parse('"custom chip"'))) >= 1
+    assert "haystacks" in vars(index)
+
+
+def test_the_word_cache_is_bounded_by_the_articles_it_holds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each word's answer over the whole corpus is cached for the next keystroke, but a word
+    most of a million articles hold is a million entries: the cache keeps at most
+    CACHE_ENTRIES of them, and no single answer over half of that."""
+    from chiptui.corpus import search
+    from chiptui.corpus.search import SearchIndex
+
+    monkeypatch.setattr(search, "CACHE_ENTRIES", 60)
+    fruits = ["apple", "mango", "grape", "lemon", "peach"]
+    titles = [f"common story number {n}" for n in range(100)] + [f"{fruits[n % 5]} tale" for n in range(25)]
+    index = SearchIndex(titles, [""] * len(titles))
+    assert len(index.token_matches("common")) == 100
+    assert "common" not in index._cache  # over half the bound: answered, not kept
+    for fruit in fruits:
+        assert len(index.token_matches(fruit)) == 5
+    assert len(index.token_matches("tale")) == 25
+    assert index._cached == sum(map(len, index._cache.values())) <= 60
+    assert "tale" in index._cache
+    assert len(index.token_matches("common")) == 100  # the same answer, computed again

@@ -32,6 +32,7 @@ _TOKEN = re.compile(r"\S+")
 _WORD = re.compile(r"\w+")
 _WORD_CHAR = re.compile(r"\w")
 CACHE_WORDS = 64
+CACHE_ENTRIES = 1_000_000  # articles across the cached words' answers (about 80 MB), at most
 REGEX_WORDS = 40  # a fuzzy word matching more vocabulary words than this uses the postings
 WHOLE_WORD_SCORE = 75.0  # a fuzzy match is this alike as a whole word (rapidfuzz ratio), or a prefix
 TITLE_SCORE = 110.0  # an exact match in the title; fuzzy title matches get the same bonus
@@ -78,6 +79,7 @@ class SearchIndex:
         self._saved = saved
         self._vocab: list[str] | None = list(vocabulary) if vocabulary is not None else None
         self._cache: OrderedDict[str, dict[int, float]] = OrderedDict()
+        self._cached = 0  # entries in the cache's answers
         self._lock = threading.Lock()
 
     # the lower-cased texts, built on first use (a word found through the postings needs
@@ -95,8 +97,9 @@ class SearchIndex:
         return array("I", [text.index("\x00") for text in self.haystacks])
 
     def title(self, index: int) -> str:
-        """The lower-cased title of one article."""
-        return self.haystacks[index][: self.title_lengths[index]]
+        """The lower-cased title of one article (what its haystack starts with; made here, so
+        highlighting the rows on screen needs no haystacks)."""
+        return self._titles[index].casefold()
 
     # -- matching ------------------------------------------------------------
 
@@ -158,9 +161,13 @@ class SearchIndex:
                     base = None
         found = self._exact(token, base) if cutoff(token) is None else self._fuzzy(token)
         with self._lock:
-            self._cache[token] = found
-            while len(self._cache) > CACHE_WORDS:
-                self._cache.popitem(last=False)
+            # a word held by most of a million articles is a dict of a million entries: keep
+            # the cache to words and entries that a typed query uses again, not a whole session's
+            if len(found) <= CACHE_ENTRIES // 2:
+                self._cache[token] = found
+                self._cached += len(found)
+            while self._cache and (len(self._cache) > CACHE_WORDS or self._cached > CACHE_ENTRIES):
+                self._cached -= len(self._cache.popitem(last=False)[1])
         return found
 
     def _exact(self, token: str, within: dict[int, float] | None) -> dict[int, float]:
@@ -279,22 +286,25 @@ class SearchIndex:
             if self._postings is None:
                 postings = self._saved.load() if self._saved is not None else None
                 if postings is None or postings.articles != len(self._titles):
-                    haystacks, lengths = self.haystacks, self.title_lengths
+                    folded = {e: e.casefold() for e in set(self._extras)}  # few distinct ones
                     postings = Postings.build(
-                        [text[:end] for text, end in zip(haystacks, lengths, strict=True)],
-                        [text[end + 1 :] for text, end in zip(haystacks, lengths, strict=True)],
-                    )
+                        [title.casefold() for title in self._titles], [folded[e] for e in self._extras]
+                    )  # (the haystacks' two parts, without keeping them)
                     if self._saved is not None:
                         self._saved.save(postings)
                 self._postings = postings
             return self._postings
 
     def warm(self) -> None:
-        """Build everything a first search would (for a background thread)."""
+        """Build everything a first search would (for a background thread). With the postings
+        kept in the index, words are found through them, short ones too; the haystacks (a
+        lower-cased copy of every title, 140 MB at a million articles) wait for a phrase or a
+        word with punctuation in it."""
         self.vocabulary()
         self.postings()
-        self.haystacks  # noqa: B018 - for words matched exactly (short ones, or with punctuation)
-        self.title_lengths  # noqa: B018
+        if self._saved is None:
+            self.haystacks  # noqa: B018 - without an index, fuzzy words are searched in them
+            self.title_lengths  # noqa: B018
 
     def vocabulary(self) -> list[str]:
         """Every distinct word of titles, providers and topics (lower case)."""
