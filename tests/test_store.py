@@ -196,11 +196,14 @@ def test_a_short_word_is_found_through_the_postings_as_in_every_title() -> None:
         assert index._exact(token, None) == plain._exact(token, None), token
 
 
-def test_words_are_searched_without_a_copy_of_every_title() -> None:
+def test_words_are_searched_without_a_copy_of_every_title(monkeypatch: pytest.MonkeyPatch) -> None:
     """With the postings kept in the index, fuzzy and short words and the highlights of the
-    rows shown need no lower-cased copy of every title (140 MB at a million articles); a
-    phrase builds it when it needs it."""
+    rows shown need no lower-cased copy of every title (140 MB at a million articles, so it is
+    not made in advance above EAGER_HAYSTACKS articles); a phrase builds it when it needs it."""
+    from chiptui.corpus import search
     from chiptui.corpus.query import parse
+
+    monkeypatch.setattr(search, "EAGER_HAYSTACKS", 2)  # the seeds stand for a large corpus
 
     store = CorpusStore.load([str(SEEDS)])
     store.warm_search()

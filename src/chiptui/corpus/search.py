@@ -32,6 +32,7 @@ _TOKEN = re.compile(r"\S+")
 _WORD = re.compile(r"\w+")
 _WORD_CHAR = re.compile(r"\w")
 CACHE_WORDS = 64
+EAGER_HAYSTACKS = 300_000  # articles up to which the warm-up builds the haystacks (about 45 MB)
 CACHE_ENTRIES = 1_000_000  # articles across the cached words' answers (about 80 MB), at most
 REGEX_WORDS = 40  # a fuzzy word matching more vocabulary words than this uses the postings
 WHOLE_WORD_SCORE = 75.0  # a fuzzy match is this alike as a whole word (rapidfuzz ratio), or a prefix
@@ -174,8 +175,13 @@ class SearchIndex:
         if _WORD.fullmatch(token) and (self._postings is not None or self._saved is not None):
             # letters and digits only: every place it stands is inside one word of a title,
             # provider or topic, so the articles are those of the words holding it (a pass
-            # over the distinct words, not over every article: a million titles take 0.5 s)
-            return self._exact_by_words(token, self.postings())
+            # over the distinct words, not over every article: a million titles take 0.5 s),
+            # unless those words' lists hold more entries than there are articles ("e") and
+            # the haystacks are at hand: then one look at each article is less work
+            postings = self.postings()
+            words = [word for word in postings.words if token in word]
+            if "haystacks" not in vars(self) or postings.entries(words) <= len(self._titles):
+                return self._exact_by_words(words, postings)
         haystacks, lengths = self.haystacks, self.title_lengths
         found: dict[int, float] = {}
         pool: Iterable[int] = range(len(haystacks)) if within is None else within
@@ -246,17 +252,16 @@ class SearchIndex:
         return found
 
     @staticmethod
-    def _exact_by_words(token: str, postings: Postings) -> dict[int, float]:
-        """``_exact`` through the postings: the first place the token stands decides the score,
-        and a title comes before provider and topics, so any title word with it scores as a
-        title."""
+    def _exact_by_words(words: list[str], postings: Postings) -> dict[int, float]:
+        """``_exact`` through the postings of the words holding the token: the first place it
+        stands decides the score, and a title comes before provider and topics, so any title
+        word with it scores as a title."""
         found: dict[int, float] = {}
         in_titles: set[int] = set()
-        for word in postings.words:
-            if token in word:
-                titles, extras = postings.get(word)  # type: ignore[misc]
-                in_titles.update(titles)
-                found.update(dict.fromkeys(extras, 100.0))
+        for word in words:
+            titles, extras = postings.get(word)  # type: ignore[misc]
+            in_titles.update(titles)
+            found.update(dict.fromkeys(extras, 100.0))
         found.update(dict.fromkeys(in_titles, TITLE_SCORE))
         return found
 
@@ -297,13 +302,14 @@ class SearchIndex:
 
     def warm(self) -> None:
         """Build everything a first search would (for a background thread). With the postings
-        kept in the index, words are found through them, short ones too; the haystacks (a
-        lower-cased copy of every title, 140 MB at a million articles) wait for a phrase or a
-        word with punctuation in it."""
+        kept in the index, words are found through them, short ones too, and the haystacks (a
+        lower-cased copy of every title) serve only phrases and words with punctuation (a "-"
+        typed before a word is one): built here up to EAGER_HAYSTACKS articles, so that never
+        waits; above, they wait for the first such query (140 MB at a million articles)."""
         self.vocabulary()
         self.postings()
-        if self._saved is None:
-            self.haystacks  # noqa: B018 - without an index, fuzzy words are searched in them
+        if self._saved is None or len(self._titles) <= EAGER_HAYSTACKS:
+            self.haystacks  # noqa: B018 - without an index, fuzzy words are searched in them too
             self.title_lengths  # noqa: B018
 
     def vocabulary(self) -> list[str]:
@@ -378,6 +384,11 @@ class Postings:
             return None
         o = self.offsets
         return self.data[o[2 * slot] : o[2 * slot + 1]], self.data[o[2 * slot + 1] : o[2 * slot + 2]]
+
+    def entries(self, words: Iterable[str]) -> int:
+        """How many article numbers the lists of these words hold together."""
+        o, slots = self.offsets, self.slots
+        return sum(o[2 * slots[w] + 2] - o[2 * slots[w]] for w in words)
 
     def to_state(self) -> tuple[str, bytes, bytes, int]:
         """Plain data to store (strings, bytes and an int: nothing the index's reader refuses)."""
