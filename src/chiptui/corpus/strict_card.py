@@ -28,10 +28,8 @@ from chiptui.corpus.sanitize import clean_line, clean_text, safe_url
 
 
 class _Tolerant(Exception):
-    """This card needs the tolerant path (it would get a problem there)."""
-
-
-_OFF = _Tolerant()
+    """This card needs the tolerant path (it would get a problem there). Raised as the class,
+    so no instance keeps the last card's frames alive through its traceback."""
 
 
 class Clean(NamedTuple):
@@ -87,7 +85,7 @@ def _text(value: object, one_line: bool = True) -> str | None:
     if value is None:
         return None
     if type(value) is not str:
-        raise _OFF  # a number or a structure where text belongs: the tolerant path says so
+        raise _Tolerant  # a number or a structure where text belongs: the tolerant path says so
     if "&" in value:
         value = unescape_entities(value)
     result = clean_line(value) if one_line else clean_text(value).strip()
@@ -98,7 +96,7 @@ def _link(value: object) -> str | None:
     """``FieldReader.url``: the cleaned text, when it opens as written."""
     text = _text(value)
     if text is not None and safe_url(text) != text:  # (text is trimmed, so == text.strip())
-        raise _OFF
+        raise _Tolerant
     return text
 
 
@@ -106,10 +104,10 @@ def _date(value: object) -> float | None:
     if value is None:
         return None
     if not isinstance(value, (str, datetime)):
-        raise _OFF
+        raise _Tolerant
     parsed = parse_datetime(value)
     if parsed is None:
-        raise _OFF
+        raise _Tolerant
     return parsed.timestamp()
 
 
@@ -117,7 +115,7 @@ def _integer(value: object) -> int | None:
     if value is None:
         return None
     if not isinstance(value, int) or isinstance(value, bool):
-        raise _OFF
+        raise _Tolerant
     return int(value)
 
 
@@ -126,12 +124,12 @@ def _provider(value: object) -> str:
     if value is None:
         return ""
     if type(value) is not dict:
-        raise _OFF
+        raise _Tolerant
     name = _text(value.get("name"))
     domain = _text(value.get("domain"))  # read even when unused: a wrong type is a problem
     name = name or domain
     if not name:
-        raise _OFF
+        raise _Tolerant
     _images(value.get("images"))
     return name
 
@@ -140,11 +138,11 @@ def _topics(value: object) -> tuple[str, ...]:
     if value is None:
         return ()
     if type(value) is not list or len(value) > MAX_TOPICS:
-        raise _OFF
+        raise _Tolerant
     seen: dict[str, None] = {}
     for item in value:
         if type(item) is not str:
-            raise _OFF
+            raise _Tolerant
         text = _text(item)
         if text:
             seen.setdefault(text, None)
@@ -158,7 +156,7 @@ def _images(value: object) -> None:
         if type(item) is str:
             continue
         if type(item) is not dict or item.get("url") is None:
-            raise _OFF
+            raise _Tolerant
         _text(item.get("url"))
 
 
@@ -170,14 +168,14 @@ def _related(value: object) -> list[str | None]:
     if value is None:
         return ()
     if type(value) is not list or len(value) > MAX_RELATED:
-        raise _OFF
+        raise _Tolerant
     links = []
     for item in value:
         if type(item) is not dict:
-            raise _OFF
+            raise _Tolerant
         get = item.get
         if not _text(get("title")):
-            raise _OFF
+            raise _Tolerant
         url = None
         for key in _RELATED_LINKS:
             if get(key) is not None:
