@@ -66,13 +66,23 @@ def parse_files(
     with fork_pool(workers) as pool:
         jobs = [(batch, [stats[p] for p in batch], max_bytes) for batch in batches]
         for result in pool.map(_index_batch, jobs):
-            received = _received(result)
-            records.extend(received)
-            if sink is not None:
-                sink(received)
-            if progress:
-                progress(len(records), total)
+            _deliver(records, _received(result), sink, progress, total)
     return records
+
+
+def _deliver(
+    records: list[tuple[FileRecord, bytes]],
+    received: list[tuple[FileRecord, bytes]],
+    sink: Sink | None,
+    progress: Progress | None,
+    total: int,
+) -> None:
+    """A batch from the workers: kept, handed to ``sink``, counted."""
+    records.extend(received)
+    if sink is not None:
+        sink(received)
+    if progress:
+        progress(len(records), total)
 
 
 def _parse_in_subprocesses(
@@ -127,23 +137,14 @@ def _parse_in_subprocesses(
                         break
                     batch = pickle.loads(bytes(buffer[HEADER.size : HEADER.size + size]))
                     del buffer[: HEADER.size + size]
-                    received = _received(batch)
-                    records.extend(received)
-                    if sink is not None:
-                        sink(received)
-                    if progress:
-                        progress(len(records), total)
+                    _deliver(records, _received(batch), sink, progress, total)
     for proc in procs:
         proc.stdout.close()  # type: ignore[union-attr]
         proc.wait()
     if len(records) != total:  # a worker died: parse what it left in this process
         done = {record.path for record, _ in records}
         left = [indexed(path, stats[path], max_bytes) for path in paths if path not in done]
-        records.extend(left)
-        if sink is not None:
-            sink(left)
-        if progress:
-            progress(total, total)
+        _deliver(records, left, sink, progress, total)
     return records
 
 
