@@ -521,7 +521,7 @@ C_TITLE, C_PROVIDER, C_STAMP, C_TOPICS, C_QUALITY, C_HEAT, C_URL, C_URL_KEYS, C_
 
 def card_info(article: Article) -> tuple:
     """The light fields of a parsed card, plus what joining the corpus needs."""
-    return (
+    return _card_tuple(
         article.title,
         article.provider.name if article.provider else "",
         article.published.timestamp() if article.published else None,
@@ -529,11 +529,40 @@ def card_info(article: Article) -> tuple:
         article.quality,
         article.heat,
         article.url,
-        tuple(k for k in map(url_key, article.urls.candidates()) if k),
+        article.urls.candidates(),
         article.body.offset if article.body else None,
-        tuple(url_key(r.url) for r in article.related),
-        norm_words(article.title),  # what a scraped page is matched on (computed in the worker)
-        sys.intern(article.type) if article.type else None,
+        [r.url for r in article.related],
+        article.type,
+    )
+
+
+def _card_tuple(
+    title: str,
+    provider: str,
+    stamp: float | None,
+    topics: tuple[str, ...],
+    quality: int | None,
+    heat: int | None,
+    url: str | None,
+    links: Iterable[str],
+    body_offset: int | None,
+    related: Iterable[str | None],
+    kind: str | None,
+) -> tuple:
+    """The card_info tuple (fields by position, as C_TITLE... name them), from either path."""
+    return (
+        title,
+        provider,
+        stamp,
+        topics,
+        quality,
+        heat,
+        url,
+        tuple(k for k in map(url_key, links) if k),
+        body_offset,
+        tuple(map(url_key, related)),
+        norm_words(title),  # what a scraped page is matched on (computed in the worker)
+        sys.intern(kind) if kind else None,
     )
 
 
@@ -602,19 +631,18 @@ def _strict_record(path: str, text: str, size: int, mtime_ns: int) -> FileRecord
     if card is None:
         return None
     has_body = bool(split.body.strip())
-    info = (  # what card_info gives for the Article the tolerant path builds
+    info = _card_tuple(  # what card_info gives for the Article the tolerant path builds
         card.title,
         card.provider,
         card.stamp,
         card.topics,
         card.quality,
         card.heat,
-        card.urls[0] if card.urls else None,
-        tuple(k for k in map(url_key, card.urls) if k),
+        card.urls[0] if card.urls else None,  # every link opens: the first is the one opened
+        card.urls,
         split.body_offset if has_body else None,
-        tuple(map(url_key, card.related)),
-        norm_words(card.title),
-        sys.intern(card.kind) if card.kind else None,
+        card.related,
+        card.kind,
     )
     search_text = card.excerpt + "\n" + text[split.body_offset :] if has_body else card.excerpt
     return FileRecord(path, size, mtime_ns, info, None, (), search_text, None)
@@ -652,11 +680,7 @@ def assemble(records: Iterable[FileRecord]) -> Assembled:
             for index in indexes:
                 ids[index] = f"{base}~{_short_hash(cards[index].path)}"
 
-    urls: dict[str, int] = {}  # a card's links -> the first card with them
-    for index, record in enumerate(cards):
-        for key in record.card[C_URL_KEYS]:  # type: ignore[index]
-            urls.setdefault(key, index)
-
+    urls = _url_owners(cards)
     bodies = _match_scraped(cards, ids, scraped, out.problems, urls=urls)
 
     intern = sys.intern
@@ -707,6 +731,15 @@ def assemble(records: Iterable[FileRecord]) -> Assembled:
     order = date_order([e.title for e in out.entries], [e.stamp for e in out.entries])
     out.entries = [out.entries[i] for i in order]
     return out
+
+
+def _url_owners(cards: list[FileRecord]) -> dict[str, int]:
+    """A card's links (as ``url_key``) -> the first card, in file order, with them."""
+    urls: dict[str, int] = {}
+    for index, record in enumerate(cards):
+        for key in record.card[C_URL_KEYS]:  # type: ignore[index]
+            urls.setdefault(key, index)
+    return urls
 
 
 def date_order(titles: Sequence[str], stamps: Sequence[float | None], newest: bool = True) -> list[int]:
@@ -760,10 +793,7 @@ def _match_scraped(
     short_heads: dict[tuple[str, ...], list[tuple[str, int]]] = {}
     tiny: dict[str, list[int]] = {}  # titles under three words: they join on a headline line only
     if urls is None:
-        urls = {}
-        for index, record in enumerate(cards):
-            for key in record.card[C_URL_KEYS]:  # type: ignore[index]
-                urls.setdefault(key, index)
+        urls = _url_owners(cards)
     for index, record in enumerate(cards):
         title = record.card[C_WORDS]  # type: ignore[index]
         words = title.split()
