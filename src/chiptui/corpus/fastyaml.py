@@ -37,8 +37,10 @@ _RESOLVED_FIRST = frozenset("-+0123456789.tTfFnN~")
 
 def fast_parse(front: str, first_line: int) -> Parsed | None:
     """``Parsed`` for simple block YAML, or None when PyYAML must read it."""
-    if not _plain_text(front):
-        return None
+    return _parse_plain(front, first_line) if _plain_text(front) else None
+
+
+def _parse_plain(front: str, first_line: int) -> Parsed | None:
     try:
         return _parse(front, first_line)
     except _Unsupported:
@@ -117,13 +119,8 @@ def plain_mapping(front: str, first_line: int) -> dict | None:
         data = _compiled_mapping(front)
         if data is not None:
             return data
-    try:
-        parsed = _parse(front, first_line)
-    except _Unsupported:
-        return None
-    if parsed is None or parsed.ignored_tags or type(parsed.data) is not dict:
-        return None
-    return parsed.data
+    parsed = _parse_plain(front, first_line)  # (a mapping with no tags, when it reads it)
+    return parsed.data if parsed is not None else None  # type: ignore[return-value]
 
 
 # one match per line: indent, "- " of a list item, "key:" and the rest; all lines in one C call
