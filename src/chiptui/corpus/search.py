@@ -89,9 +89,13 @@ class SearchIndex:
 
     @cached_property
     def haystacks(self) -> list[str]:
-        folded = {e: e.casefold() for e in set(self._extras)}  # few distinct provider/topic strings
         # title first so it is found first; a separator no query can bridge
-        return [f"{title.casefold()}\x00{folded[extra]}" for title, extra in zip(self._titles, self._extras, strict=True)]
+        return [f"{title.casefold()}\x00{extra}" for title, extra in zip(self._titles, self._folded_extras(), strict=True)]
+
+    def _folded_extras(self) -> list[str]:
+        """Each article's provider and topics, lower-cased (few distinct ones: each once)."""
+        folded = {e: e.casefold() for e in set(self._extras)}
+        return list(map(folded.__getitem__, self._extras))
 
     @cached_property
     def title_lengths(self) -> array:
@@ -181,7 +185,8 @@ class SearchIndex:
             postings = self.postings()
             words = [word for word in postings.words if token in word]
             if "haystacks" not in vars(self) or postings.entries(words) <= len(self._titles):
-                return self._exact_by_words(words, postings)
+                # as one found where it first stands: a title word scores as a title
+                return self._from_postings([(word, 100.0) for word in words], postings)
         haystacks, lengths = self.haystacks, self.title_lengths
         found: dict[int, float] = {}
         pool: Iterable[int] = range(len(haystacks)) if within is None else within
@@ -252,35 +257,20 @@ class SearchIndex:
         return found
 
     @staticmethod
-    def _exact_by_words(words: list[str], postings: Postings) -> dict[int, float]:
-        """``_exact`` through the postings of the words holding the token: the first place it
-        stands decides the score, and a title comes before provider and topics, so any title
-        word with it scores as a title."""
-        found: dict[int, float] = {}
-        in_titles: set[int] = set()
-        for word in words:
-            titles, extras = postings.get(word)  # type: ignore[misc]
-            in_titles.update(titles)
-            found.update(dict.fromkeys(extras, 100.0))
-        found.update(dict.fromkeys(in_titles, TITLE_SCORE))
-        return found
-
-    @staticmethod
     def _from_postings(close: list[tuple[str, float]], postings: Postings) -> dict[int, float]:
-        found: dict[int, float] = {}
-        get = found.get
+        """Index -> the best score among the words (with their scores) an article holds, a
+        title's word counting TITLE_SCORE - 100 more. The runs are laid down from the lowest
+        score up, so each article ends with its best, and the work is done in C."""
+        runs: list[tuple[float, array]] = []
         for word, score in close:
             lists = postings.get(word)
-            if lists is None:
-                continue
-            in_titles, in_extras = lists
-            for index in in_extras:
-                if get(index, 0.0) < score:
-                    found[index] = score
-            boosted = score + TITLE_SCORE - 100.0
-            for index in in_titles:
-                if get(index, 0.0) < boosted:
-                    found[index] = boosted
+            if lists is not None:
+                in_titles, in_extras = lists
+                runs += ((score, in_extras), (score + TITLE_SCORE - 100.0, in_titles))
+        runs.sort(key=lambda run: run[0])
+        found: dict[int, float] = {}
+        for score, run in runs:
+            found.update(dict.fromkeys(run, score))
         return found
 
     def postings(self) -> Postings:
@@ -291,9 +281,8 @@ class SearchIndex:
             if self._postings is None:
                 postings = self._saved.load() if self._saved is not None else None
                 if postings is None or postings.articles != len(self._titles):
-                    folded = {e: e.casefold() for e in set(self._extras)}  # few distinct ones
                     postings = Postings.build(
-                        [title.casefold() for title in self._titles], [folded[e] for e in self._extras]
+                        [title.casefold() for title in self._titles], self._folded_extras()
                     )  # (the haystacks' two parts, without keeping them)
                     if self._saved is not None:
                         self._saved.save(postings)
