@@ -59,7 +59,7 @@ from chiptui.corpus.records import data_dumps, data_loads, from_db, rows_by_path
 from chiptui.corpus.scan_worker import digest_of
 from chiptui.corpus.search import extras_of, vocabulary_of
 from chiptui.corpus.snapshot import Snapshot, load_snapshot, patch, save_snapshot
-from chiptui.corpus.state import state_key
+from chiptui.corpus.state import state_keys_of
 
 __all__ = [
     "ENV_TIMEOUT",
@@ -319,7 +319,7 @@ class CorpusIndex(IndexFile):
         columns = snapshot.columns
         snapshot.facets = count_facets(columns.topics, columns.providers)
         # computed here, once per change, so a start with 100,000 marks does not pay for it
-        snapshot.keys = [state_key(url, article_id) for url, article_id in zip(columns.urls, columns.ids, strict=True)]
+        snapshot.keys = state_keys_of(columns.urls, columns.ids)
         save_snapshot(
             db,
             columns,

@@ -41,6 +41,11 @@ def state_key(url: str | None, article_id: str) -> str:
     return "id:" + article_id
 
 
+def state_keys_of(urls: Iterable[str | None], ids: Iterable[str]) -> list[str]:
+    """``state_key`` of every article, from the columns' links and ids."""
+    return [state_key(url, article_id) for url, article_id in zip(urls, ids, strict=True)]
+
+
 @dataclass(frozen=True, slots=True)
 class Mark:
     key: str

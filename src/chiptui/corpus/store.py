@@ -390,7 +390,7 @@ class CorpusStore:
 
     def state_keys(self) -> list[str]:
         """Each article's reader-state key (its canonical link, else its id), computed once."""
-        from chiptui.corpus.state import state_key
+        from chiptui.corpus.state import state_keys_of
 
         with self._lock:
             if self._state_keys is None and self.index is not None and self.generation is not None:
@@ -398,8 +398,7 @@ class CorpusStore:
                 if isinstance(saved, list) and len(saved) == len(self.columns.ids):
                     self._state_keys = saved
             if self._state_keys is None:
-                c = self.columns
-                self._state_keys = [state_key(url, article_id) for url, article_id in zip(c.urls, c.ids, strict=True)]
+                self._state_keys = state_keys_of(self.columns.urls, self.columns.ids)
             return self._state_keys
 
     def state_key(self, entry: Entry) -> str:
