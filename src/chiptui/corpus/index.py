@@ -396,7 +396,7 @@ class CorpusIndex(IndexFile):
                     rollback(db)
                     raise
         except sqlite3.OperationalError as exc:
-            if not is_locked(exc) and "readonly" not in str(exc) and "read-only" not in str(exc):
+            if not is_locked(exc) and not is_read_only(exc):
                 raise
             self.status.notice = f"{why_unusable(exc)}; this run's changes were not saved to it"
             return -1
