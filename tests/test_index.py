@@ -308,6 +308,7 @@ def test_an_edit_patches_the_snapshot_to_what_a_full_build_gives(
                             related='[{title: "Edited", webUrl: "https://example.com/e"}]'))
     write("c.md", card_text('"Third one"', publishedDateTime="2022-01-01T00:00:00Z"))
     write("page.txt", "Menu\nEdited story here\nThe body of the edited story, long enough to be its paragraph.\n")
+    (corpus_dir / "zz-gone.md").symlink_to(corpus_dir / "nowhere.md")  # a problem of the scan, listed after b.md's
     refresh(corpus_dir)
     edited.write_text(edit(edited.read_text(encoding="utf-8")), encoding="utf-8")
     bump_mtime(edited)

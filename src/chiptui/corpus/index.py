@@ -296,7 +296,7 @@ class CorpusIndex(IndexFile):
             if patched is not None:
                 columns, problems, extras, vocabulary = patched
                 snapshot = Snapshot(
-                    columns, problems, previous.files, status, generation, vocabulary, None, extras, len(scan_problems)
+                    columns, problems, previous.files, status, generation, vocabulary, None, extras, scan_problems
                 )
                 return self._finish(db, snapshot, digest, phase, "patch", started)
         stored = self._records(db, [p for p in stats if p not in fresh])
@@ -308,7 +308,7 @@ class CorpusIndex(IndexFile):
         extras = extras_of(columns.providers, columns.topics)
         vocabulary = vocabulary_of([*columns.titles, *set(extras)])
         snapshot = Snapshot(
-            columns, problems, joined.files, status, generation, vocabulary, None, extras, len(scan_problems)
+            columns, problems, joined.files, status, generation, vocabulary, None, extras, scan_problems
         )
         return self._finish(db, snapshot, digest, phase, "snapshot", started)
 

@@ -43,7 +43,7 @@ class Snapshot:
     vocabulary: list[str] | None = None  # distinct words of titles, providers and topics
     facets: object | None = None  # the corpus-wide Facets (topics and providers with counts)
     extras: list[str] | None = None  # "provider topic topic" per article, for search
-    scan_problems: int = 0  # how many of ``problems`` came from the scan (not from files)
+    scan_problems: list[Problem] = field(default_factory=list)  # those of ``problems`` the scan found (not files)
     keys: list[str] | None = None  # each article's reader-state key (its canonical link, else its id)
 
 
@@ -61,6 +61,8 @@ def load_snapshot(db: sqlite3.Connection, generation: int) -> Snapshot | None:
             gc.enable()
     if saved_generation != generation:
         return None
+    if not isinstance(scan_problems, list):
+        raise ValueError("the saved snapshot does not have the shape this version reads")
     return Snapshot(
         _thawed(columns),
         list(problems),
@@ -113,7 +115,7 @@ def save_snapshot(
     files: int,
     digest: str,
     generation: int,
-    extras: tuple[list[str], object, list[str], int],
+    extras: tuple[list[str], object, list[str], list[Problem]],
     keys: list[str] | None = None,
 ) -> None:
     """Save the snapshot for the next start, unless another process wrote since ``generation``;
@@ -181,14 +183,25 @@ def patch(
         columns = Columns(*([column[i] for i in order] for column in columns))
         extras = [extras[i] for i in order]
     # problems: this scan's, then every file's and the join's, minus the edited files' old ones
-    stale = Counter(p for path in fresh for p in before[path].problems)
-    kept = []
-    for problem in previous.problems[previous.scan_problems :]:
-        if stale[problem] > 0:
-            stale[problem] -= 1
-        else:
-            kept.append(problem)
+    kept = without(file_problems(previous), [p for path in fresh for p in before[path].problems])
     kept += [p for record in fresh.values() for p in record.problems]
     problems = sorted(scan_problems + kept, key=problem_order)
     words = set(previous.vocabulary) | set(vocabulary_of([*(r.card[C_TITLE] for r in fresh.values()), *set(extras)]))  # type: ignore[index]
     return columns, problems, extras, sorted(words)
+
+
+def without(problems: list[Problem], gone: list[Problem]) -> list[Problem]:
+    """``problems`` less one of each of ``gone`` (equal problems may come from several places)."""
+    left = Counter(gone)
+    kept = []
+    for problem in problems:
+        if left[problem] > 0:
+            left[problem] -= 1
+        else:
+            kept.append(problem)
+    return kept
+
+
+def file_problems(snapshot: Snapshot) -> list[Problem]:
+    """The snapshot's problems that came from its files and its join, not from its scan."""
+    return without(snapshot.problems, snapshot.scan_problems)
