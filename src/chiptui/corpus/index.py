@@ -26,6 +26,7 @@ import threading
 import time
 from collections.abc import Iterable, Sequence
 
+from chiptui.corpus.additions import JoinKeys, extend, spliced
 from chiptui.corpus.fulltext import run_text_query, text_query
 from chiptui.corpus.fulltext import texts_of as _texts_of
 from chiptui.corpus.index_db import (
@@ -49,6 +50,8 @@ from chiptui.corpus.index_db import (
 from chiptui.corpus.loader import (
     DEFAULT_MAX_BYTES,
     FileRecord,
+    Found,
+    Stat,
     assemble,
     problem_order,
     scan_found,
@@ -58,8 +61,8 @@ from chiptui.corpus.parse_pool import PARALLEL_FROM, Progress, parse_files
 from chiptui.corpus.records import data_dumps, data_loads, from_db, rows_by_path, to_db
 from chiptui.corpus.scan_worker import digest_of
 from chiptui.corpus.search import extras_of, vocabulary_of
-from chiptui.corpus.snapshot import Snapshot, load_snapshot, patch, save_snapshot
-from chiptui.corpus.state import state_keys_of
+from chiptui.corpus.snapshot import Snapshot, file_problems, load_snapshot, patch, save_snapshot
+from chiptui.corpus.state import state_key, state_keys_of
 
 __all__ = [
     "ENV_TIMEOUT",
@@ -85,24 +88,25 @@ class _Writer:
         self,
         index: CorpusIndex,
         db: sqlite3.Connection,
-        known: dict[str, tuple[int, int, int]],
+        removed_rows: dict[str, int],
         stats: dict[str, tuple[int, int, int, int]],
     ) -> None:
-        self.index, self.db, self.known, self.stats = index, db, known, stats
+        self.index, self.db, self.removed_rows, self.stats = index, db, removed_rows, stats
         self.pending: list[tuple[FileRecord, bytes]] = []
         self.unsaved = False  # the index could not be written: nothing more is tried this run
+        self.rows: dict[str, int] = {}  # the rows of new files
 
     def add(self, records: list[tuple[FileRecord, bytes]]) -> None:
         self.pending.extend(records)
         while len(self.pending) >= BATCH and not self.unsaved:
             batch, self.pending = self.pending[:BATCH], self.pending[BATCH:]
-            self.unsaved = self.index._write(self.db, batch, [], self.known, self.stats) < 0
+            self.unsaved = self.index._write(self.db, batch, [], self.removed_rows, self.stats, self.rows) < 0
 
     def finish(self, removed: list[str]) -> int:
         """The rest and the removals; the generation they made (-1: this run's changes are not saved)."""
         if self.unsaved:
             return -1
-        return self.index._write(self.db, self.pending, removed, self.known, self.stats)
+        return self.index._write(self.db, self.pending, removed, self.removed_rows, self.stats, self.rows)
 
 
 class CorpusIndex(IndexFile):
@@ -252,14 +256,110 @@ class CorpusIndex(IndexFile):
             found = scan_found(self.roots, scan_problems)
             digest = digest_of(found, scan_problems, self.max_bytes)
             stats = found.stats()
-        known: dict[str, tuple[int, int, int]] = {}  # path -> (size, mtime, rowid)
+        before = self._scanned(db, generation) if found is not None else None
+        known: dict[str, int] | None = None  # path -> row, when the files table was read
+        if before is not None:  # compared with the last scan: only its parts that differ
+            changed, removed, indexed = _compared(before, found)  # type: ignore[arg-type]
+        else:
+            changed, removed, known = self._compared_with_table(db, stats)
+            indexed = known
+        status.parsed, status.removed = len(changed), len(removed)
+        # a few edited cards: patch the last snapshot; a few new files: extend it (each
+        # only when nothing else can change); else the corpus is joined again
+        edited = all(p in indexed for p in changed)
+        patchable = (
+            0 < len(changed) <= PATCH_LIMIT and not removed and (edited or not any(p in indexed for p in changed))
+        )
+        previous = None
+        if patchable:
+            previous = preloaded.pop() if preloaded else load_snapshot(db, generation)
+            if isinstance(previous, Exception):  # damage: join the corpus again instead (it is saved anew)
+                previous = None
+        preloaded.clear()
+        join_keys = self._join_keys(db, generation) if previous is not None else None
+        if previous is not None and not edited and join_keys is None:
+            previous = None  # no join keys saved for this snapshot: join again (and save them)
+        before = self._records(db, changed) if previous is not None and edited else {}
+        phase("compare")
+        # records are stored as they arrive, while the workers go on parsing (this process
+        # would only wait for them); what is left, and the removals, after the last
+        gone = {p: known[p] for p in removed} if known is not None else dict(rows_by_path(db, "id", removed))
+        writer = _Writer(self, db, gone, stats)  # type: ignore[arg-type]
+        parsed = parse_files(changed, stats, self.max_bytes, progress, workers, sink=writer.add)
+        phase("parse")
+        generation = writer.finish(removed)
+        phase("write")
+        fresh = {record.path: record for record, _ in parsed}
+        del parsed
+        if previous is not None and edited:
+            patched = patch(previous, fresh, before, scan_problems)
+            if patched is not None:
+                columns, problems, extras, vocabulary = patched
+                snapshot = Snapshot(
+                    columns, problems, previous.files, status, generation, vocabulary, None, extras, scan_problems
+                )
+                keys = self._state_keys(db, previous, columns, {columns.ids[i] for i, p in enumerate(columns.paths) if p in fresh})
+                return self._finish(db, snapshot, digest, phase, "patch", started, keys, join_keys, found)
+        elif previous is not None and join_keys is not None and all(p in writer.rows and p in fresh for p in changed):
+            added = [(writer.rows[p], fresh[p]) for p in changed]
+            grown = extend(
+                previous.columns, file_problems(previous), added, join_keys, db, self.fts, self.roots
+            )
+            if grown is not None:
+                columns = grown.columns
+                extras = spliced(previous.extras or [], {i: extras_of([columns.providers[i]], [columns.topics[i]])[0] for i in grown.inserted})
+                new_titles = [columns.titles[i] for i in grown.inserted]
+                new_extras = {extras[i] for i in grown.inserted}
+                vocabulary = sorted(set(previous.vocabulary or ()) | set(vocabulary_of([*new_titles, *new_extras])))
+                snapshot = Snapshot(
+                    columns,
+                    sorted(scan_problems + grown.problems, key=problem_order),
+                    previous.files + len(added),
+                    status,
+                    generation,
+                    vocabulary,
+                    None,
+                    extras,
+                    scan_problems,
+                )
+                for row, record in added:
+                    join_keys.add(row, record)
+                keys = self._state_keys(db, previous, columns, grown.changed)
+                return self._finish(db, snapshot, digest, phase, "extend", started, keys, join_keys, found)
+        stored = self._records(db, [p for p in stats if p not in fresh])
+        phase("read")
+        records = [fresh[p] if p in fresh else stored[p] for p in stats if p in fresh or p in stored]
+        joined = assemble(records)
+        if known is None:
+            rows = {from_db(path): row for row, path in db.execute("SELECT id, path FROM files")}
+        else:
+            rows = {**known, **writer.rows}
+        join_keys = None
+        if all(record.path in rows for record in records):
+            join_keys = JoinKeys.of((rows[record.path], record) for record in records)
+        del records, stored
+        phase("join")
+        problems = sorted(scan_problems + joined.problems, key=problem_order)
+        columns = Columns.of(joined.entries)
+        extras = extras_of(columns.providers, columns.topics)
+        vocabulary = vocabulary_of([*columns.titles, *set(extras)])
+        snapshot = Snapshot(
+            columns, problems, joined.files, status, generation, vocabulary, None, extras, scan_problems
+        )
+        return self._finish(db, snapshot, digest, phase, "snapshot", started, None, join_keys, found)
+
+    def _compared_with_table(
+        self, db: sqlite3.Connection, stats: dict[str, tuple[int, int, int, int]]
+    ) -> tuple[list[str], list[str], dict[str, int]]:
+        """(changed, removed, path -> row of every indexed file), from the files table."""
+        known: dict[str, int] = {}
         seen: dict[str, tuple[int, int, int, int]] = {}  # path -> the stat it was indexed with
         limits: dict[str, int] = {}
         for rowid, stored, size, mtime, ctime, inode, limit in db.execute(
             "SELECT id, path, size, mtime_ns, ctime_ns, inode, max_bytes FROM files"
         ):
             path = from_db(stored)
-            known[path] = (size, mtime, rowid)
+            known[path] = rowid
             seen[path] = (size, mtime, ctime, inode)
             limits[path] = limit
         # a file read under another size limit is read again when the limit decides its fate
@@ -270,56 +370,67 @@ class CorpusIndex(IndexFile):
             for path, st in stats.items()
             if seen.get(path) != st or (limits[path] != limit and st[0] > min(limits[path] or 0, limit))
         ]
-        removed = [path for path in known if path not in stats]
-        status.parsed, status.removed = len(changed), len(removed)
-        # a few edited cards: patch the last snapshot instead of joining the corpus again
-        patchable = 0 < len(changed) <= PATCH_LIMIT and not removed and all(p in known for p in changed)
-        previous = None
-        if patchable:
-            previous = preloaded.pop() if preloaded else load_snapshot(db, generation)
-            if isinstance(previous, Exception):  # damage: join the corpus again instead (it is saved anew)
-                previous = None
-        preloaded.clear()
-        before = self._records(db, changed) if previous is not None else {}
-        phase("compare")
-        # records are stored as they arrive, while the workers go on parsing (this process
-        # would only wait for them); what is left, and the removals, after the last
-        writer = _Writer(self, db, known, stats)
-        parsed = parse_files(changed, stats, self.max_bytes, progress, workers, sink=writer.add)
-        phase("parse")
-        generation = writer.finish(removed)
-        phase("write")
-        fresh = {record.path: record for record, _ in parsed}
-        del parsed
-        if previous is not None:
-            patched = patch(previous, fresh, before, scan_problems)
-            if patched is not None:
-                columns, problems, extras, vocabulary = patched
-                snapshot = Snapshot(
-                    columns, problems, previous.files, status, generation, vocabulary, None, extras, scan_problems
-                )
-                return self._finish(db, snapshot, digest, phase, "patch", started)
-        stored = self._records(db, [p for p in stats if p not in fresh])
-        phase("read")
-        joined = assemble(fresh[p] if p in fresh else stored[p] for p in stats if p in fresh or p in stored)
-        phase("join")
-        problems = sorted(scan_problems + joined.problems, key=problem_order)
-        columns = Columns.of(joined.entries)
-        extras = extras_of(columns.providers, columns.topics)
-        vocabulary = vocabulary_of([*columns.titles, *set(extras)])
-        snapshot = Snapshot(
-            columns, problems, joined.files, status, generation, vocabulary, None, extras, scan_problems
-        )
-        return self._finish(db, snapshot, digest, phase, "snapshot", started)
+        return changed, [path for path in known if path not in stats], known
+
+    def _scanned(self, db: sqlite3.Connection, generation: int) -> list[tuple[bytes, bytes]] | None:
+        """The files as the last scan saw them, when the index is as that scan left it: saved
+        with its snapshot, under the size limit in force now (a file the limit treats otherwise
+        would be read again: see ``_compared_with_table``)."""
+        try:
+            blob = read_meta(db, "scanned")
+            if blob is None:
+                return None
+            saved_generation, (limit, parts) = data_loads(blob)  # type: ignore[arg-type, misc]
+        except (pickle.UnpicklingError, EOFError, ValueError, TypeError):
+            return None
+        if saved_generation != generation or limit != self.max_bytes or not isinstance(parts, list):
+            return None
+        return parts
+
+    def _join_keys(self, db: sqlite3.Connection, generation: int) -> JoinKeys | None:
+        """The join keys saved with the snapshot of ``generation`` (see ``additions``), or None."""
+        try:
+            blob = read_meta(db, "joinkeys")
+            if blob is None:
+                return None
+            saved_generation, state = data_loads(blob)  # type: ignore[arg-type, misc]
+            return JoinKeys.from_state(state) if saved_generation == generation else None
+        except (pickle.UnpicklingError, EOFError, ValueError, TypeError):
+            return None  # only a speed-up: the corpus is joined again, and they are saved anew
+
+    def _state_keys(self, db: sqlite3.Connection, previous: Snapshot, columns: Columns, changed: set[str]) -> list[str]:
+        """The reader-state keys of ``columns``: the previous snapshot's where an entry's id
+        and link are as they were, else computed (see ``state_keys_of``)."""
+        try:
+            blob = read_meta(db, "keys")
+            saved_generation, saved = data_loads(blob) if blob is not None else (None, None)  # type: ignore[arg-type, misc]
+        except (pickle.UnpicklingError, EOFError, ValueError, TypeError):
+            saved_generation = saved = None
+        if saved_generation != previous.generation or len(saved) != len(previous.columns.ids):  # type: ignore[arg-type]
+            return state_keys_of(columns.urls, columns.ids)
+        by_id = dict(zip(previous.columns.ids, saved, strict=True))  # type: ignore[call-overload]
+        return [
+            by_id[article_id] if article_id in by_id and article_id not in changed else state_key(url, article_id)
+            for url, article_id in zip(columns.urls, columns.ids, strict=True)
+        ]
 
     def _finish(
-        self, db: sqlite3.Connection, snapshot: Snapshot, digest: str, phase: _Phases, name: str, started: float
+        self,
+        db: sqlite3.Connection,
+        snapshot: Snapshot,
+        digest: str,
+        phase: _Phases,
+        name: str,
+        started: float,
+        keys: list[str] | None = None,
+        join_keys: JoinKeys | None = None,
+        found: Found | None = None,
     ) -> Snapshot:
         """Count the facets, save the snapshot for the next start, and time it all."""
         columns = snapshot.columns
         snapshot.facets = count_facets(columns.topics, columns.providers)
         # computed here, once per change, so a start with 100,000 marks does not pay for it
-        snapshot.keys = state_keys_of(columns.urls, columns.ids)
+        snapshot.keys = keys if keys is not None else state_keys_of(columns.urls, columns.ids)
         save_snapshot(
             db,
             columns,
@@ -328,7 +439,11 @@ class CorpusIndex(IndexFile):
             digest,
             snapshot.generation,
             (snapshot.vocabulary, snapshot.facets, snapshot.extras, snapshot.scan_problems),  # type: ignore[arg-type]
-            snapshot.keys,
+            {
+                "keys": snapshot.keys,
+                "joinkeys": join_keys.to_state() if join_keys is not None else None,
+                "scanned": (self.max_bytes, found.parts) if found is not None else None,
+            },
         )
         phase(name)
         snapshot.status.seconds = time.perf_counter() - started
@@ -339,10 +454,12 @@ class CorpusIndex(IndexFile):
         db: sqlite3.Connection,
         records: list[tuple[FileRecord, bytes]],
         removed: list[str],
-        known: dict[str, tuple[int, int, int]],
+        removed_rows: dict[str, int],
         stats: dict[str, tuple[int, int, int, int]],
+        rows: dict[str, int] | None = None,
     ) -> int:
-        """Store new and changed records and forget removed files; returns the new generation (-1: not saved)."""
+        """Store new and changed records and forget removed files; returns the new generation
+        (-1: not saved). The rows given to new files are put in ``rows``."""
         generation = read_generation(db)
         if not records and not removed:
             return generation
@@ -351,18 +468,22 @@ class CorpusIndex(IndexFile):
                 batch = records[start : start + BATCH]
                 db.execute("BEGIN IMMEDIATE")
                 try:
-                    gone = [(known[p][2],) for p in removed[start : start + BATCH]]
+                    gone = [(removed_rows[p],) for p in removed[start : start + BATCH]]
                     db.executemany("DELETE FROM texts WHERE rowid = ?", gone)
+                    if self.fts:
+                        db.executemany("DELETE FROM pagewords WHERE rowid = ?", gone)
                     db.executemany("DELETE FROM files WHERE id = ?", gone)
                     # ids as they are now, inside the write lock (another process may have added some)
                     existing = dict(rows_by_path(db, "id", [record.path for record, _ in batch]))
                     next_id = (db.execute("SELECT max(id) FROM files").fetchone()[0] or 0) + 1
-                    inserts, updates, texts = [], [], []
+                    inserts, updates, texts, pages = [], [], [], []
                     for record, blob in batch:
                         rowid = existing.get(record.path)
                         ctime, inode = stats[record.path][2:4] if record.path in stats else (None, None)
                         if rowid is None:
                             rowid, next_id = next_id, next_id + 1
+                            if rows is not None:
+                                rows[record.path] = rowid
                             inserts.append(
                                 (
                                     rowid,
@@ -379,7 +500,12 @@ class CorpusIndex(IndexFile):
                             updates.append((record.size, record.mtime_ns, blob, self.max_bytes, ctime, inode, rowid))
                         if record.text:
                             texts.append((rowid, record.text))
+                        if record.card is None and record.words is not None:
+                            pages.append((rowid, record.words))
                     db.executemany("DELETE FROM texts WHERE rowid = ?", [(u[-1],) for u in updates])
+                    if self.fts:
+                        db.executemany("DELETE FROM pagewords WHERE rowid = ?", [(u[-1],) for u in updates])
+                        db.executemany("INSERT INTO pagewords (rowid, words) VALUES (?, ?)", pages)
                     db.executemany(
                         "UPDATE files SET size = ?, mtime_ns = ?, record = ?, max_bytes = ?, ctime_ns = ?, inode = ? WHERE id = ?",
                         updates,
@@ -507,6 +633,15 @@ class CorpusIndex(IndexFile):
             return None
         sql, params = query
         return self._recovering(lambda db: run_text_query(db, sql, params))
+
+
+def _compared(before: list[tuple[bytes, bytes]], found: Found) -> tuple[list[str], list[str], dict[str, Stat]]:
+    """(changed, removed, the indexed files of the parts that differ) between the last scan
+    and this one: parts of the walk whose bytes are equal hold the same files, unchanged."""
+    same = set(before).intersection(found.parts)
+    old = Found([part for part in before if part not in same], 0).stats()
+    new = Found([part for part in found.parts if part not in same], 0).stats()
+    return [p for p, st in new.items() if old.get(p) != st], [p for p in old if p not in new], old
 
 
 class _Phases:

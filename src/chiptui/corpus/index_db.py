@@ -21,7 +21,7 @@ from functools import lru_cache
 from chiptui.paths import cache_dir
 
 # bump when the tables or the pickled records change shape, or what the cleaner gives full-text search
-SCHEMA_VERSION = 22
+SCHEMA_VERSION = 23
 ENV_TIMEOUT = "CHIPTUI_INDEX_TIMEOUT"
 PRUNE_DAYS = 90  # index files of corpora not opened for this long are deleted
 
@@ -241,6 +241,12 @@ class IndexFile:
                 db.execute(
                     "CREATE VIRTUAL TABLE texts USING fts5("
                     "body, tokenize = 'unicode61 remove_diacritics 2', detail = none, columnsize = 0)"
+                )
+                # each scraped page's normalised words, where new titles are looked up as
+                # phrases (``additions``): the only place phrases are asked, so positions are kept
+                db.execute(
+                    "CREATE VIRTUAL TABLE pagewords USING fts5("
+                    "words, tokenize = 'unicode61 remove_diacritics 0', detail = full, columnsize = 0)"
                 )
             else:
                 db.execute("CREATE TABLE texts (body TEXT)")

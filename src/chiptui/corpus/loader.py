@@ -683,7 +683,6 @@ def assemble(records: Iterable[FileRecord]) -> Assembled:
     urls = _url_owners(cards)
     bodies = _match_scraped(cards, ids, scraped, out.problems, urls=urls)
 
-    intern = sys.intern
     for index, record in enumerate(cards):
         info = record.card
         assert info is not None
@@ -711,26 +710,34 @@ def assemble(records: Iterable[FileRecord]) -> Assembled:
                 if target is not None and target != index:
                     found.append((position, ids[target]))
             links = tuple(found) or None
-        out.entries.append(
-            Entry(
-                ids[index],
-                info[C_TITLE],
-                intern(info[C_PROVIDER]),
-                info[C_STAMP],
-                tuple(map(intern, info[C_TOPICS])),
-                info[C_QUALITY],
-                info[C_HEAT],
-                info[C_URL],
-                record.path,
-                body,
-                links,
-                intern(info[C_TYPE]) if len(info) > C_TYPE and info[C_TYPE] else None,
-                len(info[C_RELATED]),
-            )
-        )
+        out.entries.append(entry_of(record, ids[index], body, links))
     order = date_order([e.title for e in out.entries], [e.stamp for e in out.entries])
     out.entries = [out.entries[i] for i in order]
     return out
+
+
+def entry_of(
+    record: FileRecord, article_id: str, body: tuple[str, str, int] | None, links: tuple[tuple[int, str], ...] | None
+) -> Entry:
+    """A card's entry in the joined corpus, given what the join found for it."""
+    info = record.card
+    assert info is not None
+    intern = sys.intern
+    return Entry(
+        article_id,
+        info[C_TITLE],
+        intern(info[C_PROVIDER]),
+        info[C_STAMP],
+        tuple(map(intern, info[C_TOPICS])),
+        info[C_QUALITY],
+        info[C_HEAT],
+        info[C_URL],
+        record.path,
+        body,
+        links,
+        intern(info[C_TYPE]) if len(info) > C_TYPE and info[C_TYPE] else None,
+        len(info[C_RELATED]),
+    )
 
 
 def _url_owners(cards: list[FileRecord]) -> dict[str, int]:

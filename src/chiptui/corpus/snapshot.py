@@ -116,18 +116,19 @@ def save_snapshot(
     digest: str,
     generation: int,
     extras: tuple[list[str], object, list[str], list[Problem]],
-    keys: list[str] | None = None,
+    beside: dict[str, object] | None = None,
 ) -> None:
-    """Save the snapshot for the next start, unless another process wrote since ``generation``;
-    the reader-state keys go in a row of their own, read only when marks are."""
+    """Save the snapshot for the next start, unless another process wrote since ``generation``.
+    What is read only now and then goes ``beside`` it, a row a value, for the same generation:
+    "keys" (the reader-state keys, read when marks are), "joinkeys" (``additions``) and
+    "scanned" (the files as this scan saw them, compared with the next scan's)."""
     if generation < 0:
         return
     rows: list[tuple[str, object]] = [
         ("snapshot", data_dumps((generation, _frozen(columns), problems, files, *extras))),
         ("digest", digest),
     ]
-    if keys is not None:
-        rows.append(("keys", data_dumps((generation, keys))))
+    rows += [(name, data_dumps((generation, value))) for name, value in (beside or {}).items() if value is not None]
     try:
         put_meta(db, generation, rows)
     except sqlite3.OperationalError as exc:
