@@ -80,6 +80,7 @@ CASES = {
                    "c/new2.md": card("Old news from the past", "https://example.com/new2", "2019-04-01T00:00:00Z")}, True),
     "an undated card and a broken one": ({"c/undated.md": card_text('"No date on this one"'),
                                           "c/broken.md": "---\ntitle: [unclosed\n---\n"}, True),
+    "a name that is not UTF-8": ({os.fsdecode(b"c/bad-\xff-name.md"): card("Bytes in its name", "https://example.com/b")}, True),
     "only a broken file": ({"c/broken.md": "---\ntitle: [unclosed\n---\n"}, True),
     "an old card relates to it": ({"c/later.md": card("The later story", "https://example.com/later")}, True),
     "it relates to old cards and to another new one": (

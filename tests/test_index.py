@@ -405,7 +405,7 @@ def test_the_scan_in_a_process_of_its_own_finds_what_the_scan_here_finds(seeds_c
     """The browser's scan runs in a subprocess (none of the interpreter the user types into):
     the same files and digest as the scan in this process, and no file list at all when the
     digest is the one the index already has (nothing changed, nothing to send back)."""
-    from chiptui.corpus.loader import scan_found
+    from chiptui.corpus.loader import Found, scan_found
     from chiptui.corpus.scan_worker import digest_of, scan_elsewhere
 
     (seeds_copy / "unreadable").mkdir()
@@ -416,7 +416,8 @@ def test_the_scan_in_a_process_of_its_own_finds_what_the_scan_here_finds(seeds_c
         here = found.stats()
         digest = digest_of(found, here_problems, 1000)
         there_problems: list = []
-        assert scan_elsewhere([str(seeds_copy)], there_problems, 1000, None) == (here, digest, len(here))
+        parts, there_digest, count = scan_elsewhere([str(seeds_copy)], there_problems, 1000, None)
+        assert Found(parts, count).stats() == here and (there_digest, count) == (digest, len(here))
         assert there_problems == here_problems
         assert scan_elsewhere([str(seeds_copy)], [], 1000, digest) == (None, digest, len(here))
     finally:

@@ -24,7 +24,8 @@ import pickle
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 
 from chiptui.corpus.additions import JoinKeys, extend, spliced
 from chiptui.corpus.fulltext import run_text_query, text_query
@@ -51,7 +52,6 @@ from chiptui.corpus.loader import (
     DEFAULT_MAX_BYTES,
     FileRecord,
     Found,
-    Stat,
     assemble,
     problem_order,
     scan_found,
@@ -224,7 +224,9 @@ class CorpusIndex(IndexFile):
         prescanned, self._prescanned = self._prescanned, None
         if prescanned is not None and prescanned[2] == saved_digest:  # else another process wrote since
             scanned, found_problems, _ = prescanned
-            stats, digest, status.files = scanned  # type: ignore[misc] # stats None: the same files as last time
+            parts, digest, status.files = scanned  # type: ignore[misc] # parts None: the same files as last time
+            if parts is not None:
+                found = Found(parts, status.files)
             scan_problems.extend(found_problems)
         else:
             found = scan_found(
@@ -251,7 +253,7 @@ class CorpusIndex(IndexFile):
                 return snapshot
         if found is not None:
             stats = found.stats()
-        elif stats is None:  # the snapshot could not be read after all: scan here
+        else:  # the snapshot could not be read after all: scan here
             scan_problems.clear()
             found = scan_found(self.roots, scan_problems)
             digest = digest_of(found, scan_problems, self.max_bytes)
@@ -635,13 +637,30 @@ class CorpusIndex(IndexFile):
         return self._recovering(lambda db: run_text_query(db, sql, params))
 
 
-def _compared(before: list[tuple[bytes, bytes]], found: Found) -> tuple[list[str], list[str], dict[str, Stat]]:
-    """(changed, removed, the indexed files of the parts that differ) between the last scan
-    and this one: parts of the walk whose bytes are equal hold the same files, unchanged."""
+def _compared(before: list[tuple[bytes, bytes]], found: Found) -> tuple[list[str], list[str], set[str]]:
+    """(changed, removed, those of the changed that were indexed) between the last scan and
+    this one, compared as bytes: parts of the walk that are equal hold the same files, and
+    in the others each file is its path and its stat numbers (decoded only when it changed)."""
     same = set(before).intersection(found.parts)
-    old = Found([part for part in before if part not in same], 0).stats()
-    new = Found([part for part in found.parts if part not in same], 0).stats()
-    return [p for p, st in new.items() if old.get(p) != st], [p for p in old if p not in new], old
+    old = set(_files_of(part for part in before if part not in same))
+    new = [file for file in _files_of(part for part in found.parts if part not in same) if file not in old]
+    old_paths = {path for path, _ in old}
+    new_paths = {path for names, _ in found.parts if (names, _) not in same for path in names.split(b"\0")[:-1]}
+    decode = _decoded
+    changed = [decode(path) for path, _ in new]
+    removed = [decode(path) for path in old_paths - new_paths]
+    return changed, removed, {decode(path) for path, _ in new if path in old_paths}
+
+
+def _files_of(parts: Iterable[tuple[bytes, bytes]]) -> Iterator[tuple[bytes, bytes]]:
+    """(path, stat numbers) of each file of these parts of a scan, as bytes."""
+    size = 4 * array("q").itemsize  # a file's four numbers (``loader.Stat``)
+    for names, packed in parts:
+        yield from zip(names.split(b"\0")[:-1], [packed[i : i + size] for i in range(0, len(packed), size)], strict=True)
+
+
+def _decoded(path: bytes) -> str:
+    return path.decode("utf-8", "surrogatepass")
 
 
 class _Phases:

@@ -4,7 +4,8 @@ A process with threads (the browser) may not fork, so its scan would walk 100,00
 the interpreter the user is typing into, and every keystroke's search would wait on it. Run
 here, the walk uses no time of the browser's interpreter, and uses every core (this process
 has no threads, so it may fork its own walkers). One pickled list of roots comes on stdin;
-one pickled ``(files, problems)`` goes out on stdout.
+one pickled ``(files, problems, digest, count)`` goes out on stdout, the files packed as the
+walkers packed them (``loader.Found``).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def digest_of(found: Found, problems: list[Problem], max_bytes: int) -> str:
     return digest.hexdigest()
 
 
-Scanned = tuple[dict[str, tuple[int, int, int, int]] | None, str, int]  # (files or None, digest, count)
+Scanned = tuple[list[tuple[bytes, bytes]] | None, str, int]  # (the files as ``Found.parts`` or None, digest, count)
 
 
 def scan_elsewhere(paths: list[str], problems: list[Problem], max_bytes: int, known: object) -> Scanned | None:
@@ -70,7 +71,7 @@ def main() -> int:
     problems: list[Problem] = []
     found = scan_found(paths, problems)  # one core: the other is the user's
     digest = digest_of(found, problems, max_bytes)
-    answer = (None if digest == known else found.stats(), problems, digest, len(found))
+    answer = (None if digest == known else found.parts, problems, digest, len(found))
     sys.stdout.buffer.write(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
     return 0
 
