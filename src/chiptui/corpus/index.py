@@ -6,14 +6,17 @@ text that full-text search reads (FTS5 where SQLite has it, a plain table
 searched with LIKE where it does not). On top of that it keeps a *snapshot*: the
 assembled list of entries, pickled, which is what a warm start loads.
 
-A refresh scans the corpus, parses only new and changed files (in worker
-processes when there are many), drops deleted ones, and re-joins the corpus when
-anything changed. The corpus files are only ever read.
+A refresh scans the corpus, compares the scan with the last one, parses only new
+and changed files (in worker processes when there are many), drops deleted ones,
+and brings the snapshot up to date: a few edited cards are patched into it, a few
+new cards added to it (``additions``), anything else joins the corpus again. The
+corpus files are only ever read.
 
 This module keeps the index in step with the corpus; its parts each have a file:
 ``index_db`` (the SQLite file: opening, damage, pruning), ``parse_pool`` (parsing in
 workers), ``snapshot`` (the saved corpus and patching it), ``records`` (how values and
-paths are stored) and ``fulltext`` (search in the texts table).
+paths are stored), ``fulltext`` (search in the texts table) and ``additions`` (new
+cards added to a saved join).
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ from chiptui.corpus.loader import (
     DEFAULT_MAX_BYTES,
     FileRecord,
     Found,
+    Stat,
     assemble,
     problem_order,
     scan_found,
@@ -208,7 +212,6 @@ class CorpusIndex(IndexFile):
         phase = _Phases(status)
         generation = read_generation(db)
         saved_digest = self._meta(db, "digest")
-        stats = None
         found = None
         preloaded: list[Snapshot | None | Exception] = []
 
@@ -251,18 +254,17 @@ class CorpusIndex(IndexFile):
                 status.seconds = time.perf_counter() - started
                 snapshot.status = status
                 return snapshot
-        if found is not None:
-            stats = found.stats()
-        else:  # the snapshot could not be read after all: scan here
+        if found is None:  # the snapshot could not be read after all: scan here
             scan_problems.clear()
             found = scan_found(self.roots, scan_problems)
             digest = digest_of(found, scan_problems, self.max_bytes)
-            stats = found.stats()
-        before = self._scanned(db, generation) if found is not None else None
+        before = self._scanned(db, generation)
         known: dict[str, int] | None = None  # path -> row, when the files table was read
         if before is not None:  # compared with the last scan: only its parts that differ
-            changed, removed, indexed = _compared(before, found)  # type: ignore[arg-type]
+            stats, removed, indexed = _compared(before, found)  # the changed files' stats only
+            changed = list(stats)
         else:
+            stats = found.stats()
             changed, removed, known = self._compared_with_table(db, stats)
             indexed = known
         status.parsed, status.removed = len(changed), len(removed)
@@ -328,6 +330,7 @@ class CorpusIndex(IndexFile):
                     join_keys.add(row, record)
                 keys = self._state_keys(db, previous, columns, grown.changed)
                 return self._finish(db, snapshot, digest, phase, "extend", started, keys, join_keys, found)
+        stats = found.stats()  # every file, in walk order: the join's order
         stored = self._records(db, [p for p in stats if p not in fresh])
         phase("read")
         records = [fresh[p] if p in fresh else stored[p] for p in stats if p in fresh or p in stored]
@@ -637,19 +640,23 @@ class CorpusIndex(IndexFile):
         return self._recovering(lambda db: run_text_query(db, sql, params))
 
 
-def _compared(before: list[tuple[bytes, bytes]], found: Found) -> tuple[list[str], list[str], set[str]]:
-    """(changed, removed, those of the changed that were indexed) between the last scan and
-    this one, compared as bytes: parts of the walk that are equal hold the same files, and
-    in the others each file is its path and its stat numbers (decoded only when it changed)."""
+def _compared(before: list[tuple[bytes, bytes]], found: Found) -> tuple[dict[str, Stat], list[str], set[str]]:
+    """(changed files with their stat numbers, removed, those of the changed that were
+    indexed) between the last scan and this one, compared as bytes: parts of the walk that
+    are equal hold the same files, and in the others each file is its path and its stat
+    numbers (decoded only when it changed)."""
     same = set(before).intersection(found.parts)
-    old = set(_files_of(part for part in before if part not in same))
-    new = [file for file in _files_of(part for part in found.parts if part not in same) if file not in old]
-    old_paths = {path for path, _ in old}
-    new_paths = {path for names, _ in found.parts if (names, _) not in same for path in names.split(b"\0")[:-1]}
-    decode = _decoded
-    changed = [decode(path) for path, _ in new]
-    removed = [decode(path) for path in old_paths - new_paths]
-    return changed, removed, {decode(path) for path, _ in new if path in old_paths}
+    old = dict(_files_of(part for part in before if part not in same))
+    changed: dict[str, Stat] = {}
+    indexed = set()
+    for path, numbers in _files_of(part for part in found.parts if part not in same):
+        was = old.pop(path, None)
+        if was != numbers:
+            name = _decoded(path)
+            changed[name] = tuple(array("q", numbers))  # type: ignore[assignment]
+            if was is not None:
+                indexed.add(name)
+    return changed, [_decoded(path) for path in old], indexed
 
 
 def _files_of(parts: Iterable[tuple[bytes, bytes]]) -> Iterator[tuple[bytes, bytes]]:
