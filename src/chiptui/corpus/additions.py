@@ -44,7 +44,7 @@ LIMIT = 2000  # more new files than this: the corpus is joined again (and candid
 
 
 def _number(kind: str, key: str) -> int:
-    return zlib.crc32((kind + key).encode("utf-8", "surrogatepass"))
+    return zlib.crc32((kind + key).encode("utf-8", "surrogatepass"))  # as ``JoinKeys.extend`` does
 
 
 def keys_of(record: FileRecord) -> Iterable[tuple[str, str]]:
@@ -71,16 +71,20 @@ class JoinKeys:
     @classmethod
     def of(cls, records: Iterable[tuple[int, FileRecord]]) -> JoinKeys:
         keys = cls(array("I"), array("q"), 0)
-        for row, record in records:
-            keys.add(row, record)
+        keys.extend(records)
         return keys
 
-    def add(self, row: int, record: FileRecord) -> None:
-        if record.card is None and record.words is not None:
-            self.pages += 1
-        for kind, key in keys_of(record):
-            self.numbers.append(_number(kind, key))
-            self.rows.append(row)
+    def extend(self, records: Iterable[tuple[int, FileRecord]]) -> None:
+        texts: list[str] = []
+        rows = self.rows
+        for row, record in records:
+            if record.card is None and record.words is not None:
+                self.pages += 1
+            for kind, key in keys_of(record):
+                texts.append(kind + key)
+                rows.append(row)
+        crc = zlib.crc32
+        self.numbers.extend([crc(text.encode("utf-8", "surrogatepass")) for text in texts])
 
     def rows_with(self, wanted: Iterable[tuple[str, str]]) -> set[int]:
         """The rows that may have one of these (kind, link) pairs (confirm on their records)."""

@@ -326,8 +326,7 @@ class CorpusIndex(IndexFile):
                     extras,
                     scan_problems,
                 )
-                for row, record in added:
-                    join_keys.add(row, record)
+                join_keys.extend(added)
                 keys = self._state_keys(db, previous, columns, grown.changed)
                 return self._finish(db, snapshot, digest, phase, "extend", started, keys, join_keys, found)
         stats = found.stats()  # every file, in walk order: the join's order
