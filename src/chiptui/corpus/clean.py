@@ -32,6 +32,7 @@ cheap looks (a trie of first words, key words per sentence) that never change a 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from chiptui.corpus.sanitize import clean_text
@@ -466,11 +467,14 @@ def clean_body(text: str, title: str | None = None) -> list[str]:
 
     kept: list[tuple[str, bool]] = []  # (paragraph, is_short)
     article_words = 0  # of the article's own sentences so far: furniture headings end it after _STARTED
-    classified = [[_classify(s) for s in _sentences(block)] for block in blocks]
-    _boxes_inside(classified)
-    for segments in classified:
+    classified = _Classified(blocks)  # what comes after the article's end is not even split
+    for at in range(len(blocks)):
+        segments = classified[at]
         if not segments:
             continue
+        for index, segment in enumerate(segments):
+            if segment.footer and _BOX_HEADING.match(segment.text):
+                _box_inside(classified, at, index)
         for segment in segments:  # closing credits count once the article has begun, else a byline
             if segment.kind == "trailer":
                 segment.kind = "content" if article_words >= _STARTED else "meta"
@@ -515,31 +519,50 @@ def clean_body(text: str, title: str | None = None) -> list[str]:
     return paragraphs
 
 
-def _boxes_inside(classified: list[list[_Segment]]) -> None:
+class _Classified:
+    """Each block's sentences as segments, split and classified when first asked for."""
+
+    __slots__ = ("_blocks", "_done")
+
+    def __init__(self, blocks: list[str]) -> None:
+        self._blocks = blocks
+        self._done: list[list[_Segment] | None] = [None] * len(blocks)
+
+    def __getitem__(self, at: int) -> list[_Segment]:
+        segments = self._done[at]
+        if segments is None:
+            segments = self._done[at] = [_classify(s) for s in _sentences(self._blocks[at])]
+        return segments
+
+    def after(self, at: int, index: int) -> Iterator[_Segment]:
+        """The segments after the INDEXth of block AT, to the page's end."""
+        yield from self[at][index + 1 :]
+        for later in range(at + 1, len(self._blocks)):
+            yield from self[later]
+
+
+def _box_inside(classified: _Classified, at: int, index: int) -> None:
     """A "Related coverage" box in the middle of an article does not end it: a box heading
     followed by mostly prose (until the next end marker) is furniture inside the article, and
     so are the link titles between it and the prose."""
-    flat = [segment for segments in classified for segment in segments]
-    for index, segment in enumerate(flat):
-        if not (segment.footer and _BOX_HEADING.match(segment.text)):
-            continue
-        prose = total = 0
-        first_prose = None
-        for at in range(index + 1, len(flat)):
-            later = flat[at]
-            if later.footer:
-                break
-            size = len(later.text)
-            total += size
-            if _is_prose(later):
-                prose += size
-                first_prose = at if first_prose is None else first_prose
-        if prose >= _BOX_PROSE and prose >= 0.6 * total:
-            segment.footer = False
-            # a flattened page may glue the box to the next paragraph: then the segment is kept
-            segment.kind = "content" if _is_prose(segment) and segment.words >= 25 else "nav"
-            for later in flat[index + 1 : first_prose]:
-                later.kind = "nav"
+    segment = classified[at][index]
+    prose = total = 0
+    before_prose: list[_Segment] = []
+    for later in classified.after(at, index):
+        if later.footer:
+            break
+        size = len(later.text)
+        total += size
+        if _is_prose(later):
+            prose += size
+        elif not prose:
+            before_prose.append(later)
+    if prose >= _BOX_PROSE and prose >= 0.6 * total:
+        segment.footer = False
+        # a flattened page may glue the box to the next paragraph: then the segment is kept
+        segment.kind = "content" if _is_prose(segment) and segment.words >= 25 else "nav"
+        for later in before_prose:
+            later.kind = "nav"
 
 
 def _is_prose(segment: _Segment) -> bool:
@@ -712,7 +735,7 @@ def _classify(sentence: str) -> _Segment:
     ):
         return _Segment(sentence, "meta", footer, count)
     if not ends and count >= 4:
-        capitals = sum(1 for w in words if w[:1].isupper() or w[:1].isdigit())
+        capitals = sum(1 for w in words if w[0].isupper() or w[0].isdigit())  # (a word is never empty)
         if capitals / count >= 0.6 and sum(map(_STOPWORDS.__contains__, map(str.lower, words))) / count < 0.2:
             return _Segment(sentence, "nav", footer, count)
     if _is_furniture(sentence, keys):
