@@ -105,7 +105,7 @@ class ArticleList(LineList):
             if y == 0:
                 width = self.scrollable_content_region.width
                 text = self.placeholder if self.result is None else self.empty_text
-                style = self.get_component_rich_style("line-list--dim")
+                style = self.style_of("line-list--dim")
                 return Strip([Segment(set_cell_size(" " + text, width), style)], width)
         return super().render_line(y)
 
@@ -116,9 +116,9 @@ class ArticleList(LineList):
         unread, starred = self.marks(article) if self.marks is not None else (False, False)
         if unread:
             base = base + Style(bold=True)
-        dim = base + Style(dim=True) if selected else base + self.get_component_rich_style("line-list--dim")
-        match = base + self.get_component_rich_style("line-list--match", partial=True)
-        mark_style = base + self.get_component_rich_style("article-list--mark", partial=True)
+        dim = base + Style(dim=True) if selected else base + self.style_of("line-list--dim")
+        match = base + self.style_of("line-list--match", partial=True)
+        mark_style = base + self.style_of("article-list--mark", partial=True)
         segments = [
             Segment("\u25cf" if unread else " ", mark_style),
             Segment("\u2605" if starred else " ", mark_style),

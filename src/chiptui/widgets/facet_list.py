@@ -110,7 +110,7 @@ class FacetList(LineList):
         entry = self.rows[row]
         base = self.base_style(selected)
         if entry.kind == "heading":
-            style = self.get_component_rich_style("line-list--heading")
+            style = self.style_of("line-list--heading")
             return Strip([Segment(set_cell_size(entry.name, width), style)], width)
         key = (entry.kind, entry.name)
         known = self.counts.get(key)
@@ -118,8 +118,8 @@ class FacetList(LineList):
             known = 0  # facet counts list only what the filter holds: the rest is none
         count = known or 0
         on = key in self.selected
-        mark_style = base + self.get_component_rich_style("line-list--match", partial=True) if on else base
-        text_style = base if (count or on or selected or known is None) else self.get_component_rich_style("line-list--dim")
+        mark_style = base + self.style_of("line-list--match", partial=True) if on else base
+        text_style = base if (count or on or selected or known is None) else self.style_of("line-list--dim")
         if entry.kind == "library" and entry.name == "Unread" and count:
             text_style = text_style + Style(bold=True)
         number = "" if known is None else f"{count:,}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -38,6 +38,10 @@ class LineList(ScrollView, can_focus=True):
 
     cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
 
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self._styles: dict[tuple[str | None, bool], Style] = {}  # see style_of
+
     def row_count(self) -> int:
         raise NotImplementedError
 
@@ -62,14 +66,27 @@ class LineList(ScrollView, can_focus=True):
         row = self.scroll_offset.y + y
         width = self.scrollable_content_region.width
         if row >= self.row_count():
-            return Strip([Segment(" " * width, self.rich_style)], width)
+            return Strip([Segment(" " * width, self.style_of())], width)
         return self.render_row(row, width, row == self.cursor and self.row_count() > 0)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._styles.clear()  # looked up once a paint (see style_of), not once a row
+        return super().render_lines(crop)
+
+    def style_of(self, component: str | None = None, partial: bool = False) -> Style:
+        """The widget's style (None) or a component's, computed once a paint: each lookup walks
+        the CSS and the widget's ancestors, and a list's rows ask for the same few again."""
+        key = (component, partial)
+        style = self._styles.get(key)
+        if style is None:
+            style = self.rich_style if component is None else self.get_component_rich_style(component, partial=partial)
+            self._styles[key] = style
+        return style
 
     def base_style(self, selected: bool) -> Style:
         if selected:
-            component = "line-list--cursor" if self.has_focus else "line-list--cursor-blurred"
-            return self.get_component_rich_style(component)
-        return self.rich_style
+            return self.style_of("line-list--cursor" if self.has_focus else "line-list--cursor-blurred")
+        return self.style_of()
 
     COMPONENT_CLASSES = {"line-list--cursor", "line-list--cursor-blurred", "line-list--dim", "line-list--match", "line-list--heading"}
 
