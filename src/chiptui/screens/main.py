@@ -589,9 +589,13 @@ class MainScreen(Screen[None]):
             self.pending_jump = None
         self._update_status()
         self._update_list_header()
+        # the whole screen is due for a frame now: what waits for "after the refresh" (the
+        # article, the sidebar's counts) waits for it (a widget tells the screen it changed
+        # only when its own messages are done, and by then those would have run)
+        self.refresh()
         if not self.back_stack:  # after related jumps the pane shows the jumped-to article
             self._list_highlight = articles.current.id if articles.current else None
-            self._show_article(articles.current)
+            self.call_after_refresh(self._show_listed)  # after the list and its count (see _highlighted)
         if not self.first_paint.is_set():
             self.call_after_refresh(self.first_paint.set)
         if message.result.store is not self._warmed:
@@ -600,6 +604,10 @@ class MainScreen(Screen[None]):
 
     @on(FacetCounts)
     def _facet_counts_ready(self, message: FacetCounts) -> None:
+        # after the next frame, as the article is (see _highlighted): the list and its count first
+        self.call_after_refresh(self._show_facet_counts, message)
+
+    def _show_facet_counts(self, message: FacetCounts) -> None:
         if message.generation != self.generation:
             return
         selected = {("topic", t) for t in self.topics} | {("provider", p) for p in self.providers}
@@ -695,13 +703,20 @@ class MainScreen(Screen[None]):
             return  # the list was redrawn, the cursor did not move: stay on the jumped-to article
         self._list_highlight = highlighted
         self.back_stack.clear()  # a new article from the list: related jumps start again
-        self._show_article(message.article)
+        # after the next frame: the list's cursor (and, after a search, its count) paints
+        # first; laying out an article's text takes longer
+        self.call_after_refresh(self._show_listed)
 
     @on(ArticleList.Chosen)
     def _chosen(self, message: ArticleList.Chosen) -> None:
         self._show_article(message.article)
         self.set_focus(self.query_one("#detail", DetailPane))
         self._schedule_read()
+
+    def _show_listed(self) -> None:
+        """The pane shows the article under the list's cursor (unless a related jump is shown)."""
+        if not self.back_stack:
+            self._show_article(self.query_one("#articles", ArticleList).current)
 
     def _show_article(self, entry: Entry | None) -> None:
         highlight = " ".join(self.parsed.text_words())
