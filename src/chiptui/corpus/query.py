@@ -188,6 +188,18 @@ class Query:
         highlighted in titles."""
         return [n.word for n in _required(self.tree) if isinstance(n, Fuzzy)]
 
+    def without_fuzzy_words(self) -> Node | None:
+        """The tree less its required fuzzy words (``fuzzy_words``), which a store searches
+        once, ranked, among what the rest selects; None when nothing else is left."""
+        rest = [n for n in _required(self.tree) if not isinstance(n, Fuzzy)]
+        if isinstance(self.tree, And):
+            rest += _optional(self.tree)
+        elif self.tree is not None and not _required(self.tree):
+            rest = [self.tree]  # an OR or a NOT at the top
+        if not rest:
+            return None
+        return rest[0] if len(rest) == 1 else And(column=self.tree.column, children=tuple(rest))  # type: ignore[union-attr]
+
     def facets(self, kind: str) -> list[str]:
         """Facet names the query requires (shown as selected in the sidebar)."""
         out: list[str] = []
@@ -213,6 +225,18 @@ class Query:
         else:
             lines.append("sorted newest first")
         return lines
+
+
+def _optional(tree: And) -> list[Node]:
+    """The OR and NOT terms of an AND (and of the ANDs in it): all must hold, but no word in
+    them is required."""
+    out: list[Node] = []
+    for child in tree.children:
+        if isinstance(child, And):
+            out += _optional(child)
+        elif isinstance(child, (Or, Not)):
+            out.append(child)
+    return out
 
 
 def _required(tree: Node | None) -> list[Node]:

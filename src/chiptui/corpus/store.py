@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from itertools import chain
@@ -328,10 +328,19 @@ class CorpusStore:
             order = sorted(newest, key=keys.__getitem__)
         else:
             order = sorted(n, key=lambda i: (c.titles[i].casefold(), c.ids[i]))
-        result = tuple(order)
+        # the index saves entries newest first: that order is then the articles' own, held as
+        # a range (no million-entry tuple), and a selection is put in it by sorting its numbers
+        result: Sequence[int] = n if order == list(n) else tuple(order)
         with self._lock:
             self._orders[sort] = result
         return result
+
+    def _in_order(self, chosen: Collection[int], sort: str) -> list[int]:
+        """The CHOSEN indices in the order of ``sort``."""
+        order = self.order(sort)
+        if isinstance(order, range):
+            return sorted(chosen)
+        return [i for i in order if i in chosen]
 
     def search_index(self) -> SearchIndex:
         with self._lock:
@@ -472,7 +481,9 @@ class CorpusStore:
         browser typed over: the answer is not wanted, and the newer query needs the core)."""
         words = query.fuzzy_words()
         order = query.sort or sort or ("relevance" if words else "newest")
-        selected = self._evaluate(query.tree, state, stop) if query.tree is not None else None
+        # the required fuzzy words are searched once, below, ranked, among what the rest selects
+        rest = query.without_fuzzy_words()
+        selected = self._evaluate(rest, state, stop) if rest is not None else None
         if stop is not None and stop():
             raise Stopped
         allowed = self.allowed(topics, providers)
@@ -481,20 +492,20 @@ class CorpusStore:
         fuzzy = " ".join(words)
         if words:
             pool = None if selected is None else list(selected)
-            scores = self.search_index().scores(fuzzy, pool, stop)
-            chosen: set[int] | frozenset[int] = scores.keys() if selected is None else selected & scores.keys()
+            scores = self.search_index().scores(fuzzy, pool, stop)  # (only the pool's, when given)
+            chosen: set[int] | frozenset[int] = scores.keys()
         else:
             scores = {}
             chosen = selected if selected is not None else frozenset()
         if order == "relevance" and scores:
-            by_date = [i for i in self.order("newest") if i in chosen]
-            indices: Sequence[int] = sorted(by_date, key=scores.__getitem__, reverse=True)
+            # best first, the newest first among equals (the sort is stable)
+            indices: Sequence[int] = sorted(self._in_order(chosen, "newest"), key=scores.__getitem__, reverse=True)
         elif selected is None and not words:
             indices = self.order("relevance" if order == "relevance" else order)
         else:
-            indices = [i for i in self.order(order) if i in chosen]
+            indices = self._in_order(chosen, order)
         shown_sort = order if (order != "relevance" or scores) else "newest"
-        return FilterResult(self, indices, {i: scores[i] for i in indices} if scores else {}, fuzzy,
+        return FilterResult(self, indices, scores, fuzzy,  # (every index listed has its score: no copy)
                             tuple(topics), tuple(providers), shown_sort, " ".join(query.text_words()))
 
     def _evaluate(self, node: Node, state: StateStore | None, stop: Callable[[], bool] | None = None) -> frozenset[int]:
