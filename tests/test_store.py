@@ -178,6 +178,29 @@ def test_a_search_typed_over_stops_before_its_next_word() -> None:
     assert sorted(a.id for a in result) == ["000_ba230b9fdc77d4a3", "001_0f0ced13208c9d55", "004_a6918d56927156a0"]
 
 
+@pytest.mark.parametrize("word", ["a", "amazn"])  # looked up exactly, and as a fuzzy word
+def test_a_search_typed_over_stops_inside_a_word(monkeypatch: pytest.MonkeyPatch, word: str) -> None:
+    """One letter at a million articles takes seconds to look up: the worker asks whether it
+    is still wanted every STOP_EVERY entries inside a word too, and a word given up is not
+    cached half done."""
+    from chiptui.corpus import search
+    from chiptui.corpus.query import parse
+
+    monkeypatch.setattr(search, "STOP_EVERY", 1)
+    asked = []
+
+    def stop() -> bool:
+        asked.append(True)
+        return len(asked) > 2  # the query and the word's start pass; inside it, stop
+
+    seeds = CorpusStore.load([str(SEEDS)])
+    index = seeds.search_index()
+    with pytest.raises(search.Stopped):
+        seeds.run_query(parse(word), stop=stop)
+    assert len(index._cache) == 0
+    assert len(seeds.run_query(parse(word), stop=lambda: False)) > 0
+
+
 @needs_everyday_ai
 def test_a_short_word_is_found_through_the_postings_as_in_every_title() -> None:
     """A word of three letters or fewer must stand as typed: through the postings (the words

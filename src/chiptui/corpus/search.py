@@ -33,6 +33,7 @@ _WORD = re.compile(r"\w+")
 _WORD_CHAR = re.compile(r"\w")
 CACHE_WORDS = 64
 EAGER_HAYSTACKS = 300_000  # articles up to which the warm-up builds the haystacks (about 45 MB)
+STOP_EVERY = 50_000  # entries (or articles) between two looks at whether a search is still wanted
 POSTINGS_PER_ARTICLE = 2  # a word's articles come from the postings up to this many entries an article
 CACHE_ENTRIES = 1_000_000  # articles across the cached words' answers (about 80 MB), at most
 REGEX_WORDS = 40  # a fuzzy word matching more vocabulary words than this uses the postings
@@ -113,7 +114,8 @@ class SearchIndex:
         self, query: str, candidates: Sequence[int] | None = None, stop: Callable[[], bool] | None = None
     ) -> dict[int, float]:
         """Index -> score of every article matching all words of ``query``. ``stop`` is asked
-        before each word (each may scan the corpus): when it says so, ``Stopped`` is raised."""
+        before each word and now and then while one is looked up (one letter at a million
+        articles takes seconds): when it says so, ``Stopped`` is raised."""
         tokens = query_tokens(query)
         if not tokens:
             return {}
@@ -121,7 +123,7 @@ class SearchIndex:
         for token in dict.fromkeys(tokens):
             if stop is not None and stop():
                 raise Stopped
-            matched.append(self.token_matches(token))
+            matched.append(self.token_matches(token, stop))
         matched.sort(key=len)
         first = matched[0]
         if candidates is not None:
@@ -150,8 +152,9 @@ class SearchIndex:
         tokens = query_tokens(query)
         return [Hit(index, score, self.spans(tokens, index)) for index, score in self.scores(query, candidates).items()]
 
-    def token_matches(self, token: str) -> dict[int, float]:
-        """Index -> score for one query word over the whole corpus (cached)."""
+    def token_matches(self, token: str, stop: Callable[[], bool] | None = None) -> dict[int, float]:
+        """Index -> score for one query word over the whole corpus (cached; see ``scores``
+        for ``stop``: a word given up is not cached)."""
         with self._lock:
             found = self._cache.get(token)
             if found is not None:
@@ -165,7 +168,7 @@ class SearchIndex:
                     if base is not None and cutoff(token[:length]) is None:
                         break
                     base = None
-        found = self._exact(token, base) if cutoff(token) is None else self._fuzzy(token)
+        found = self._exact(token, base, stop) if cutoff(token) is None else self._fuzzy(token, stop)
         with self._lock:
             # a word held by most of a million articles is a dict of a million entries: keep
             # the cache to words and entries that a typed query uses again, not a whole session's
@@ -176,7 +179,9 @@ class SearchIndex:
                 self._cached -= len(self._cache.popitem(last=False)[1])
         return found
 
-    def _exact(self, token: str, within: dict[int, float] | None) -> dict[int, float]:
+    def _exact(
+        self, token: str, within: dict[int, float] | None, stop: Callable[[], bool] | None = None
+    ) -> dict[int, float]:
         if _WORD.fullmatch(token) and (self._postings is not None or self._saved is not None):
             # letters and digits only: every place it stands is inside one word of a title,
             # provider or topic, so the articles are those of the words holding it (a pass
@@ -188,18 +193,20 @@ class SearchIndex:
             words = [word for word in postings.words if token in word]
             if "haystacks" not in vars(self) or postings.entries(words) <= POSTINGS_PER_ARTICLE * len(self._titles):
                 # as one found where it first stands: a title word scores as a title
-                return self._from_postings([(word, 100.0) for word in words], postings)
+                return self._from_postings([(word, 100.0) for word in words], postings, stop)
         haystacks, lengths = self.haystacks, self.title_lengths
         found: dict[int, float] = {}
         pool: Iterable[int] = range(len(haystacks)) if within is None else within
-        for i in pool:
+        for n, i in enumerate(pool):
             at = haystacks[i].find(token)
             if at >= 0:
                 # a word found in the title counts for more than one found in provider or topics
                 found[i] = TITLE_SCORE if at < lengths[i] else 100.0
+            if not n % STOP_EVERY and stop is not None and stop():
+                raise Stopped
         return found
 
-    def _fuzzy(self, token: str) -> dict[int, float]:
+    def _fuzzy(self, token: str, stop: Callable[[], bool] | None = None) -> dict[int, float]:
         """Words of the vocabulary close to ``token``, then the articles holding any of them."""
         limit = cutoff(token)
         shortest = len(token) - 1  # a much shorter word "matches" inside the token: not a match
@@ -232,7 +239,7 @@ class SearchIndex:
             # only the first search after a change builds them
             postings = self.postings()
         if postings is not None:
-            return self._from_postings(close, postings)
+            return self._from_postings(close, postings, stop)
         haystacks, lengths = self.haystacks, self.title_lengths
         found: dict[int, float] = {}
         remaining: Iterable[int] = range(len(haystacks))
@@ -259,7 +266,9 @@ class SearchIndex:
         return found
 
     @staticmethod
-    def _from_postings(close: list[tuple[str, float]], postings: Postings) -> dict[int, float]:
+    def _from_postings(
+        close: list[tuple[str, float]], postings: Postings, stop: Callable[[], bool] | None = None
+    ) -> dict[int, float]:
         """Index -> the best score among the words (with their scores) an article holds, a
         title's word counting TITLE_SCORE - 100 more. The runs are laid down from the lowest
         score up, so each article ends with its best, and the work is done in C."""
@@ -271,8 +280,14 @@ class SearchIndex:
                 runs += ((score, in_extras), (score + TITLE_SCORE - 100.0, in_titles))
         runs.sort(key=lambda run: run[0])
         found: dict[int, float] = {}
+        done = 0
         for score, run in runs:
             found.update(dict.fromkeys(run, score))
+            done += len(run)
+            if done >= STOP_EVERY and stop is not None:  # asked every STOP_EVERY entries or so
+                done = 0
+                if stop():
+                    raise Stopped
         return found
 
     def postings(self) -> Postings:
