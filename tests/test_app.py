@@ -360,21 +360,49 @@ async def test_problems_are_announced_on_a_warm_start_too(write, corpus_dir: Pat
 
 
 async def test_the_file_watcher_starts_after_the_first_frame_and_the_marks(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Setting up the watches walks every folder of the corpus (2.5 s at 1,000,000 files) and,
-    begun beside the first frame, held that frame back until it was done: the watcher now
-    waits for the list and its marks to be on screen."""
-    import watchfiles
+    """Setting up the watches reads every folder of the corpus (2.5 s at 1,000,000 files): the
+    watcher process starts once the list and its marks are on screen."""
+    from chiptui.corpus import watch_worker
 
     seen: list[tuple[bool, bool]] = []
 
-    def fake_watch(*paths, stop_event, **kwargs):  # type: ignore[no-untyped-def]
+    class NoWatcher:  # a watcher process that ends at once: the app falls back to polling
+        stdout: list[str] = []
+
+        def kill(self) -> None:
+            pass
+
+        def wait(self) -> int:
+            return 0
+
+    def fake_start(roots: list[str]) -> NoWatcher:
         screen = main_of(app)
         seen.append((screen.first_paint.is_set(), screen.marks_ready.is_set()))
-        return iter(())  # no changes, ever: the worker ends
+        return NoWatcher()
 
-    monkeypatch.setattr(watchfiles, "watch", fake_watch)
+    monkeypatch.setattr(watch_worker, "start", fake_start)
     app = ChiptuiApp([str(SEEDS)])
     async with app.run_test(size=(160, 50)) as pilot:
         await loaded(pilot)
         await wait_for(pilot, lambda: bool(seen), "the file watcher to start")
     assert seen == [(True, True)]
+
+
+def test_the_watcher_process_reports_changes_and_ends_with_its_input(tmp_path: Path) -> None:
+    """watchfiles holds the interpreter's lock while it sets up (2.5 s at a million files):
+    it runs in a process of its own, which says "idle" each second, "changed" after a change,
+    and ends when its standard input closes."""
+    from chiptui.corpus import watch_worker
+
+    process = watch_worker.start([str(tmp_path)])
+    try:
+        assert process.stdout is not None
+        assert process.stdout.readline().strip() == watch_worker.IDLE  # set up, nothing yet
+        (tmp_path / "new.md").write_text("---\ntitle: New\n---\n", encoding="utf-8")
+        lines = iter(process.stdout.readline, "")
+        assert next(line for line in lines if line.strip() != watch_worker.IDLE).strip() == watch_worker.CHANGED
+        assert process.stdin is not None
+        process.stdin.close()
+        assert process.wait(timeout=30) == 0
+    finally:
+        process.kill()

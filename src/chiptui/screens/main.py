@@ -9,6 +9,7 @@ from __future__ import annotations
 import inspect
 import os
 import re
+import subprocess
 import threading
 import time
 from collections.abc import Callable
@@ -180,6 +181,7 @@ class MainScreen(Screen[None]):
         self.article: Article | None = None  # the full card of ``entry``, once read
         self.pending_jump: str | None = None
         self.first_paint = threading.Event()  # set once a list is on screen
+        self._watcher: subprocess.Popen[str] | None = None  # the file watcher's process
         self.marks_ready = threading.Event()  # set once the list shows the marks
         self._warmed: CorpusStore | None = None
         self.announced_problems: tuple = ()  # the problems the user was last told about
@@ -373,31 +375,41 @@ class MainScreen(Screen[None]):
     @work(thread=True, group="watch", exit_on_error=False)
     def watch_corpus(self) -> None:
         """Pick up added, changed and removed files while the app runs (inotify and friends
-        through watchfiles; without it, a cheap poll every minute)."""
+        through watchfiles, in a process of its own: see ``watch_worker``; without it, a cheap
+        poll every minute)."""
+        from chiptui.corpus import watch_worker
+
         worker = get_current_worker()
-        stop = threading.Event()
         roots = [p for p in self.paths if os.path.exists(p)]
-        # setting up the watches walks every folder of the corpus (2.5 s at 1,000,000 files);
-        # begun beside the first frame, the frame came only after it: the list and its marks first
+        # the list and its marks first: the watcher's setup reads every folder of the corpus
         self.first_paint.wait(timeout=10.0)
         self.marks_ready.wait(timeout=10.0)
-        if worker.is_cancelled:
+        if worker.is_cancelled or not roots:
             return
         try:
-            from watchfiles import watch
-
-            for _changes in watch(*roots, stop_event=stop, debounce=800, rust_timeout=1000, yield_on_timeout=True, raise_interrupt=False):
+            self._watcher = watcher = watch_worker.start(roots)
+        except OSError:
+            watcher = None
+        if watcher is not None:
+            try:
+                for line in watcher.stdout or ():  # a line a second at least: a cancel is seen
+                    if worker.is_cancelled or line.startswith(watch_worker.FAILED):
+                        break
+                    if line.startswith(watch_worker.CHANGED):
+                        self.app.call_from_thread(self.recheck, False)
+            finally:
+                watcher.kill()
+                watcher.wait()
+        while not worker.is_cancelled:  # no watcher here (too many folders, no inotify): poll
+            for _ in range(600):
                 if worker.is_cancelled:
                     return
-                if _changes:
-                    self.app.call_from_thread(self.recheck, False)
-        except Exception:  # noqa: BLE001 - no watcher here (too many folders, no inotify): poll instead
-            while not worker.is_cancelled:
-                for _ in range(600):
-                    if worker.is_cancelled:
-                        return
-                    time.sleep(0.1)
-                self.app.call_from_thread(self.recheck, False)
+                time.sleep(0.1)
+            self.app.call_from_thread(self.recheck, False)
+
+    def on_unmount(self) -> None:
+        if self._watcher is not None:
+            self._watcher.kill()  # its reader stops at once, not at the next line
 
     @work(thread=True, group="warm")
     def warm_search(self, store: CorpusStore) -> None:
