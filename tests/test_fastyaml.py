@@ -115,3 +115,35 @@ def test_anything_else_is_left_to_pyyaml(front: str) -> None:
         parse_yaml(front, 2)  # PyYAML reads it, or reports it; never the fast path's business
     except FrontMatterError:
         pass
+
+
+def test_the_compiled_reader_reads_only_on_a_main_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """yaml-rs crashed the browser (a segfault inside its loads, in 2 of 8 runs of the UI
+    tests, always in one of the browser's worker threads): it is asked only on a process's
+    main thread (the CLI's, the parse workers'), and a worker thread gets the same mapping
+    from our reader."""
+    import threading
+
+    from chiptui.corpus import fastyaml
+
+    if fastyaml._compiled is None:
+        pytest.skip("yaml-rs is not installed here")  # it is a dependency: only a broken install lacks it
+    front = split_front_matter(read_text(str(SEEDS / "000_ba230b9fdc77d4a3.txt"))[0] or "").front or ""
+    calls: list[str] = []
+    real = fastyaml._compiled.loads
+
+    class Counting:
+        @staticmethod
+        def loads(text: str, **kwargs):  # type: ignore[no-untyped-def]
+            calls.append(threading.current_thread().name)
+            return real(text, **kwargs)
+
+    monkeypatch.setattr(fastyaml, "_compiled", Counting)
+    here = fastyaml.plain_mapping(front, 2)
+    assert calls == [threading.main_thread().name]
+    there: list[object] = []
+    worker = threading.Thread(target=lambda: there.append(fastyaml.plain_mapping(front, 2)), name="worker")
+    worker.start()
+    worker.join()
+    assert calls == [threading.main_thread().name]  # not asked again from the worker
+    assert there == [here] and here is not None
