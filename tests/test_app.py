@@ -406,3 +406,18 @@ def test_the_watcher_process_reports_changes_and_ends_with_its_input(tmp_path: P
         assert process.wait(timeout=30) == 0
     finally:
         process.kill()
+
+
+async def test_what_arrives_after_the_app_closed_is_dropped() -> None:
+    """A worker's article, a deferred sidebar count or article that arrives while the app
+    closes found no panes and raised NoMatches (seen once in a run of the UI tests)."""
+    from chiptui.screens.main import FacetCounts
+
+    app = ChiptuiApp([str(SEEDS)])
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await loaded(pilot)
+        entry = screen.entry
+        assert entry is not None
+    screen._article_ready(entry, None, None)
+    screen._show_listed()
+    screen._show_facet_counts(FacetCounts(screen.generation, {}))

@@ -626,7 +626,7 @@ class MainScreen(Screen[None]):
         self.call_after_refresh(self._show_facet_counts, message)
 
     def _show_facet_counts(self, message: FacetCounts) -> None:
-        if message.generation != self.generation:
+        if message.generation != self.generation or self._panes_gone():
             return
         selected = {("topic", t) for t in self.topics} | {("provider", p) for p in self.providers}
         selected.add(("library", self.library))
@@ -733,8 +733,13 @@ class MainScreen(Screen[None]):
 
     def _show_listed(self) -> None:
         """The pane shows the article under the list's cursor (unless a related jump is shown)."""
-        if not self.back_stack:
+        if not self.back_stack and not self._panes_gone():
             self._show_article(self.query_one("#articles", ArticleList).current)
+
+    def _panes_gone(self) -> bool:
+        """Whether the panes are gone (the app is closing): what a worker or a deferred call
+        brings then is not shown."""
+        return not self.query("#detail")
 
     def _show_article(self, entry: Entry | None) -> None:
         highlight = " ".join(self.parsed.text_words())
@@ -779,7 +784,7 @@ class MainScreen(Screen[None]):
         return words_pattern(words) if words else None
 
     def _article_ready(self, entry: Entry, article: Article | None, body: list[str] | None) -> None:
-        if entry != self.entry:
+        if entry != self.entry or self._panes_gone():
             return
         self.article = article
         detail = self.query_one("#detail", DetailPane)
