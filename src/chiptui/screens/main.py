@@ -356,6 +356,8 @@ class MainScreen(Screen[None]):
         self.app.call_from_thread(self._state_ready, state)
 
     def _state_ready(self, state: StateStore) -> None:
+        if self._panes_gone():
+            return
         self.state = state
         self.state_version += 1  # any count made before every mark was read is stale
         articles = self.query_one("#articles", ArticleList)
@@ -443,6 +445,8 @@ class MainScreen(Screen[None]):
 
     @on(Loaded)
     def _loaded(self, message: Loaded, refilter: bool = True) -> None:
+        if self._panes_gone():
+            return
         previous = self.store
         self.store = message.store
         _freeze_heap()
@@ -589,8 +593,8 @@ class MainScreen(Screen[None]):
 
     @on(Filtered)
     def _filtered(self, message: Filtered) -> None:
-        if message.generation != self.generation or self.store is None:
-            return  # a newer query is on its way: never show stale results
+        if message.generation != self.generation or self.store is None or self._panes_gone():
+            return  # a newer query is on its way: never show stale results (or the app is closing)
         self.result = message.result
         self.unread_total = message.unread
         index = self.store.index
