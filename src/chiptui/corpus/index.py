@@ -258,7 +258,7 @@ class CorpusIndex(IndexFile):
             scan_problems.clear()
             found = scan_found(self.roots, scan_problems)
             digest = digest_of(found, scan_problems, self.max_bytes)
-        before = self._scanned(db, generation)
+        before = self._scanned(generation)
         known: dict[str, int] | None = None  # path -> row, when the files table was read
         if before is not None:  # compared with the last scan: only its parts that differ
             stats, removed, indexed = _compared(before, found)  # the changed files' stats only
@@ -280,7 +280,7 @@ class CorpusIndex(IndexFile):
             if isinstance(previous, Exception):  # damage: join the corpus again instead (it is saved anew)
                 previous = None
         preloaded.clear()
-        join_keys = self._join_keys(db, generation) if previous is not None else None
+        join_keys = self._join_keys(generation) if previous is not None else None
         if previous is not None and not edited and join_keys is None:
             previous = None  # no join keys saved for this snapshot: join again (and save them)
         before = self._records(db, changed) if previous is not None and edited else {}
@@ -302,7 +302,7 @@ class CorpusIndex(IndexFile):
                 snapshot = Snapshot(
                     columns, problems, previous.files, status, generation, vocabulary, None, extras, scan_problems
                 )
-                keys = self._state_keys(db, previous, columns, {columns.ids[i] for i, p in enumerate(columns.paths) if p in fresh})
+                keys = self._state_keys(previous, columns, {columns.ids[i] for i, p in enumerate(columns.paths) if p in fresh})
                 return self._finish(db, snapshot, digest, phase, "patch", started, keys, join_keys, found)
         elif previous is not None and join_keys is not None and all(p in writer.rows and p in fresh for p in changed):
             added = [(writer.rows[p], fresh[p]) for p in changed]
@@ -327,7 +327,7 @@ class CorpusIndex(IndexFile):
                     scan_problems,
                 )
                 join_keys.extend(added)
-                keys = self._state_keys(db, previous, columns, grown.changed)
+                keys = self._state_keys(previous, columns, grown.changed)
                 return self._finish(db, snapshot, digest, phase, "extend", started, keys, join_keys, found)
         stats = found.stats()  # every file, in walk order: the join's order
         stored = self._records(db, [p for p in stats if p not in fresh])
@@ -376,43 +376,31 @@ class CorpusIndex(IndexFile):
         ]
         return changed, [path for path in known if path not in stats], known
 
-    def _scanned(self, db: sqlite3.Connection, generation: int) -> list[tuple[bytes, bytes]] | None:
+    def _scanned(self, generation: int) -> list[tuple[bytes, bytes]] | None:
         """The files as the last scan saw them, when the index is as that scan left it: saved
         with its snapshot, under the size limit in force now (a file the limit treats otherwise
         would be read again: see ``_compared_with_table``)."""
-        try:
-            blob = read_meta(db, "scanned")
-            if blob is None:
-                return None
-            saved_generation, (limit, parts) = data_loads(blob)  # type: ignore[arg-type, misc]
-        except (pickle.UnpicklingError, EOFError, ValueError, TypeError):
+        saved = self.saved_value("scanned", generation)
+        if not isinstance(saved, tuple) or len(saved) != 2:
             return None
-        if saved_generation != generation or limit != self.max_bytes or not isinstance(parts, list):
-            return None
-        return parts
+        limit, parts = saved
+        return parts if limit == self.max_bytes and isinstance(parts, list) else None
 
-    def _join_keys(self, db: sqlite3.Connection, generation: int) -> JoinKeys | None:
+    def _join_keys(self, generation: int) -> JoinKeys | None:
         """The join keys saved with the snapshot of ``generation`` (see ``additions``), or None."""
+        state = self.saved_value("joinkeys", generation)
         try:
-            blob = read_meta(db, "joinkeys")
-            if blob is None:
-                return None
-            saved_generation, state = data_loads(blob)  # type: ignore[arg-type, misc]
-            return JoinKeys.from_state(state) if saved_generation == generation else None
-        except (pickle.UnpicklingError, EOFError, ValueError, TypeError):
+            return JoinKeys.from_state(state) if state is not None else None  # type: ignore[arg-type]
+        except (ValueError, TypeError):
             return None  # only a speed-up: the corpus is joined again, and they are saved anew
 
-    def _state_keys(self, db: sqlite3.Connection, previous: Snapshot, columns: Columns, changed: set[str]) -> list[str]:
+    def _state_keys(self, previous: Snapshot, columns: Columns, changed: set[str]) -> list[str]:
         """The reader-state keys of ``columns``: the previous snapshot's where an entry's id
         and link are as they were, else computed (see ``state_keys_of``)."""
-        try:
-            blob = read_meta(db, "keys")
-            saved_generation, saved = data_loads(blob) if blob is not None else (None, None)  # type: ignore[arg-type, misc]
-        except (pickle.UnpicklingError, EOFError, ValueError, TypeError):
-            saved_generation = saved = None
-        if saved_generation != previous.generation or len(saved) != len(previous.columns.ids):  # type: ignore[arg-type]
+        saved = self.saved_value("keys", previous.generation)
+        if not isinstance(saved, list) or len(saved) != len(previous.columns.ids):
             return state_keys_of(columns.urls, columns.ids)
-        by_id = dict(zip(previous.columns.ids, saved, strict=True))  # type: ignore[call-overload]
+        by_id = dict(zip(previous.columns.ids, saved, strict=True))
         return [
             by_id[article_id] if article_id in by_id and article_id not in changed else state_key(url, article_id)
             for url, article_id in zip(columns.urls, columns.ids, strict=True)
@@ -603,7 +591,8 @@ class CorpusIndex(IndexFile):
 
     def saved_value(self, name: str, generation: int) -> object | None:
         """A value kept beside the snapshot for this generation of the corpus ("keys", the
-        reader-state keys; "postings", the search postings), or None."""
+        reader-state keys; "postings", the search postings; "joinkeys" and "scanned", see
+        ``save_snapshot``), or None."""
         with self._lock:
             try:
                 blob = read_meta(self._connect(), name)
