@@ -36,7 +36,7 @@ from chiptui.corpus.loader import (
     make_id,
 )
 from chiptui.corpus.models import Columns, Entry, Problem, StrColumn
-from chiptui.corpus.records import data_loads
+from chiptui.corpus.records import data_loads, rows_by_id
 
 OWN, RELATED, PAGE_URL = "o", "r", "u"  # what a join key is: a card's own link, a card's related link, a page's link
 CONFIRM = 20  # pages that FTS5 finds with a new title and are read to confirm it; more: joined again
@@ -230,12 +230,8 @@ def spliced(values: Sequence[object], new: dict[int, object]) -> list:  # type: 
 
 
 def _records(db: sqlite3.Connection, rows: Iterable[int]) -> Iterable[FileRecord]:
-    wanted = list(rows)
-    for start in range(0, len(wanted), 500):
-        part = wanted[start : start + 500]
-        marks = ",".join("?" * len(part))
-        for (blob,) in db.execute(f"SELECT record FROM files WHERE id IN ({marks})", part):
-            yield data_loads(blob)  # type: ignore[misc]
+    for _, blob in rows_by_id(db, "record", list(rows)):
+        yield data_loads(blob)  # type: ignore[arg-type, misc]
 
 
 def _mentioned(db: sqlite3.Connection, titles: Iterable[str]) -> bool:

@@ -6,25 +6,15 @@ from __future__ import annotations
 import re
 import sqlite3
 
-from chiptui.corpus.records import from_db, to_db
+from chiptui.corpus.records import from_db, in_batches, to_db
 
 _WORDS = re.compile(r"\w+")
 
 
 def texts_of(db: sqlite3.Connection, wanted: list[str]) -> list[tuple[str, str]]:
     """(path, searchable text) of these files (to check a phrase FTS cannot)."""
-    out: list[tuple[str, str]] = []
-    for start in range(0, len(wanted), 500):
-        part = wanted[start : start + 500]
-        marks = ",".join("?" * len(part))
-        out.extend(
-            (from_db(path), body)
-            for path, body in db.execute(
-                f"SELECT files.path, texts.body FROM files JOIN texts ON texts.rowid = files.id WHERE files.path IN ({marks})",
-                [to_db(p) for p in part],
-            )
-        )
-    return out
+    sql = "SELECT files.path, texts.body FROM files JOIN texts ON texts.rowid = files.id WHERE files.path IN ({})"
+    return [(from_db(path), body) for path, body in in_batches(db, sql, [to_db(p) for p in wanted])]
 
 
 def text_query(words: str, fts: bool) -> tuple[str, tuple] | None:  # type: ignore[type-arg]

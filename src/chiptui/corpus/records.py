@@ -74,12 +74,20 @@ def from_db(value: str | bytes) -> str:
     return os.fsdecode(value) if isinstance(value, bytes) else value
 
 
+def in_batches(db: sqlite3.Connection, sql: str, values: list[object]) -> Iterator[tuple]:  # type: ignore[type-arg]
+    """The rows of ``sql``, its ``IN ({})`` filled with ``values`` 500 at a time (SQLite limits
+    the parameters of one statement)."""
+    for start in range(0, len(values), 500):
+        part = values[start : start + 500]
+        yield from db.execute(sql.format(",".join("?" * len(part))), part)
+
+
 def rows_by_path(db: sqlite3.Connection, column: str, paths: list[str]) -> Iterator[tuple[str, object]]:
-    """(path, ``column``) of the files table for ``paths``, looked up 500 at a time
-    (SQLite limits the parameters of one statement)."""
-    for start in range(0, len(paths), 500):
-        part = paths[start : start + 500]
-        for path, value in db.execute(
-            f"SELECT path, {column} FROM files WHERE path IN ({','.join('?' * len(part))})", [to_db(p) for p in part]
-        ):
-            yield from_db(path), value
+    """(path, ``column``) of the files table for ``paths``."""
+    for path, value in in_batches(db, f"SELECT path, {column} FROM files WHERE path IN ({{}})", [to_db(p) for p in paths]):
+        yield from_db(path), value
+
+
+def rows_by_id(db: sqlite3.Connection, column: str, ids: list[int]) -> Iterator[tuple[int, object]]:
+    """(id, ``column``) of the files table for these row ids."""
+    yield from in_batches(db, f"SELECT id, {column} FROM files WHERE id IN ({{}})", list(ids))
