@@ -34,6 +34,7 @@ from chiptui.corpus.loader import (
     FileRecord,
     entry_of,
     make_id,
+    newest_key,
 )
 from chiptui.corpus.models import Columns, Entry, Problem, StrColumn
 from chiptui.corpus.records import data_loads, rows_by_id
@@ -44,7 +45,7 @@ LIMIT = 2000  # more new files than this: the corpus is joined again (and candid
 
 
 def _number(kind: str, key: str) -> int:
-    return zlib.crc32((kind + key).encode("utf-8", "surrogatepass"))  # as ``JoinKeys.extend`` does
+    return zlib.crc32((kind + key).encode("utf-8", "surrogatepass"))
 
 
 def keys_of(record: FileRecord) -> Iterable[tuple[str, str]]:
@@ -75,16 +76,12 @@ class JoinKeys:
         return keys
 
     def extend(self, records: Iterable[tuple[int, FileRecord]]) -> None:
-        texts: list[str] = []
-        rows = self.rows
         for row, record in records:
             if record.card is None and record.words is not None:
                 self.pages += 1
             for kind, key in keys_of(record):
-                texts.append(kind + key)
-                rows.append(row)
-        crc = zlib.crc32
-        self.numbers.extend([crc(text.encode("utf-8", "surrogatepass")) for text in texts])
+                self.numbers.append(_number(kind, key))
+                self.rows.append(row)
 
     def rows_with(self, wanted: Iterable[tuple[str, str]]) -> set[int]:
         """The rows that may have one of these (kind, link) pairs (confirm on their records)."""
@@ -273,20 +270,15 @@ def _earliest(roots: Sequence[str], paths: list[str]) -> str | None:
     return min(keys)[1]
 
 
-def _order_key(title: str, stamp: float | None) -> tuple[bool, float, str]:
-    """Where ``loader.date_order`` puts an entry: newest first, undated last, then by title."""
-    return (stamp is None, -(stamp or 0.0), title.casefold())
-
-
 def _places(columns: Columns, entries: list[Entry]) -> list[tuple[int, Entry]] | None:
     """Where each new entry goes among the old ones (old positions, ascending), or None when
     one ties with an old entry: ties go by file order, which only the full join knows."""
     titles, stamps = columns.titles, columns.stamps
     count = len(titles)
-    old_key = lambda i: _order_key(titles[i], stamps[i])
+    old_key = lambda i: newest_key(titles[i], stamps[i])
     placed = []
     for n, entry in enumerate(entries):
-        key = _order_key(entry.title, entry.stamp)
+        key = newest_key(entry.title, entry.stamp)
         place = bisect.bisect_left(range(count), key, key=old_key)
         if place < count and old_key(place) == key:
             return None

@@ -53,6 +53,7 @@ from chiptui.corpus.index_db import (
 )
 from chiptui.corpus.loader import (
     DEFAULT_MAX_BYTES,
+    STAT_BYTES,
     FileRecord,
     Found,
     Stat,
@@ -649,7 +650,7 @@ def _compared(before: list[tuple[bytes, bytes]], found: Found) -> tuple[dict[str
 
 def _files_of(parts: Iterable[tuple[bytes, bytes]]) -> Iterator[tuple[bytes, bytes]]:
     """(path, stat numbers) of each file of these parts of a scan, as bytes."""
-    size = 4 * array("q").itemsize  # a file's four numbers (``loader.Stat``)
+    size = STAT_BYTES
     for names, packed in parts:
         yield from zip(names.split(b"\0")[:-1], [packed[i : i + size] for i in range(0, len(packed), size)], strict=True)
 

@@ -152,6 +152,7 @@ class _Walker:
 
 
 Stat = tuple[int, int, int, int]  # size, mtime, ctime (ns), inode
+STAT_BYTES = 4 * array("q").itemsize  # a Stat as ``Found`` packs it
 
 
 class Found:
@@ -295,7 +296,7 @@ def _scan_parallel(
                 top.found = {}
             if part is not None:
                 parts.append(part)
-                count += len(part[1]) // 32  # four 8-byte numbers a file
+                count += len(part[1]) // STAT_BYTES
             problems.extend(top.problems)
             top.problems = []
             problems.extend(subtree_problems)
@@ -751,13 +752,20 @@ def _url_owners(cards: list[FileRecord]) -> dict[str, int]:
 
 def date_order(titles: Sequence[str], stamps: Sequence[float | None], newest: bool = True) -> list[int]:
     """Positions by date, newest (or oldest) first, undated last, ties by title: the order
-    the index saves entries in and the store's date sorts."""
+    the index saves entries in and the store's date sorts (newest first: by ``newest_key``,
+    ties in the order given)."""
     folded = [t.casefold() for t in titles]
     order = sorted(range(len(folded)), key=folded.__getitem__)
     sign = -1.0 if newest else 1.0
     keys = [(stamp is None, sign * (stamp or 0.0)) for stamp in stamps]
     order.sort(key=keys.__getitem__)  # stable: ties stay in title order
     return order
+
+
+def newest_key(title: str, stamp: float | None) -> tuple[bool, float, str]:
+    """Where ``date_order`` puts an entry, newest first (it sorts in two passes, for speed:
+    by title, then stably by date)."""
+    return (stamp is None, -(stamp or 0.0), title.casefold())
 
 
 def materialize(entry: Entry, article: Article) -> Article:
