@@ -191,11 +191,7 @@ class Query:
     def without_fuzzy_words(self) -> Node | None:
         """The tree less its required fuzzy words (``fuzzy_words``), which a store searches
         once, ranked, among what the rest selects; None when nothing else is left."""
-        rest = [n for n in _required(self.tree) if not isinstance(n, Fuzzy)]
-        if isinstance(self.tree, And):
-            rest += _optional(self.tree)
-        elif self.tree is not None and not _required(self.tree):
-            rest = [self.tree]  # an OR or a NOT at the top
+        rest = [n for n in _terms(self.tree) if not isinstance(n, Fuzzy)]
         if not rest:
             return None
         return rest[0] if len(rest) == 1 else And(column=self.tree.column, children=tuple(rest))  # type: ignore[union-attr]
@@ -227,26 +223,18 @@ class Query:
         return lines
 
 
-def _optional(tree: And) -> list[Node]:
-    """The OR and NOT terms of an AND (and of the ANDs in it): all must hold, but no word in
-    them is required."""
-    out: list[Node] = []
-    for child in tree.children:
-        if isinstance(child, And):
-            out += _optional(child)
-        elif isinstance(child, (Or, Not)):
-            out.append(child)
-    return out
-
-
-def _required(tree: Node | None) -> list[Node]:
+def _terms(tree: Node | None) -> list[Node]:
+    """The terms that must all hold: the tree's, or its ANDs' (nested ANDs flattened)."""
     if tree is None:
         return []
     if isinstance(tree, And):
-        return [n for c in tree.children for n in _required(c)]
-    if isinstance(tree, (Or, Not)):
-        return []
+        return [n for c in tree.children for n in _terms(c)]
     return [tree]
+
+
+def _required(tree: Node | None) -> list[Node]:
+    """The terms that must all hold, less OR and NOT terms (no word in them is required)."""
+    return [n for n in _terms(tree) if not isinstance(n, (Or, Not))]
 
 
 # -- tokens -----------------------------------------------------------------------------------

@@ -196,14 +196,15 @@ class SearchIndex:
                 return self._from_postings([(word, 100.0) for word in words], postings, stop)
         haystacks, lengths = self.haystacks, self.title_lengths
         found: dict[int, float] = {}
-        pool: Iterable[int] = range(len(haystacks)) if within is None else within
-        for n, i in enumerate(pool):
-            at = haystacks[i].find(token)
-            if at >= 0:
-                # a word found in the title counts for more than one found in provider or topics
-                found[i] = TITLE_SCORE if at < lengths[i] else 100.0
-            if not n % STOP_EVERY and stop is not None and stop():
+        pool: Sequence[int] = range(len(haystacks)) if within is None else list(within)
+        for start in range(0, len(pool), STOP_EVERY):  # a look at ``stop`` between two runs
+            if stop is not None and stop():
                 raise Stopped
+            for i in pool[start : start + STOP_EVERY]:
+                at = haystacks[i].find(token)
+                if at >= 0:
+                    # a word found in the title counts for more than one found in provider or topics
+                    found[i] = TITLE_SCORE if at < lengths[i] else 100.0
         return found
 
     def _fuzzy(self, token: str, stop: Callable[[], bool] | None = None) -> dict[int, float]:
