@@ -186,18 +186,11 @@ def browser_start(
         return None
     expected = f"{size:,} of {size:,} articles"
     times, unread_times, rss = [], [], 0.0
-    exports = " ".join(f"{k}={v}" for k, v in env.items() if k.startswith("CHIPTUI_"))
     for _ in range(runs):
-        subprocess.run(["tmux", "kill-session", "-t", "chiptui-bench"], capture_output=True)
-        start = time.perf_counter()
-        subprocess.run(
-            ["tmux", "new", "-d", "-s", "chiptui-bench", "-x", "160", "-y", "50",
-             f"env {exports} {' '.join(chiptui())} {corpus}"],
-            check=True,
-        )
+        start = _launch(corpus, env)
         listed = None
         while True:
-            screen = subprocess.run(["tmux", "capture-pane", "-p", "-t", "chiptui-bench"], capture_output=True, text=True).stdout
+            screen = _screen()
             now = time.perf_counter() - start
             if listed is None and expected in screen:
                 listed = now
@@ -210,11 +203,8 @@ def browser_start(
         times.append(listed)
         unread_times.append(now)
         time.sleep(4.0)  # let the background file check and search warm-up finish, then read the memory
-        pid = subprocess.run(
-            ["tmux", "list-panes", "-t", "chiptui-bench", "-F", "#{pane_pid}"], capture_output=True, text=True
-        ).stdout.strip()
-        rss = max(rss, _rss_of_tree(int(pid)))
-        subprocess.run(["tmux", "kill-session", "-t", "chiptui-bench"], capture_output=True)
+        rss = max(rss, _browser_rss())
+        _close()
     return statistics.median(times), rss, statistics.median(unread_times)
 
 
@@ -236,44 +226,56 @@ def burst_after_start(corpus: Path, env: dict[str, str], size: int, query: str, 
                               text=True, check=True).stdout)
     expected_all = f"{size:,} of {size:,} articles"
     expected = f"{hits:,} of {size:,} articles"
-    exports = " ".join(f"{k}={v}" for k, v in env.items() if k.startswith("CHIPTUI_"))
     out = []
     for _ in range(runs):
-        subprocess.run(["tmux", "kill-session", "-t", "chiptui-bench"], capture_output=True)
-        subprocess.run(
-            ["tmux", "new", "-d", "-s", "chiptui-bench", "-x", "160", "-y", "50",
-             f"env {exports} {' '.join(chiptui())} {corpus}"],
-            check=True,
-        )
-        start = time.perf_counter()
-        while expected_all not in _screen():
-            if time.perf_counter() - start > 60:
-                raise SystemExit(f"the browser did not show {expected_all!r} within 60 s")
-            time.sleep(0.005)
+        _launch(corpus, env)
+        _wait_for(expected_all)
         time.sleep(0.5)
         typed = time.perf_counter()
-        subprocess.run(["tmux", "send-keys", "-t", "chiptui-bench", "-l", "/" + query], check=True)
-        while expected not in _screen():
-            if time.perf_counter() - typed > 60:
-                raise SystemExit(f"the browser did not show {expected!r} within 60 s:\n{_screen()}")
-            time.sleep(0.005)
+        subprocess.run(["tmux", "send-keys", "-t", SESSION, "-l", "/" + query], check=True)
+        _wait_for(expected)
         out.append(time.perf_counter() - typed)
-        pid = subprocess.run(
-            ["tmux", "list-panes", "-t", "chiptui-bench", "-F", "#{pane_pid}"], capture_output=True, text=True
-        ).stdout.strip()
-        out.append(_rss_of_tree(int(pid)))
-        subprocess.run(["tmux", "kill-session", "-t", "chiptui-bench"], capture_output=True)
+        out.append(_browser_rss())
+        _close()
     return out
 
 
+SESSION = "chiptui-bench"  # the tmux session the browser rows run in
+
+
+def _launch(corpus: Path, env: dict[str, str]) -> float:
+    """The browser on CORPUS in a fresh tmux session (160x50) with env's CHIPTUI_ variables;
+    the moment it was launched."""
+    exports = " ".join(f"{k}={v}" for k, v in env.items() if k.startswith("CHIPTUI_"))
+    _close()
+    start = time.perf_counter()
+    subprocess.run(
+        ["tmux", "new", "-d", "-s", SESSION, "-x", "160", "-y", "50", f"env {exports} {' '.join(chiptui())} {corpus}"],
+        check=True,
+    )
+    return start
+
+
+def _close() -> None:
+    subprocess.run(["tmux", "kill-session", "-t", SESSION], capture_output=True, check=False)  # (none yet: fine)
+
+
+def _browser_rss() -> float:
+    pid = subprocess.run(["tmux", "list-panes", "-t", SESSION, "-F", "#{pane_pid}"], capture_output=True, text=True, check=True)
+    return _rss_of_tree(int(pid.stdout.strip()))
+
+
 def _screen() -> str:
-    return subprocess.run(["tmux", "capture-pane", "-p", "-t", "chiptui-bench"], capture_output=True, text=True).stdout
+    return subprocess.run(["tmux", "capture-pane", "-p", "-t", SESSION], capture_output=True, text=True, check=False).stdout
+
+
+ADDED = "zz-benchmark-added"  # the folder the added cards go in (last in the walk)
 
 
 def _add(corpus: Path, count: int) -> Path:
     """COUNT new cards in a folder of their own (copies of the corpus's first cards under new
     titles, written in that folder's name order); the folder."""
-    folder = corpus / "zz-benchmark-added"
+    folder = corpus / ADDED
     shutil.rmtree(folder, ignore_errors=True)
     sources = sorted(p for p in corpus.rglob("*.md") if p.parent != folder)[:count]
     texts = [source.read_text(encoding="utf-8").replace("title: ", f"title: Added {n} ", 1) for n, source in enumerate(sources)]
@@ -287,12 +289,12 @@ def add_cards(corpus: Path, env: dict[str, str], count: int = 100) -> float:
     """Seconds for ``chiptui index`` after COUNT new cards appear in a warm corpus (``_add``;
     removed afterwards)."""
     try:
-        folder = _add(corpus, count)
+        _add(corpus, count)
         t0 = time.perf_counter()
         subprocess.run([*chiptui(), "index", str(corpus)], env=env, check=True, capture_output=True)
         return time.perf_counter() - t0
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(corpus / ADDED, ignore_errors=True)
         subprocess.run([*chiptui(), "index", str(corpus)], env=env, check=True, capture_output=True)
 
 
@@ -303,15 +305,9 @@ def shown_live(corpus: Path, env: dict[str, str], size: int, runs: int, count: i
     if not shutil.which("tmux"):
         return None
     before, after = f"{size:,} of {size:,} articles", f"{size + count:,} of {size + count:,} articles"
-    exports = " ".join(f"{k}={v}" for k, v in env.items() if k.startswith("CHIPTUI_"))
     out = []
     for _ in range(runs):
-        subprocess.run(["tmux", "kill-session", "-t", "chiptui-bench"], capture_output=True)
-        subprocess.run(
-            ["tmux", "new", "-d", "-s", "chiptui-bench", "-x", "160", "-y", "50",
-             f"env {exports} {' '.join(chiptui())} {corpus}"],
-            check=True,
-        )
+        _launch(corpus, env)
         try:
             _wait_for(before)
             time.sleep(3.0)
@@ -320,9 +316,9 @@ def shown_live(corpus: Path, env: dict[str, str], size: int, runs: int, count: i
             _wait_for(after)
             out.append(time.perf_counter() - written)
         finally:
-            shutil.rmtree(corpus / "zz-benchmark-added", ignore_errors=True)
+            shutil.rmtree(corpus / ADDED, ignore_errors=True)
         _wait_for(before)
-        subprocess.run(["tmux", "kill-session", "-t", "chiptui-bench"], capture_output=True)
+        _close()
     return out
 
 
