@@ -367,7 +367,7 @@ class _Parser:
             return parts[0]
         if any(p is None for p in parts):
             where = first.column if first is not None else 1
-            raise QueryError("OR needs a term on each side (sort: cannot be one)", where)
+            raise QueryError("OR needs a term on each side (sort: and punctuation alone are none)", where)
         return Or(parts[0].column if parts[0] else 0, tuple(p for p in parts if p is not None))
 
     def and_expr(self) -> Node | None:
@@ -394,7 +394,8 @@ class _Parser:
                 raise QueryError("'-' needs a term after it", token.column)
             child = self.unary()
             if child is None:
-                raise QueryError("sort: cannot be negated", token.column)
+                sort = nxt.kind == "field" and nxt.name == "sort"
+                raise QueryError("sort: cannot be negated" if sort else "'-' needs a word after it, not punctuation alone", token.column)
             return Not(token.column, child)
         if token.kind == "lparen":
             inner = self.or_expr()
@@ -418,6 +419,10 @@ class _Parser:
         if self.default_text:
             words = tuple(re.findall(r"\w+", token.text))
             return FullText(token.column, words) if words else None
+        if not any(map(str.isalnum, token.text)):
+            # punctuation alone ("-" on its way to "-provider:x", "&", "...") is no word to look
+            # for: searched, it is every title holding the sign (seconds at a million articles)
+            return None
         return Fuzzy(token.column, token.text)
 
     def field(self, token: Token) -> Node | None:
