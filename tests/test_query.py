@@ -305,3 +305,35 @@ def test_cli_list_query_combines_with_topic_text_sort_and_state() -> None:
     oldest = [json.loads(line)["published"] for line in run("list", corpus, "--json", "--query", "topic:AI* sort:oldest").stdout.splitlines()]
     assert oldest == sorted(oldest)
 
+
+# -- terms kept between keystrokes ---------------------------------------------------------
+
+
+def test_a_kept_term_answer_never_hides_a_change_of_the_marks() -> None:
+    """Finished terms are kept from one keystroke to the next; a term that reads the marks is
+    not (its answer changes when an article is marked read), nor is an AND or NOT holding one."""
+    store = CorpusStore.load([str(SEEDS)])
+    state = StateStore()
+    typed = ["is:unread has:url", "has:url -is:read", "has:url (is:unread OR quality:>100000)"]
+    before = {text: {e.id for e in store.run_query(parse(text, now=NOW), state)} for text in typed}
+    assert all(before.values())
+    entry = next(e for e in store.entries if e.id in before[typed[0]])
+    state.set_read([Target(state_key(entry.url, entry.id), None, entry.title)], True)
+    for text in typed:
+        after = {e.id for e in store.run_query(parse(text, now=NOW), state)}
+        assert after == before[text] - {entry.id}, text
+
+
+def test_kept_term_answers_are_bounded_by_the_corpus_size() -> None:
+    from chiptui.corpus.query import Fuzzy
+    from chiptui.corpus.store import _TermCache
+
+    kept = _TermCache(1000)  # (its smallest budget)
+    answers = {word: frozenset(range(400)) for word in ("one", "two", "three")}
+    for word, answer in answers.items():
+        kept.put(Fuzzy(word=word), answer)
+    assert kept.get(Fuzzy(word="one")) is None  # the oldest gave way: 1,200 indices > 1,000
+    assert kept.get(Fuzzy(word="three")) == answers["three"]
+    kept.put(Fuzzy(word="huge"), frozenset(range(1001)))
+    assert kept.get(Fuzzy(word="huge")) is None
+    assert kept.get(Fuzzy(word="two", column=7)) == answers["two"]  # where it was typed does not matter

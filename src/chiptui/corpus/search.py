@@ -21,7 +21,7 @@ import re
 import threading
 from array import array
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import chain, compress
@@ -111,7 +111,7 @@ class SearchIndex:
     # -- matching ------------------------------------------------------------
 
     def scores(
-        self, query: str, candidates: Sequence[int] | None = None, stop: Callable[[], bool] | None = None
+        self, query: str, candidates: Collection[int] | None = None, stop: Callable[[], bool] | None = None
     ) -> dict[int, float]:
         """Index -> score of every article matching all words of ``query``. ``stop`` is asked
         before each word and now and then while one is looked up (one letter at a million
@@ -127,7 +127,7 @@ class SearchIndex:
         matched.sort(key=len)
         first = matched[0]
         if candidates is not None:
-            allowed = set(candidates)
+            allowed = candidates if isinstance(candidates, (set, frozenset)) else set(candidates)
             keys: Iterable[int] = [i for i in first if i in allowed]
         else:
             keys = first

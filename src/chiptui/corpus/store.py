@@ -8,7 +8,7 @@ filtering walks a pre-sorted order, so it costs one pass over the corpus.
 from __future__ import annotations
 
 import threading
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
@@ -144,6 +144,7 @@ class CorpusStore:
         self._provider_sets: dict[str, frozenset[int]] | None = None
         self._by_path: dict[str, int] | None = None
         self._state_keys: list[str] | None = None
+        self._terms = _TermCache(len(self.columns.ids))
         self._lock = threading.RLock()
         # caches of functions, not of bound methods: a cache holding its store would make a
         # reference cycle, and a replaced store would wait for a full collection to be freed
@@ -491,8 +492,7 @@ class CorpusStore:
             selected = allowed if selected is None else selected & allowed
         fuzzy = " ".join(words)
         if words:
-            pool = None if selected is None else list(selected)
-            scores = self.search_index().scores(fuzzy, pool, stop)  # (only the pool's, when given)
+            scores = self.search_index().scores(fuzzy, selected, stop)  # (only the pool's, when given)
             chosen: set[int] | frozenset[int] = scores.keys()
         else:
             scores = {}
@@ -510,17 +510,31 @@ class CorpusStore:
 
     def _evaluate(self, node: Node, state: StateStore | None, stop: Callable[[], bool] | None = None) -> frozenset[int]:
         """The indices a term selects (the in-memory backend of the query tree); ``stop`` is
-        asked before each term (see ``run_query``)."""
+        asked before each term (see ``run_query``). A query is typed a letter at a time, and
+        its finished terms stay the same from one keystroke to the next: their answers are
+        kept (``_TermCache``), except a term that reads the marks, which change under it."""
         if stop is not None and stop():
             raise Stopped
+        kept = self._terms.get(node)
+        if kept is not None:
+            return kept
+        found = self._evaluate_term(node, state, stop)
+        if not _reads_marks(node):
+            self._terms.put(node, found)
+        return found
+
+    def _evaluate_term(self, node: Node, state: StateStore | None, stop: Callable[[], bool] | None) -> frozenset[int]:
         c = self.columns
         everything = range(len(c.ids))
         if isinstance(node, And):
             result: frozenset[int] | None = None
             # cheap terms first; a fuzzy word is searched only among what the rest allows
             for child in sorted(node.children, key=lambda n: isinstance(n, (Fuzzy, Not))):
-                part = self._evaluate(child, state, stop)
-                result = part if result is None else result & part
+                if isinstance(child, Not) and result is not None:
+                    result = result - self._evaluate(child.child, state, stop)  # not the complement of everything
+                else:
+                    part = self._evaluate(child, state, stop)
+                    result = part if result is None else result & part
                 if not result:
                     return frozenset()
             return result or frozenset()
@@ -625,6 +639,45 @@ class CorpusStore:
             path, kind, offset = which.body.path, which.body.kind, which.body.offset
         paragraphs = self._body(path, kind, offset, which.title)
         return list(paragraphs) if paragraphs is not None else None
+
+class _TermCache:
+    """The answers of recent query terms, newest last, holding at most as many indices in
+    all as the corpus has articles (at a million articles, some 30 MB of sets at most)."""
+
+    def __init__(self, articles: int) -> None:
+        self._budget = max(articles, 1000)
+        self._held = 0
+        self._answers: OrderedDict[Node, frozenset[int]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, term: Node) -> frozenset[int] | None:
+        with self._lock:
+            found = self._answers.get(term)
+            if found is not None:
+                self._answers.move_to_end(term)
+            return found
+
+    def put(self, term: Node, answer: frozenset[int]) -> None:
+        if len(answer) > self._budget:
+            return
+        with self._lock:
+            if term in self._answers:
+                return
+            self._answers[term] = answer
+            self._held += len(answer)
+            while self._held > self._budget:
+                _, dropped = self._answers.popitem(last=False)
+                self._held -= len(dropped)
+
+
+def _reads_marks(term: Node) -> bool:
+    """Whether the term's answer depends on the read and starred marks (``is:unread``...)."""
+    if isinstance(term, State):
+        return True
+    if isinstance(term, (And, Or)):
+        return any(map(_reads_marks, term.children))
+    return isinstance(term, Not) and _reads_marks(term.child)
+
 
 def _read_article(max_bytes: int, entry: Entry) -> Article | None:
     result = parse_file(entry.path, max_bytes)
