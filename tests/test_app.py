@@ -417,6 +417,7 @@ async def test_what_arrives_after_the_app_closed_is_dropped() -> None:
     app = ChiptuiApp([str(SEEDS)])
     async with app.run_test(size=(160, 50)) as pilot:
         screen = await loaded(pilot)
+        await wait_for(pilot, lambda: screen.state is not None, "the marks")  # (read in a worker)
         entry = screen.entry
         assert entry is not None
     screen._article_ready(entry, None, None)
