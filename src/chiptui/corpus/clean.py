@@ -385,6 +385,7 @@ _NETWORK = re.compile(rf"(?i:\b(?:{_NETWORKS})\b)")
 
 
 _NETWORK_NAMES = tuple(_NETWORKS.split("|"))
+_X_AT_WORD_END = re.compile(r"x\b")
 _CREDIT_WORDS = ("photo", "image", "picture", "credit", "foto", "bild", "illustration", "/")
 # the words some _INLINE part needs besides a network's name
 _INLINE_WORDS = (
@@ -668,7 +669,9 @@ def _sentences(block: str) -> list[str]:
     low = block.lower()
     if any(word in low for word in _CREDIT_WORDS):
         block = _CREDIT.sub(_credit_gone, block)
-    networks = [name for name in _NETWORK_NAMES if name in low]  # "x" is in most blocks: a loose look
+    # a loose look (a name inside a word counts), but "x" is inside most blocks' words: it
+    # counts only where a word ends with it, as every pattern that names it needs
+    networks = [name for name in _NETWORK_NAMES if name in low and (name != "x" or _X_AT_WORD_END.search(low))]
     if len(networks) >= 2:
         block = _drop_social_runs(block)
     pieces = _INLINE.split(block) if networks or any(word in low for word in _INLINE_WORDS) else [block]
