@@ -258,3 +258,28 @@ def test_the_word_cache_is_bounded_by_the_articles_it_holds(monkeypatch: pytest.
     assert index._cached == sum(map(len, index._cache.values())) <= 60
     assert "tale" in index._cache
     assert len(index.token_matches("common")) == 100  # the same answer, computed again
+
+
+def test_id_lookups_scan_first_and_agree_with_the_id_dict(seeds: CorpusStore) -> None:
+    """At a million articles the dict of ids costs 60 MB and half a second, and the list's
+    first draw after the marks arrived built it on the screen's thread: a few lookups scan."""
+    from chiptui.corpus import store as store_module
+
+    ids = list(seeds.columns.ids)
+    assert [seeds.index_of(i) for i in ids] == list(range(len(ids)))
+    assert seeds.index_of("no-such-id") is None and seeds.get("no-such-id") is None
+    assert seeds._by_id is None  # (fewer lookups than the dict waits for)
+    for _ in range(store_module._SCANS_BEFORE_ID_DICT):
+        seeds.index_of(ids[-1])
+    assert seeds._by_id is not None
+    assert [seeds.index_of(i) for i in ids] == list(range(len(ids)))
+
+
+def test_a_position_hint_is_checked_before_it_is_trusted(seeds: CorpusStore) -> None:
+    result = seeds.filter("")
+    last = len(result) - 1
+    wanted = result[last].id
+    assert result.position_of(wanted, hint=result.indices[last]) == last
+    assert result.position_of(wanted, hint=result.indices[0]) == last  # a wrong hint: looked up
+    assert result.position_of(wanted, hint=10**9) == last
+

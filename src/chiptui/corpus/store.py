@@ -58,6 +58,9 @@ if TYPE_CHECKING:
 SORTS = ("newest", "oldest", "quality", "heat", "title", "relevance")
 
 
+_SCANS_BEFORE_ID_DICT = 64  # id lookups that scan before a store builds its dict of ids
+
+
 @dataclass(frozen=True)
 class FilterResult(Sequence[Entry]):
     """Articles that passed a filter, in order, with the score of each when there was a query."""
@@ -91,8 +94,13 @@ class FilterResult(Sequence[Entry]):
             return None
         return Hit(index, score, self.store.search_index().spans(query_tokens(self.query), index))
 
-    def position_of(self, article_id: str) -> int | None:
-        index = self.store.index_of(article_id)
+    def position_of(self, article_id: str, hint: int | None = None) -> int | None:
+        """Where the article is in this result; ``hint``: the index it is thought to have (a
+        list keeping its cursor knows it), checked, which saves looking the id up."""
+        ids = self.store.columns.ids
+        index = hint if hint is not None and 0 <= hint < len(ids) and ids[hint] == article_id else None
+        if index is None:
+            index = self.store.index_of(article_id)
         if index is None:
             return None
         try:
@@ -132,6 +140,7 @@ class CorpusStore:
         self.generation: int | None = None  # the index generation this store was built from
         self.status = status
         self._by_id: dict[str, int] | None = None
+        self._id_scans = 0
         self._by_url: dict[str, int] | None = None
         self._orders: dict[str, Sequence[int]] = {}
         if newest_first:  # the index saves entries newest first: that order is free
@@ -186,18 +195,29 @@ class CorpusStore:
     def __len__(self) -> int:
         return len(self.entries)
 
-    def _ids(self) -> dict[str, int]:
-        with self._lock:
-            if self._by_id is None:
-                self._by_id = {article_id: i for i, article_id in enumerate(self.columns.ids)}
-            return self._by_id
-
     def get(self, article_id: str) -> Entry | None:
-        index = self._ids().get(article_id)
+        index = self.index_of(article_id)
         return None if index is None else self.entries[index]
 
     def index_of(self, article_id: str) -> int | None:
-        return self._ids().get(article_id)
+        """The article's index. The first lookups scan the ids (a loop in C: 5-10 ms at a
+        million articles); a dict of them, 60 MB and half a second to build at a million (on
+        whichever thread asks, often the screen's), is made only once lookups keep coming."""
+        by_id = self._by_id
+        if by_id is None:
+            with self._lock:
+                self._id_scans += 1
+                scan = self._id_scans <= _SCANS_BEFORE_ID_DICT and self._by_id is None
+                if not scan and self._by_id is None:
+                    self._by_id = {article_id: i for i, article_id in enumerate(self.columns.ids)}
+                by_id = self._by_id
+            if scan:
+                try:
+                    return self.columns.ids.index(article_id)  # (ids are unique in a store)
+                except ValueError:
+                    return None
+        assert by_id is not None
+        return by_id.get(article_id)
 
     def by_url(self, url: str) -> Entry | None:
         with self._lock:

@@ -82,8 +82,10 @@ class ArticleList(LineList):
 
     def show(self, result: FilterResult, keep: str | None = None) -> None:
         """Show ``result``, with the cursor on article ``keep`` if it is still there."""
+        shown = self.result  # the article under the cursor is most often the one to keep
+        hint = shown.indices[min(self.cursor, len(shown) - 1)] if shown is not None and len(shown) else None
         self.result = result
-        position = result.position_of(keep) if keep else None
+        position = result.position_of(keep, hint) if keep else None
         self.set_reactive(LineList.cursor, position if position is not None else 0)
         self.refresh_rows()
         self.scroll_to_cursor()
