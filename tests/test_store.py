@@ -283,3 +283,22 @@ def test_a_position_hint_is_checked_before_it_is_trusted(seeds: CorpusStore) -> 
     assert result.position_of(wanted, hint=result.indices[0]) == last  # a wrong hint: looked up
     assert result.position_of(wanted, hint=10**9) == last
 
+
+def test_facet_counts_give_way_to_a_newer_query_and_agree_with_a_plain_count(
+    seeds: CorpusStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from collections import Counter
+
+    from chiptui.corpus import store as store_module
+    from chiptui.corpus.search import Stopped
+
+    c = seeds.columns
+    plain = {("topic", t): n for t, n in Counter(t for ts in c.topics for t in ts).items()}
+    plain.update({("provider", p): n for p, n in Counter(c.providers).items() if p})
+    everything = range(len(c.ids))
+    assert seeds.facet_counts(everything) == plain  # (the counts kept since the load)
+    monkeypatch.setattr(store_module, "_SLICE", 2)
+    assert seeds.facet_counts(list(everything), stop=lambda: False) == plain  # slice by slice
+    with pytest.raises(Stopped):
+        seeds.facet_counts(list(everything), stop=lambda: True)
+

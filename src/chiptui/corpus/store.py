@@ -293,23 +293,36 @@ class CorpusStore:
         return count_facets([c.topics[i] for i in chosen], [c.providers[i] for i in chosen])
 
     def facet_counts(
-        self, base: Sequence[int], topics: Sequence[str] = (), providers: Sequence[str] = ()
+        self, base: Sequence[int], topics: Sequence[str] = (), providers: Sequence[str] = (),
+        stop: Callable[[], bool] | None = None,
     ) -> dict[tuple[str, str], int]:
         """Sidebar counts for the articles ``base`` (a text filter's result): each section is
-        narrowed by the selection in the *other* section, so a count says what picking it gives."""
+        narrowed by the selection in the *other* section, so a count says what picking it gives.
+
+        Counting a million articles' topics is one long call in C that holds the interpreter's
+        lock for a quarter of a second: it is done in slices, ``stop`` asked between them (see
+        ``run_query``), and the whole corpus's counts are the ones kept since the load."""
         c = self.columns
         by_provider = self.allowed((), providers)
         by_topic = self.allowed(topics, ())
         topic_source = base if by_provider is None else [i for i in base if i in by_provider]
         provider_source = base if by_topic is None else [i for i in base if i in by_topic]
-        if isinstance(topic_source, range) and len(topic_source) == len(c.ids):
-            topic_counts = Counter(chain.from_iterable(c.topics))
+        everything = len(c.ids)
+        if isinstance(topic_source, range) and len(topic_source) == everything:
+            counts = {("topic", facet.name): facet.count for facet in self.facets().topics}
         else:
-            topic_counts = Counter(chain.from_iterable(map(c.topics.__getitem__, topic_source)))
-        provider_counts = Counter(map(c.providers.__getitem__, provider_source))
-        provider_counts.pop("", None)
-        counts = {("topic", name): n for name, n in topic_counts.items()}
-        counts.update({("provider", name): n for name, n in provider_counts.items()})
+            topic_counts: Counter[str] = Counter()
+            for part in _slices(topic_source, stop):
+                topic_counts.update(chain.from_iterable(map(c.topics.__getitem__, part)))
+            counts = {("topic", name): n for name, n in topic_counts.items()}
+        if isinstance(provider_source, range) and len(provider_source) == everything:
+            counts.update({("provider", facet.name): facet.count for facet in self.facets().providers})
+        else:
+            provider_counts: Counter[str] = Counter()
+            for part in _slices(provider_source, stop):
+                provider_counts.update(map(c.providers.__getitem__, part))
+            provider_counts.pop("", None)
+            counts.update({("provider", name): n for name, n in provider_counts.items()})
         return counts
 
     def _facet_sets(self) -> tuple[dict[str, frozenset[int]], dict[str, frozenset[int]]]:
@@ -659,6 +672,17 @@ class CorpusStore:
             path, kind, offset = which.body.path, which.body.kind, which.body.offset
         paragraphs = self._body(path, kind, offset, which.title)
         return list(paragraphs) if paragraphs is not None else None
+
+_SLICE = 1 << 16  # indices counted between two questions to ``stop``
+
+
+def _slices(indices: Sequence[int], stop: Callable[[], bool] | None) -> Iterator[Sequence[int]]:
+    """INDICES a slice at a time; ``Stopped`` is raised when ``stop`` says so between two."""
+    for start in range(0, len(indices), _SLICE):
+        if stop is not None and start and stop():
+            raise Stopped
+        yield indices[start : start + _SLICE]
+
 
 class _TermCache:
     """The answers of recent query terms, newest last, holding at most as many indices in

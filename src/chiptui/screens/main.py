@@ -563,7 +563,10 @@ class MainScreen(Screen[None]):
             base = _narrowed(base, keep)
         self.post_message(Filtered(generation, result, len(store) - len(read) if state is not None else None))
         # the sidebar counts come second: the list and its count are what the user waits for
-        counts = store.facet_counts(base.indices, topics, providers)
+        try:
+            counts = store.facet_counts(base.indices, topics, providers, stop=typed_over)
+        except Stopped:
+            return  # a newer query is on its way: its counts will be the ones shown
         if state is not None:
             counts[("library", "All")] = len(refined)
             counts[("library", "Unread")] = sum(1 for i in refined.indices if i not in read)
