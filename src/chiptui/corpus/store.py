@@ -451,6 +451,8 @@ class CorpusStore:
 
     def marked(self, keys: set[str] | frozenset[str], within: Iterable[int] | None = None) -> list[int]:
         """Indices (of ``within``, else of all) whose state key is in ``keys``."""
+        if not keys:  # nothing marked: the keys of every article (a million strings) are not wanted
+            return []
         all_keys = self.state_keys()
         indices = range(len(all_keys)) if within is None else within
         return [i for i in indices if all_keys[i] in keys]
