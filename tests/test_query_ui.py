@@ -163,3 +163,20 @@ async def test_e_exports_the_view_as_csv_and_never_overwrites_without_asking(tmp
         await pilot.press("enter")
         await pilot.press("n")
         assert (tmp_path / "view.csv").read_text(encoding="utf-8") == "mine"
+
+
+async def test_a_query_longer_than_the_box_scrolls_to_its_cursor() -> None:
+    """The box repaints on each keystroke instead of asking for a layout of the screen; a
+    query wider than it still scrolls so the end, with the cursor, shows (80x24)."""
+    app = ChiptuiApp([str(SEEDS)])
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await ready(pilot)
+        box = screen.query_one("#filter")
+        words = "trainium " * 12 + "inferentia"
+        await type_query(pilot, screen, words)
+        await wait_for(pilot, lambda: box.scroll_offset.x > 0, "the box to scroll")
+        assert box.virtual_size.width > box.size.width
+        cursor = box.cursor_screen_offset.x
+        assert box.region.x <= cursor < box.region.right
+        await pilot.press("home")
+        await wait_for(pilot, lambda: box.scroll_offset.x == 0, "the box to scroll back")

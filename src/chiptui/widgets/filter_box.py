@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from rich.highlighter import Highlighter
 from rich.text import Text
 from textual.binding import Binding
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.widgets import Input
 
 from chiptui.corpus.history import QueryHistory
@@ -39,6 +41,12 @@ class FilterInput(Input):
         Binding("up", "history(-1)", "Earlier query", show=False, id="filter.up"),
         Binding("tab", "complete", "Complete topic:, provider:, is:, sort:", show=False, id="filter.complete"),
     ]
+
+    # Input sets its virtual size (the text's width) on every keystroke, and a widget's virtual
+    # size asks for a layout of the whole screen: 10-12 ms at 160x50, on the screen's thread,
+    # while the search for the keystroke runs. The box is one line of fixed size that scrolls
+    # its text itself (no scrollbar): a repaint is all a new width needs.
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
     @dataclass
     class Done(Message):
