@@ -570,11 +570,11 @@ def main() -> int:
     print("warm-up the browser runs in the background after its first screen:\n")
     order = next((list(phases) for _, phases, _ in details if phases), [])
     names = sorted({name for _, phases, _ in details for name in phases}, key=order.index)
-    print("| articles | " + " | ".join(names) + " | search warm-up |")
+    print("| " + " | ".join(["articles", *names, "search warm-up"]) + " |")
     print("|---:|" + "---:|" * (len(names) + 1))
     for size, phases, warm_up in details:
-        cells = " | ".join(f"{phases[name]:.2f}" if name in phases else "kept" for name in names)
-        print(f"| {size:,} | {cells} | {warm_up:.2f} |")
+        cells = [f"{phases[name]:.2f}" if name in phases else "kept" for name in names]
+        print("| " + " | ".join([f"{size:,}", *cells, f"{warm_up:.2f}"]) + " |")
     print("\nThe query language, in process, with the search warm (medians of 7): parse, then run.\n")
     print("| articles | query | parse | run | hits |")
     print("|---:|---|---:|---:|---:|")
