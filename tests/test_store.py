@@ -260,11 +260,12 @@ def test_the_word_cache_is_bounded_by_the_articles_it_holds(monkeypatch: pytest.
     assert len(index.token_matches("common")) == 100  # the same answer, computed again
 
 
-def test_id_lookups_scan_first_and_agree_with_the_id_dict(seeds: CorpusStore) -> None:
+def test_id_lookups_scan_first_and_agree_with_the_id_dict() -> None:
     """At a million articles the dict of ids costs 60 MB and half a second, and the list's
     first draw after the marks arrived built it on the screen's thread: a few lookups scan."""
     from chiptui.corpus import store as store_module
 
+    seeds = CorpusStore.load([str(SEEDS)])  # (a store of its own: the lookups are counted)
     ids = list(seeds.columns.ids)
     assert [seeds.index_of(i) for i in ids] == list(range(len(ids)))
     assert seeds.index_of("no-such-id") is None and seeds.get("no-such-id") is None
