@@ -313,3 +313,48 @@ def test_nothing_marked_needs_no_reader_keys(seeds: CorpusStore, monkeypatch: py
     monkeypatch.setattr(seeds, "state_keys", lambda: asked.append(True) or keys_of())
     assert seeds.marked(set()) == [] and not asked
     assert seeds.marked({key}) == [0] and asked
+
+
+@needs_everyday_ai
+def test_a_short_word_after_others_is_looked_for_among_their_articles_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """"google cloud ai": "ai" is held by a third of a million articles, and only those of
+    "google" and "cloud" can match all three, so it is looked for among them (through the
+    postings, or a scan of those titles). Every query of two words or more gives the same
+    articles and scores as with each word gathered over the whole corpus."""
+    from chiptui.corpus import search
+    from chiptui.corpus.search import SearchIndex
+
+    store = CorpusStore.load([str(EVERYDAY_AI)])
+    kept = store.search_index()  # the index keeps its postings
+    scans = SearchIndex(kept._titles, kept._extras)  # none kept: scans the titles
+    whole = SearchIndex(kept._titles, kept._extras, saved=kept._saved)
+    words = [w for w in kept.vocabulary() if len(w) >= 4][:40]
+    shorts = ["a", "ai", "i", "ml", "new", "the", "x", "7", "zz"]
+    queries = [f"{w} {s}" for w in words for s in shorts] + [f"{s} {w}" for w in words[:10] for s in shorts]
+    queries += ["google cloud ai", "ai ml", "a i", "amazon a chip", "ai google"]
+    ways: dict[str, int] = {"postings": 0, "texts": 0}
+    real_from_postings, real_in_texts = SearchIndex._from_postings, SearchIndex._in_texts
+
+    def from_postings(close, postings, stop=None, among=None):  # type: ignore[no-untyped-def]
+        ways["postings"] += among is not None
+        return real_from_postings(close, postings, stop, among)
+
+    def in_texts(self, token, among, stop):  # type: ignore[no-untyped-def]
+        ways["texts"] += 1
+        return real_in_texts(self, token, among, stop)
+
+    monkeypatch.setattr(SearchIndex, "_from_postings", staticmethod(from_postings))
+    monkeypatch.setattr(SearchIndex, "_in_texts", in_texts)
+    for query in queries:
+        monkeypatch.setattr(search, "RESTRICT_BELOW", 4)
+        got_kept, got_scans = kept.scores(query), scans.scores(query)
+        monkeypatch.setattr(search, "RESTRICT_BELOW", 10**9)  # (never among others: every word whole)
+        want = whole.scores(query)
+        assert got_kept == want and got_scans == want, query
+    pool = frozenset(range(0, len(kept._titles), 3))  # a query's other terms chose these
+    for short in shorts:
+        monkeypatch.setattr(search, "RESTRICT_BELOW", 2)
+        got = kept.scores(short, pool)
+        monkeypatch.setattr(search, "RESTRICT_BELOW", 10**9)
+        assert got == whole.scores(short, pool), short
+    assert ways["postings"] > 20 and ways["texts"] > 20, ways  # (both new ways were taken)

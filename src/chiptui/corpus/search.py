@@ -35,6 +35,7 @@ CACHE_WORDS = 64
 EAGER_HAYSTACKS = 300_000  # articles up to which the warm-up builds the haystacks (about 45 MB)
 STOP_EVERY = 50_000  # entries (or articles) between two looks at whether a search is still wanted
 POSTINGS_PER_ARTICLE = 2  # a word's articles come from the postings up to this many entries an article
+RESTRICT_BELOW = 2  # a short word is looked for among the other words' articles when they are at most 1/2 of all
 CACHE_ENTRIES = 1_000_000  # articles across the cached words' answers (about 80 MB), at most
 REGEX_WORDS = 40  # a fuzzy word matching more vocabulary words than this uses the postings
 WHOLE_WORD_SCORE = 75.0  # a fuzzy match is this alike as a whole word (rapidfuzz ratio), or a prefix
@@ -119,15 +120,32 @@ class SearchIndex:
         tokens = query_tokens(query)
         if not tokens:
             return {}
+        allowed = None
+        if candidates is not None:
+            allowed = candidates if isinstance(candidates, (set, frozenset)) else set(candidates)
         matched = []
+        later = []  # short words (matched as typed) not looked up yet: see below
         for token in dict.fromkeys(tokens):
             if stop is not None and stop():
                 raise Stopped
-            matched.append(self.token_matches(token, stop))
+            if (len(tokens) > 1 or allowed is not None) and cutoff(token) is None and not self._is_cached(token):
+                later.append(token)
+            else:
+                matched.append(self.token_matches(token, stop))
+        for token in later:
+            # a short word is held by many articles ("ai", or the "a" typed on its way: a
+            # third to all of a million, seconds to gather); only the articles the other words
+            # found can match them all, so it is looked for among those, when they are few
+            if stop is not None and stop():
+                raise Stopped
+            among = self._common(matched, allowed)
+            if among is not None and len(among) <= len(self._titles) // RESTRICT_BELOW:
+                matched.append(self._exact(token, among, stop))  # (a part of its answer: not cached)
+            else:
+                matched.append(self.token_matches(token, stop))
         matched.sort(key=len)
         first = matched[0]
-        if candidates is not None:
-            allowed = candidates if isinstance(candidates, (set, frozenset)) else set(candidates)
+        if allowed is not None:
             keys: Iterable[int] = [i for i in first if i in allowed]
         else:
             keys = first
@@ -151,6 +169,27 @@ class SearchIndex:
         """Every match with its score and title spans (for small results and tests)."""
         tokens = query_tokens(query)
         return [Hit(index, score, self.spans(tokens, index)) for index, score in self.scores(query, candidates).items()]
+
+    def _common(
+        self, matched: list[dict[int, float]], allowed: set[int] | frozenset[int] | None
+    ) -> set[int] | frozenset[int] | None:
+        """The articles every answer in MATCHED holds (and ALLOWED, when given), or None
+        when there is nothing to go by or a single answer of more than half the corpus."""
+        if not matched:
+            return allowed
+        matched.sort(key=len)
+        if len(matched) == 1 and allowed is None and len(matched[0]) * 2 > len(self._titles):
+            return None
+        common = set(matched[0])
+        for other in matched[1:]:
+            common.intersection_update(other)  # (in C)
+        if allowed is not None:
+            common.intersection_update(allowed)
+        return common
+
+    def _is_cached(self, token: str) -> bool:
+        with self._lock:
+            return token in self._cache
 
     def token_matches(self, token: str, stop: Callable[[], bool] | None = None) -> dict[int, float]:
         """Index -> score for one query word over the whole corpus (cached; see ``scores``
@@ -180,8 +219,13 @@ class SearchIndex:
         return found
 
     def _exact(
-        self, token: str, within: dict[int, float] | None, stop: Callable[[], bool] | None = None
+        self, token: str, within: Collection[int] | None, stop: Callable[[], bool] | None = None
     ) -> dict[int, float]:
+        """Index -> score of the articles holding TOKEN as typed. ``within``: a cached shorter
+        word's answer (a dict: the token can only be where it was), or a set of the articles
+        the query's other words found (``scores``): then only those are looked at, through
+        the postings or, when they are the less work, through those articles' own texts."""
+        among = within if isinstance(within, (set, frozenset)) else None
         if _WORD.fullmatch(token) and (self._postings is not None or self._saved is not None):
             # letters and digits only: every place it stands is inside one word of a title,
             # provider or topic, so the articles are those of the words holding it (a pass
@@ -191,9 +235,14 @@ class SearchIndex:
             # less work (measured: about 0.1 us an entry against 0.2-0.3 us an article)
             postings = self.postings()
             words = [word for word in postings.words if token in word]
-            if "haystacks" not in vars(self) or postings.entries(words) <= POSTINGS_PER_ARTICLE * len(self._titles):
+            entries = postings.entries(words)
+            if among is not None and entries <= len(among):
+                return self._from_postings([(word, 100.0) for word in words], postings, stop, among=among)
+            if among is None and ("haystacks" not in vars(self) or entries <= POSTINGS_PER_ARTICLE * len(self._titles)):
                 # as one found where it first stands: a title word scores as a title
                 return self._from_postings([(word, 100.0) for word in words], postings, stop)
+        if among is not None and "haystacks" not in vars(self):
+            return self._in_texts(token, among, stop)
         haystacks, lengths = self.haystacks, self.title_lengths
         found: dict[int, float] = {}
         pool: Sequence[int] = range(len(haystacks)) if within is None else list(within)
@@ -205,6 +254,26 @@ class SearchIndex:
                 if at >= 0:
                     # a word found in the title counts for more than one found in provider or topics
                     found[i] = TITLE_SCORE if at < lengths[i] else 100.0
+        return found
+
+    def _in_texts(self, token: str, among: Collection[int], stop: Callable[[], bool] | None) -> dict[int, float]:
+        """What the haystack scan finds, for the articles AMONG only, folding each one's text
+        now (no lower-cased copy of every title is made for a few thousand of them)."""
+        titles, extras = self._titles, self._extras
+        folded: dict[str, str] = {}  # providers and topics repeat: each folded once
+        found: dict[int, float] = {}
+        for done, i in enumerate(among, 1):
+            if token in titles[i].casefold():
+                found[i] = TITLE_SCORE
+            else:
+                extra = extras[i]
+                low = folded.get(extra)
+                if low is None:
+                    low = folded[extra] = extra.casefold()
+                if token in low:
+                    found[i] = 100.0
+            if done % STOP_EVERY == 0 and stop is not None and stop():
+                raise Stopped
         return found
 
     def _fuzzy(self, token: str, stop: Callable[[], bool] | None = None) -> dict[int, float]:
@@ -268,11 +337,13 @@ class SearchIndex:
 
     @staticmethod
     def _from_postings(
-        close: list[tuple[str, float]], postings: Postings, stop: Callable[[], bool] | None = None
+        close: list[tuple[str, float]], postings: Postings, stop: Callable[[], bool] | None = None,
+        among: set[int] | frozenset[int] | None = None,
     ) -> dict[int, float]:
         """Index -> the best score among the words (with their scores) an article holds, a
         title's word counting TITLE_SCORE - 100 more. The runs are laid down from the lowest
-        score up, so each article ends with its best, and the work is done in C."""
+        score up, so each article ends with its best, and the work is done in C. ``among``:
+        only these articles (each run is intersected with them, in C)."""
         runs: list[tuple[float, array]] = []
         for word, score in close:
             lists = postings.get(word)
@@ -283,7 +354,7 @@ class SearchIndex:
         found: dict[int, float] = {}
         done = 0
         for score, run in runs:
-            found.update(dict.fromkeys(run, score))
+            found.update(dict.fromkeys(run if among is None else among.intersection(run), score))
             done += len(run)
             if done >= STOP_EVERY and stop is not None:  # asked every STOP_EVERY entries or so
                 done = 0
