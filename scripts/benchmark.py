@@ -231,15 +231,21 @@ def burst_after_start(corpus: Path, env: dict[str, str], size: int, query: str, 
     out = []
     for _ in range(runs):
         _launch(corpus, env)
-        _wait_for(expected_all)
-        time.sleep(0.5)
-        typed = time.perf_counter()
-        subprocess.run(["tmux", "send-keys", "-t", SESSION, "-l", "/" + query], check=True)
-        _wait_for(expected)
-        out.append(time.perf_counter() - typed)
+        out.append(_burst(expected_all, "/" + query, expected))
         out.append(_browser_rss())
         _close()
     return out
+
+
+def _burst(shown: str, keys: str, done: str) -> float:
+    """Seconds from KEYS sent in one send-keys, 0.5 s after the session's screen shows SHOWN,
+    until it shows DONE."""
+    _wait_for(shown)
+    time.sleep(0.5)
+    typed = time.perf_counter()
+    subprocess.run(["tmux", "send-keys", "-t", SESSION, "-l", keys], check=True)
+    _wait_for(done)
+    return time.perf_counter() - typed
 
 
 SESSION = "chiptui-bench"  # the tmux session the browser rows run in
@@ -259,14 +265,8 @@ def fzf_burst(titles: Path, query: str, runs: int) -> list[float] | None:
     hits = found.count(b"\n")
     out = []
     for _ in range(runs):
-        _close()
-        subprocess.run(["tmux", "new", "-d", "-s", SESSION, "-x", "160", "-y", "50", f"{fzf} < {titles}"], check=True)
-        _wait_for(f" {total}/{total}")
-        time.sleep(0.5)
-        typed = time.perf_counter()
-        subprocess.run(["tmux", "send-keys", "-t", SESSION, "-l", query], check=True)
-        _wait_for(f" {hits}/{total}")
-        out.append(time.perf_counter() - typed)
+        _start(f"{fzf} < {titles}")
+        out.append(_burst(f" {total}/{total}", query, f" {hits}/{total}"))
         _close()
     return out
 
@@ -275,12 +275,14 @@ def _launch(corpus: Path, env: dict[str, str]) -> float:
     """The browser on CORPUS in a fresh tmux session (160x50) with env's CHIPTUI_ variables;
     the moment it was launched."""
     exports = " ".join(f"{k}={v}" for k, v in env.items() if k.startswith("CHIPTUI_"))
+    return _start(f"env {exports} {' '.join(chiptui())} {corpus}")
+
+
+def _start(command: str) -> float:
+    """COMMAND in a fresh tmux session (160x50); the moment it was started."""
     _close()
     start = time.perf_counter()
-    subprocess.run(
-        ["tmux", "new", "-d", "-s", SESSION, "-x", "160", "-y", "50", f"env {exports} {' '.join(chiptui())} {corpus}"],
-        check=True,
-    )
+    subprocess.run(["tmux", "new", "-d", "-s", SESSION, "-x", "160", "-y", "50", command], check=True)
     return start
 
 
