@@ -203,21 +203,18 @@ class CorpusStore:
         """The article's index. The first lookups scan the ids (a loop in C: 5-10 ms at a
         million articles); a dict of them, 60 MB and half a second to build at a million (on
         whichever thread asks, often the screen's), is made only once lookups keep coming."""
-        by_id = self._by_id
-        if by_id is None:
-            with self._lock:
+        with self._lock:
+            if self._by_id is None:
                 self._id_scans += 1
-                scan = self._id_scans <= _SCANS_BEFORE_ID_DICT and self._by_id is None
-                if not scan and self._by_id is None:
+                if self._id_scans > _SCANS_BEFORE_ID_DICT:
                     self._by_id = {article_id: i for i, article_id in enumerate(self.columns.ids)}
-                by_id = self._by_id
-            if scan:
-                try:
-                    return self.columns.ids.index(article_id)  # (ids are unique in a store)
-                except ValueError:
-                    return None
-        assert by_id is not None
-        return by_id.get(article_id)
+            by_id = self._by_id
+        if by_id is not None:
+            return by_id.get(article_id)
+        try:
+            return self.columns.ids.index(article_id)  # (ids are unique in a store)
+        except ValueError:
+            return None
 
     def by_url(self, url: str) -> Entry | None:
         with self._lock:
