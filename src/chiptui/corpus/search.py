@@ -140,7 +140,7 @@ class SearchIndex:
                 raise Stopped
             among = self._common(matched, allowed)
             if among is not None and len(among) <= len(self._titles) // RESTRICT_BELOW:
-                matched.append(self._exact(token, among, stop))  # (a part of its answer: not cached)
+                matched.append(self._exact(token, None, stop, among))  # (a part of its answer: not cached)
             else:
                 matched.append(self.token_matches(token, stop))
         matched.sort(key=len)
@@ -219,13 +219,13 @@ class SearchIndex:
         return found
 
     def _exact(
-        self, token: str, within: Collection[int] | None, stop: Callable[[], bool] | None = None
+        self, token: str, within: dict[int, float] | None, stop: Callable[[], bool] | None = None,
+        among: set[int] | frozenset[int] | None = None,
     ) -> dict[int, float]:
         """Index -> score of the articles holding TOKEN as typed. ``within``: a cached shorter
-        word's answer (a dict: the token can only be where it was), or a set of the articles
-        the query's other words found (``scores``): then only those are looked at, through
-        the postings or, when they are the less work, through those articles' own texts."""
-        among = within if isinstance(within, (set, frozenset)) else None
+        word's answer (the token can only be where it was). ``among``: the articles the
+        query's other words found (``scores``): only those are looked at, through the postings
+        or, when they are the less work, through those articles' own texts."""
         if _WORD.fullmatch(token) and (self._postings is not None or self._saved is not None):
             # letters and digits only: every place it stands is inside one word of a title,
             # provider or topic, so the articles are those of the words holding it (a pass
@@ -245,7 +245,8 @@ class SearchIndex:
             return self._in_texts(token, among, stop)
         haystacks, lengths = self.haystacks, self.title_lengths
         found: dict[int, float] = {}
-        pool: Sequence[int] = range(len(haystacks)) if within is None else list(within)
+        chosen = among if among is not None else within
+        pool: Sequence[int] = range(len(haystacks)) if chosen is None else list(chosen)
         for start in range(0, len(pool), STOP_EVERY):  # a look at ``stop`` between two runs
             if stop is not None and stop():
                 raise Stopped
