@@ -326,9 +326,9 @@ def test_a_kept_term_answer_never_hides_a_change_of_the_marks() -> None:
 
 def test_kept_term_answers_are_bounded_by_the_corpus_size() -> None:
     from chiptui.corpus.query import Fuzzy
-    from chiptui.corpus.store import _TermCache
+    from chiptui.corpus.search import AnswerCache
 
-    kept = _TermCache(1000)  # (its smallest budget)
+    kept: AnswerCache = AnswerCache(1000, 1000)  # (a store's smallest budget)
     answers = {word: frozenset(range(400)) for word in ("one", "two", "three")}
     for word, answer in answers.items():
         kept.put(Fuzzy(word=word), answer)

@@ -255,7 +255,7 @@ def test_the_word_cache_is_bounded_by_the_articles_it_holds(monkeypatch: pytest.
     for fruit in fruits:
         assert len(index.token_matches(fruit)) == 5
     assert len(index.token_matches("tale")) == 25
-    assert index._cached == sum(map(len, index._cache.values())) <= 60
+    assert index._cache.held == sum(map(len, index._cache.values())) <= 60
     assert "tale" in index._cache
     assert len(index.token_matches("common")) == 100  # the same answer, computed again
 

@@ -25,7 +25,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import chain, compress
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 Span = tuple[int, int]
 _TOKEN = re.compile(r"\S+")
@@ -66,6 +66,53 @@ def cutoff(token: str) -> float | None:
     return 80.0  # against single words (not whole titles): "tranium" finds "trainium", not "training"
 
 
+Key = TypeVar("Key")
+Answer = TypeVar("Answer", bound=Collection[int])
+
+
+class AnswerCache(Generic[Key, Answer]):
+    """Answers (collections of article indices) by what was asked, the most recently used
+    last, holding at most ENTRIES indices in all (and at most WORDS answers, when given); an
+    answer of more than LARGEST indices is given but not kept. A query's words (here) and
+    its terms (the store) are kept between keystrokes in these."""
+
+    def __init__(self, entries: int, largest: int, words: int | None = None) -> None:
+        self.entries, self.largest, self.words = entries, largest, words
+        self.held = 0  # indices in the answers kept
+        self._answers: OrderedDict[Key, Answer] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._answers)
+
+    def __contains__(self, key: object) -> bool:
+        with self._lock:
+            return key in self._answers
+
+    def values(self) -> list[Answer]:
+        with self._lock:
+            return list(self._answers.values())
+
+    def get(self, key: Key, touch: bool = True) -> Answer | None:
+        """The answer kept for KEY; ``touch``: count it as used (a look for a prefix is not)."""
+        with self._lock:
+            found = self._answers.get(key)
+            if found is not None and touch:
+                self._answers.move_to_end(key)
+            return found
+
+    def put(self, key: Key, answer: Answer) -> None:
+        if len(answer) > self.largest:
+            return
+        with self._lock:
+            if key in self._answers:  # (two threads asked the same)
+                return
+            self._answers[key] = answer
+            self.held += len(answer)
+            while self._answers and (self.held > self.entries or (self.words is not None and len(self._answers) > self.words)):
+                self.held -= len(self._answers.popitem(last=False)[1])
+
+
 class SearchIndex:
     """Lower-cased haystacks and their vocabulary, built once per store, on first use."""
 
@@ -82,8 +129,9 @@ class SearchIndex:
         self._postings_lock = threading.Lock()
         self._saved = saved
         self._vocab: list[str] | None = list(vocabulary) if vocabulary is not None else None
-        self._cache: OrderedDict[str, dict[int, float]] = OrderedDict()
-        self._cached = 0  # entries in the cache's answers
+        # a word held by most of a million articles is a dict of a million entries: keep the
+        # cache to words and entries that a typed query uses again, not a whole session's
+        self._cache: AnswerCache[str, dict[int, float]] = AnswerCache(CACHE_ENTRIES, CACHE_ENTRIES // 2, CACHE_WORDS)
         self._lock = threading.Lock()
 
     # the lower-cased texts, built on first use (a word found through the postings needs
@@ -128,7 +176,7 @@ class SearchIndex:
         for token in dict.fromkeys(tokens):
             if stop is not None and stop():
                 raise Stopped
-            if (len(tokens) > 1 or allowed is not None) and cutoff(token) is None and not self._is_cached(token):
+            if (len(tokens) > 1 or allowed is not None) and cutoff(token) is None and token not in self._cache:
                 later.append(token)
             else:
                 matched.append(self.token_matches(token, stop))
@@ -187,35 +235,22 @@ class SearchIndex:
             common.intersection_update(allowed)
         return common
 
-    def _is_cached(self, token: str) -> bool:
-        with self._lock:
-            return token in self._cache
-
     def token_matches(self, token: str, stop: Callable[[], bool] | None = None) -> dict[int, float]:
         """Index -> score for one query word over the whole corpus (cached; see ``scores``
         for ``stop``: a word given up is not cached)."""
-        with self._lock:
-            found = self._cache.get(token)
-            if found is not None:
-                self._cache.move_to_end(token)
-                return found
-            base = None
-            if cutoff(token) is None:
-                # an exact word can only match where a shorter exact word it starts with did
-                for length in range(len(token) - 1, 0, -1):
-                    base = self._cache.get(token[:length])
-                    if base is not None and cutoff(token[:length]) is None:
-                        break
-                    base = None
+        found = self._cache.get(token)
+        if found is not None:
+            return found
+        base = None
+        if cutoff(token) is None:
+            # an exact word can only match where a shorter exact word it starts with did
+            for length in range(len(token) - 1, 0, -1):
+                base = self._cache.get(token[:length], touch=False)
+                if base is not None and cutoff(token[:length]) is None:
+                    break
+                base = None
         found = self._exact(token, base, stop) if cutoff(token) is None else self._fuzzy(token, stop)
-        with self._lock:
-            # a word held by most of a million articles is a dict of a million entries: keep
-            # the cache to words and entries that a typed query uses again, not a whole session's
-            if len(found) <= CACHE_ENTRIES // 2:
-                self._cache[token] = found
-                self._cached += len(found)
-            while self._cache and (len(self._cache) > CACHE_WORDS or self._cached > CACHE_ENTRIES):
-                self._cached -= len(self._cache.popitem(last=False)[1])
+        self._cache.put(token, found)
         return found
 
     def _exact(

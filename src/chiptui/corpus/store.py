@@ -8,7 +8,7 @@ filtering walks a pre-sorted order, so it costs one pass over the corpus.
 from __future__ import annotations
 
 import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
@@ -49,7 +49,7 @@ from chiptui.corpus.query import (
     facet_matches,
 )
 from chiptui.corpus.query import Facet as FacetTerm
-from chiptui.corpus.search import Hit, Postings, SearchIndex, Stopped, extras_of, query_tokens
+from chiptui.corpus.search import AnswerCache, Hit, Postings, SearchIndex, Stopped, extras_of, query_tokens
 
 if TYPE_CHECKING:
     from chiptui.corpus.index import CorpusIndex, IndexStatus, Progress, Snapshot
@@ -153,7 +153,10 @@ class CorpusStore:
         self._provider_sets: dict[str, frozenset[int]] | None = None
         self._by_path: dict[str, int] | None = None
         self._state_keys: list[str] | None = None
-        self._terms = _TermCache(len(self.columns.ids))
+        # the answers of recent query terms: at most as many indices in all as the corpus has
+        # articles (at a million, some 30 MB of sets at most)
+        articles = max(len(self.columns.ids), 1000)
+        self._terms: AnswerCache[Node, frozenset[int]] = AnswerCache(articles, articles)
         self._lock = threading.RLock()
         # caches of functions, not of bound methods: a cache holding its store would make a
         # reference cycle, and a replaced store would wait for a full collection to be freed
@@ -544,7 +547,7 @@ class CorpusStore:
         """The indices a term selects (the in-memory backend of the query tree); ``stop`` is
         asked before each term (see ``run_query``). A query is typed a letter at a time, and
         its finished terms stay the same from one keystroke to the next: their answers are
-        kept (``_TermCache``), except a term that reads the marks, which change under it."""
+        kept (``AnswerCache``), except a term that reads the marks, which change under it."""
         if stop is not None and stop():
             raise Stopped
         kept = self._terms.get(node)
@@ -681,36 +684,6 @@ def _slices(indices: Sequence[int], stop: Callable[[], bool] | None) -> Iterator
         if stop is not None and start and stop():
             raise Stopped
         yield indices[start : start + _SLICE]
-
-
-class _TermCache:
-    """The answers of recent query terms, newest last, holding at most as many indices in
-    all as the corpus has articles (at a million articles, some 30 MB of sets at most)."""
-
-    def __init__(self, articles: int) -> None:
-        self._budget = max(articles, 1000)
-        self._held = 0
-        self._answers: OrderedDict[Node, frozenset[int]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, term: Node) -> frozenset[int] | None:
-        with self._lock:
-            found = self._answers.get(term)
-            if found is not None:
-                self._answers.move_to_end(term)
-            return found
-
-    def put(self, term: Node, answer: frozenset[int]) -> None:
-        if len(answer) > self._budget:
-            return
-        with self._lock:
-            if term in self._answers:
-                return
-            self._answers[term] = answer
-            self._held += len(answer)
-            while self._held > self._budget:
-                _, dropped = self._answers.popitem(last=False)
-                self._held -= len(dropped)
 
 
 def _reads_marks(term: Node) -> bool:
