@@ -256,6 +256,38 @@ def test_a_heading_glued_into_a_run_ends_the_article_there() -> None:
         assert " ".join(body) == f"{PARA_FR} {PARA_FR_2}", heading
 
 
+def test_a_link_title_or_heading_glued_before_a_paragraph_goes() -> None:
+    """Kind 2/5: a flattened page glues a related link's title, a caption or a subheading to
+    the paragraph after it, with no punctuation between. Its end is where a capitalised
+    article or pronoun followed by a lower-case word starts the sentence; the title goes,
+    the paragraph stays whole."""
+    es = (
+        "El ayuntamiento aprobó el lunes un plan para cerrar el puente viejo al tráfico, "
+        "después de que una inspección encontrara grietas en dos de sus pilares."
+    )
+    es_2 = "Los ciclistas podrán seguir cruzando mientras se diseña el nuevo puente, según el alcalde."
+    glued = "Cómo una empresa de Calgary convierte CO2 en jabón Otra ciudad cierra su puerto"
+    body = clean_body(f"{PARA_EN}\n{glued} {es}\n{es_2}", None)
+    assert body == [PARA_EN, es, es_2]
+    lead = "Image caption Crews cleared the last of the debris on Thursday"
+    assert clean_body(f"{lead} {PARA_EN}\n{PARA_EN_2}", None) == [PARA_EN, PARA_EN_2]
+
+
+def test_a_capitalised_name_or_a_quotation_inside_a_sentence_is_not_a_glued_heading() -> None:
+    """The glued-heading cut needs words with no punctuation before a capitalised "The", "A"
+    ... and a lower-case word after it: names ("told The Guardian"), a comma before it and
+    furniture phrases (whose box goes on into the sentence) are left as they were."""
+    kept = [
+        "The mayor told The Guardian that the bridge would reopen to buses within a year of the vote.",
+        "Asked about the cost, the engineer said The figures were still being checked by the council.",
+        '"We looked at every pier The cracks were deeper than anyone expected," the engineer said.',
+    ]
+    for sentence in kept:
+        assert clean_body(f"{PARA_EN}\n{sentence}\n{PARA_EN_2}", None) == [PARA_EN, sentence, PARA_EN_2], sentence
+    furniture = "Get our weekly newsletter The best of the week's stories from our reporters in the city."
+    assert clean_body(f"{PARA_EN}\n{furniture}\n{PARA_EN_2}", None) == [PARA_EN, PARA_EN_2]
+
+
 def test_a_box_heading_at_the_top_does_not_end_the_article() -> None:
     """Kind 1/4: a "Related Topics" strip above the first paragraph is not the end of it."""
     text = f"Related Topics Bridges Transport\n{PARA_EN}\n{PARA_EN_2}"

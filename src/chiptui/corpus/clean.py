@@ -307,10 +307,57 @@ def _heading_case(phrase: str) -> str:
 # (Blocks have single spaces and no edge ones, so the pattern starts with its space: re then
 # scans for spaces in C instead of trying the pattern at every character.)
 _GLUED_HEADING = re.compile(
-    r" (?=[A-Z\u00c0-\u00de])(?=(?:"
+    r" (?=["
+    + "".join(sorted({re.escape(p[0].upper()) for p in _END_HEADINGS} | {"R"}))  # (a cheap first look)
+    + r"])(?=(?:"
     + "|".join(_heading_case(p) for p in _END_HEADINGS)
     + r")(?!\w)|Related ?[\u2014\u2013:|])"
 )
+
+# A heading, a caption or a link's title glued to the sentence after it: words with no
+# punctuation, then a capitalised article or pronoun that starts a sentence ("... rival Amazon
+# The announcement by ...", "Plans for the future As with many ..."). Mid-sentence such a word
+# is capitalised only in a name, whose next word is capitalised too ("told The Guardian"), so
+# the next word must be lower case. Searched only before a sentence's first comma: a heading
+# has none, and most prose sentences have one early.
+_GLUED_WORDS = (
+    "The A An This These Those It He She They In On At But As When While After "
+    "Le La Les Un Une El Los Las Il Lo Gli Der Die Das Ein Eine"
+).split()
+# (the space first and a class of the words' first letters: re then skips along the text in C)
+_GLUED_LEAD = re.compile(
+    rf" (?=[{''.join(sorted({w[0] for w in _GLUED_WORDS}))}])(?:{'|'.join(_GLUED_WORDS)}) [a-z\u00df-\u00ff]"
+)
+_GLUED_MIN, _GLUED_MAX = 2, 60  # words in what is glued before the sentence
+_GLUED_REST = 4  # ...and at least this many in the sentence after it
+
+
+def _glued_at(text: str, end: int) -> int:
+    """The first place before END where a word with no punctuation after it is followed by
+    one of _GLUED_WORDS and a lower-case word, or -1."""
+    for found in _GLUED_LEAD.finditer(text, 0, end):
+        before = text[found.start() - 1]
+        if before.isalnum() or before == ")":
+            return found.start()
+    return -1
+
+
+def _glued_lead(sentence: str) -> int:
+    """Where the sentence proper starts after a heading glued before it, or 0."""
+    end = len(sentence)
+    for stop in (",", ";"):
+        at = sentence.find(stop, 0, end)
+        if at >= 0:
+            end = at
+    found = _glued_at(sentence, end)
+    if found < 0 or sentence.startswith(_QUOTE_START):
+        return 0
+    start = found + 1
+    head = len(_WORDS.findall(sentence, 0, start))
+    if not _GLUED_MIN <= head <= _GLUED_MAX or len(_WORDS.findall(sentence, start)) < _GLUED_REST:
+        return 0
+    return start
+
 
 # Bylines, dates, reading times, captions and credits: dropped when short.
 _META_START = re.compile(
@@ -454,7 +501,7 @@ _RUN_CHARS = 1500  # ...when the page came as one line longer than this, or a bl
 @dataclass(slots=True)
 class _Segment:
     text: str
-    kind: str  # "content", "boiler", "nav", "meta", "short", "trailer" (closing credits)
+    kind: str  # "content", "boiler", "nav", "meta", "short", "trailer" (closing credits), "glued" (a heading)
     footer: bool
     words: int
 
@@ -490,7 +537,7 @@ def clean_body(text: str, title: str | None = None) -> list[str]:
         ended = footer_at is not None
         if ended:
             segments = segments[:footer_at]
-        total = sum(len(s.text) for s in segments) or 1
+        total = sum(len(s.text) for s in segments if s.kind != "glued") or 1
         junk = sum(len(s.text) for s in segments if s.kind in ("boiler", "nav", "meta"))
         content = [s for s in segments if s.kind in ("content", "short")]
         if content and junk * 2 < total:
@@ -532,7 +579,22 @@ class _Classified:
     def __getitem__(self, at: int) -> list[_Segment]:
         segments = self._done[at]
         if segments is None:
-            segments = self._done[at] = [_classify(s) for s in _sentences(self._blocks[at])]
+            segments = self._done[at] = []
+            block = self._blocks[at]
+            may_glue = _glued_at(block, len(block)) >= 0  # (most blocks have no such place at all)
+            for sentence in _sentences(block):
+                start = _glued_lead(sentence) if may_glue else 0
+                if start:
+                    text = sentence[:start].rstrip()
+                    heading = _classify(text)
+                    # the heading goes, whatever it reads like, and weighs nothing in its block's
+                    # share of junk; but a furniture phrase's or an end marker's box goes on into
+                    # the sentence ("Get our newsletter The latest ...", "More Stories A ...")
+                    if not heading.footer and not _is_furniture(text, _keys(_WORDS.findall(text))):
+                        heading.kind = "glued"
+                        segments.append(heading)
+                        sentence = sentence[start:]
+                segments.append(_classify(sentence))
         return segments
 
     def after(self, at: int, index: int) -> Iterator[_Segment]:
