@@ -190,9 +190,27 @@ def test_a_copyright_sign_in_a_photo_credit_does_not_end_the_article() -> None:
 
 def test_furniture_after_the_article_in_other_languages_ends_it() -> None:
     """Kind 4: 'Mehr zum Thema', 'Les plus populaires', 'Keep Reading' end the article."""
-    for marker in ("Mehr zum Thema", "Les plus populaires", "Keep Reading", "Top Stories"):
+    for marker in ("Mehr zum Thema", "Les plus populaires", "Keep Reading", "Top Stories", "Wir empfehlen"):
         text = f"{PARA_DE}\n{PARA_DE_2}\n{marker}\nEin ganz anderer Artikel über etwas anderes, mit einem langen Satz, der wie Inhalt aussieht."
         assert clean_body(text, None) == [PARA_DE, PARA_DE_2], marker
+
+
+def test_a_brands_picks_after_the_article_end_it_but_not_a_recommendation_in_it() -> None:
+    """Kind 4: "Example Daily recommends" and the titles glued to it are a box of picks;
+    "The agency recommends that ..." is a sentence of the article."""
+    advice = "The agency recommends that travellers check their connections a day before they leave, the report said."
+    picks = "Example Daily recommends Night trains are back Operators across Europe are adding sleeper services again."
+    body = clean_body(f"{PARA_EN}\n{advice}\n{PARA_EN_2}\n{picks}\nA second teaser with a lede that reads like prose.", None)
+    assert body == [PARA_EN, advice, PARA_EN_2]
+
+
+def test_an_author_box_and_a_pdf_link_are_furniture() -> None:
+    """Kind 5: a journal's author box ("Search for this author in: ...") and "PDF version"
+    glued to a caption go; the paragraphs around them stay."""
+    box = "Jane Roe Search for this author in: Example Index Example Scholar PDF version The dish seen from above."
+    assert clean_body(f"{PARA_EN}\n{box}\n{PARA_EN_2}", None) == [PARA_EN, PARA_EN_2]
+    pdf = "Download the PDF version of this report for reading offline."
+    assert clean_body(f"{PARA_EN}\n{pdf}\n{PARA_EN_2}", None) == [PARA_EN, PARA_EN_2]
 
 
 def test_a_photo_credit_glued_to_a_paragraph_is_removed() -> None:

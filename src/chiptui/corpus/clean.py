@@ -98,6 +98,8 @@ _STRONG_PARTS = [
     r"\bbriefings?\b",
     r"\bpress releases\b",
     r"\bdownload (?:our|the) app\b",
+    r"\b(?:download (?:the )?pdf|pdf version)\b",
+    r"\bsearch for this author\b",
     r"\bdelivered (?:to|straight to) your inbox\b",
     r"\bleave a (?:comment|reply)\b",
     r"\bview all\b",
@@ -145,6 +147,8 @@ _END_HEADINGS = (
     "editors\u2019 recommendations",
     "editors' picks",
     "editor\u2019s picks",
+    "we recommend",
+    "editors recommend",
     "you may also like",
     "you might also like",
     "about the author",
@@ -160,6 +164,8 @@ _END_HEADINGS = (
     "lesen sie auch",
     "weitere artikel",
     "das k\u00f6nnte sie auch interessieren",
+    "wir empfehlen",
+    "nous recommandons",
     "leer m\u00e1s",
     "ver tambi\u00e9n",
     "art\u00edculos relacionados",
@@ -205,7 +211,7 @@ _STRONG_PART_KEYS = (
     "abonn conne créez inscr", "jetzt abo", "suscr inici regís abbon iscri", "regis", "spons", "partn",
     "adver", "click", "check", "join", "first", "first", "comme", "bookm", "commu", "comme", "learn", "read",
     "relat recom popul trend more", "like", "miss", "seat spot", "ticke", "webin", "near", "cooki", "priva",
-    "terms", "reser", "\u00a9", "copyr", "missi", "brief", "relea", "downl", "inbox", "leave", "view", "skip",
+    "terms", "reser", "\u00a9", "copyr", "missi", "brief", "relea", "downl", "downl pdf", "searc", "inbox", "leave", "view", "skip",
     "tab windo", "appea",
 )
 
@@ -282,6 +288,8 @@ _FOOTER_START = re.compile(
             r"(?-i:(?:[A-Z][\w.'\u2019-]+ ){1,3})(?:is an? (?:[\w-]+ ){0,3}(?:writer|reporter|editor|"
             r"correspondent|journalist|columnist|contributor)\b|writes about\b)",
             rf"(?:{_HEADINGS_ALT})(?!\w)",
+            # a brand's picks: "DW recommends Hip Berliners ..." (a title follows, not "that")
+            r"(?-i:[A-Z][\w.&'\u2019-]*(?: [A-Z][\w.&'\u2019-]*)?) recommends (?-i:[A-Z])",
             r"related\s*(?:[\u2014\u2013:|-]|$)",  # "Related — ..." (a bare "Related research" is prose)
         ]
     ),
