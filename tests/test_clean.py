@@ -265,6 +265,18 @@ def test_a_related_box_inside_the_article_does_not_end_it() -> None:
     assert len(body) == 3 and not any("Factbox" in p or "Related" in p for p in body)
 
 
+def test_a_box_heading_and_its_tagline_glued_to_a_paragraph_go_the_paragraph_stays() -> None:
+    """Kind 2: a box inside the article whose heading and tagline are glued to the next
+    paragraph: the paragraph is kept from its first word, the box's words are not."""
+    para = (
+        "Marie Dupont, chercheuse au laboratoire des glaciers depuis vingt ans, met en garde contre "
+        "les conclusions hâtives tirées d'une seule saison de mesures."
+    )
+    glued = f"À lire aussi Les dernières nouvelles du climat, des glaciers aux océans et plus encore {para}"
+    body = clean_body("\n".join([PARA_FR, PARA_FR_2, glued, PARA_FR, PARA_FR_2, PARA_FR]), None)
+    assert body == [PARA_FR, PARA_FR_2, para, PARA_FR, PARA_FR_2, PARA_FR]
+
+
 def test_a_heading_glued_into_a_run_ends_the_article_there() -> None:
     """Kind 4: a flattened page glues "Les plus populaires" / "Related Topics" to the last
     sentence; the article ends at the heading, the sentence before it stays."""

@@ -631,9 +631,35 @@ def _box_inside(classified: _Classified, at: int, index: int) -> None:
     if prose >= _BOX_PROSE and prose >= 0.6 * total:
         segment.footer = False
         # a flattened page may glue the box to the next paragraph: then the segment is kept
-        segment.kind = "content" if _is_prose(segment) and segment.words >= 25 else "nav"
+        # from the paragraph's first word on
+        if _is_prose(segment) and segment.words >= _GLUED_BOX_PROSE:
+            segment.kind = "content"
+            _cut_box_start(segment)
+        else:
+            segment.kind = "nav"
         for later in before_prose:
             later.kind = "nav"
+
+
+_GLUED_BOX_PROSE = 25  # words of a box heading's sentence that make it a paragraph glued to the box
+# where a paragraph glued to a box's heading and link title starts: the first capitalised word
+# after a lower-case one past the heading and the capitalised words after it ("Keep Reading The
+# latest on AI and more Jane Roe, a researcher ...", "Related Topics Science ...")
+_PROSE_START = re.compile(r"(?<=[a-z\u00df-\u00ff]) (?=[A-Z\u00c0-\u00de])")
+_CAPITALISED_RUN = re.compile(r"(?:\w*)(?: [A-Z\u00c0-\u00de][\w'\u2019-]*)*")  # the rest of the heading
+
+
+def _cut_box_start(segment: _Segment) -> None:
+    heading = _BOX_HEADING.match(segment.text)
+    if heading is None:
+        return
+    start = _PROSE_START.search(segment.text, _CAPITALISED_RUN.match(segment.text, heading.end()).end())
+    if start is None:
+        return
+    words = len(_WORDS.findall(segment.text, start.end()))
+    if words >= 12:  # (a sentence's worth, as _is_prose counts)
+        segment.text = segment.text[start.end() :]
+        segment.words = words
 
 
 def _is_prose(segment: _Segment) -> bool:
