@@ -301,6 +301,10 @@ def test_a_link_title_or_heading_glued_before_a_paragraph_goes() -> None:
     assert body == [PARA_EN, es, es_2]
     lead = "Image caption Crews cleared the last of the debris on Thursday"
     assert clean_body(f"{lead} {PARA_EN}\n{PARA_EN_2}", None) == [PARA_EN, PARA_EN_2]
+    # a teaser's label and a headline-cased title glued to a quotation
+    quote = "\u201cWe had no other choice,\u201d the mayor said after the council's vote on Monday evening."
+    teaser = f"Explainer: Five Bridges That Closed in 2024 {quote}"
+    assert clean_body(f"{PARA_EN}\n{teaser}\n{PARA_EN_2}", None) == [PARA_EN, quote, PARA_EN_2]
 
 
 def test_a_capitalised_name_or_a_quotation_inside_a_sentence_is_not_a_glued_heading() -> None:
@@ -314,6 +318,8 @@ def test_a_capitalised_name_or_a_quotation_inside_a_sentence_is_not_a_glued_head
     ]
     for sentence in kept:
         assert clean_body(f"{PARA_EN}\n{sentence}\n{PARA_EN_2}", None) == [PARA_EN, sentence, PARA_EN_2], sentence
+    update = 'Update: the mayor said "We will reopen the bridge to buses within a year" after the vote.'
+    assert clean_body(f"{PARA_EN}\n{update}\n{PARA_EN_2}", None) == [PARA_EN, update, PARA_EN_2]
     furniture = "Get our weekly newsletter The best of the week's stories from our reporters in the city."
     assert clean_body(f"{PARA_EN}\n{furniture}\n{PARA_EN_2}", None) == [PARA_EN, PARA_EN_2]
 

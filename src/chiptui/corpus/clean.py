@@ -350,6 +350,18 @@ def _glued_at(text: str, end: int) -> int:
     return -1
 
 
+# A teaser's label ("Factbox:", "Explainer:", "Video:") starts a link's title; the title, in a
+# headline's capitals, may be glued to a quotation that opens the next sentence.
+_LABEL = re.compile(r"[A-Z][\w-]{2,20}: ")
+_QUOTE_AFTER = re.compile(r"(?<=[^\W_]) (?=[\"\u201c\u201e\u00ab][A-Z\u00c0-\u00de])")
+
+
+def _title_cased(text: str) -> bool:
+    """Three words or more, at least half of them capitalised (or numbers): a headline's."""
+    words = _WORDS.findall(text)
+    return len(words) >= 3 and 2 * sum(1 for w in words if w[0].isupper() or w[0].isdigit()) >= len(words)
+
+
 def _glued_lead(sentence: str) -> int:
     """Where the sentence proper starts after a heading glued before it, or 0."""
     end = len(sentence)
@@ -358,6 +370,10 @@ def _glued_lead(sentence: str) -> int:
         if at >= 0:
             end = at
     found = _glued_at(sentence, end)
+    if found < 0 and _LABEL.match(sentence):  # "Factbox: Key Winners at the Awards "I am ..."
+        quote = _QUOTE_AFTER.search(sentence, 0, end)
+        if quote and _title_cased(sentence[sentence.index(":") + 1 : quote.start()]):
+            found = quote.start()
     if found < 0 or sentence.startswith(_QUOTE_START):
         return 0
     start = found + 1
@@ -589,7 +605,8 @@ class _Classified:
         if segments is None:
             segments = self._done[at] = []
             block = self._blocks[at]
-            may_glue = _glued_at(block, len(block)) >= 0  # (most blocks have no such place at all)
+            # (most blocks have no such place at all)
+            may_glue = _glued_at(block, len(block)) >= 0 or (": " in block and _QUOTE_AFTER.search(block) is not None)
             for sentence in _sentences(block):
                 start = _glued_lead(sentence) if may_glue else 0
                 if start:
