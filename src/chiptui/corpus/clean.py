@@ -340,20 +340,20 @@ _GLUED_MIN, _GLUED_MAX = 2, 60  # words in what is glued before the sentence
 _GLUED_REST = 4  # ...and at least this many in the sentence after it
 
 
-def _glued_at(text: str, end: int) -> int:
+# A teaser's label ("Factbox:", "Explainer:", "Video:") starts a link's title; the title, in a
+# headline's capitals, may be glued to a quotation that opens the next sentence.
+_LABEL = re.compile(r"[A-Z][\w-]{2,20}: ")
+_QUOTE_AFTER = re.compile(r" (?=[\"\u201c\u201e\u00ab][A-Z\u00c0-\u00de])")
+
+
+def _glued_at(text: str, end: int, pattern: re.Pattern[str] = _GLUED_LEAD) -> int:
     """The first place before END where a word with no punctuation after it is followed by
-    one of _GLUED_WORDS and a lower-case word, or -1."""
-    for found in _GLUED_LEAD.finditer(text, 0, end):
+    one of _GLUED_WORDS and a lower-case word (or what PATTERN finds after a space), or -1."""
+    for found in pattern.finditer(text, 0, end):
         before = text[found.start() - 1]
         if before.isalnum() or before == ")":
             return found.start()
     return -1
-
-
-# A teaser's label ("Factbox:", "Explainer:", "Video:") starts a link's title; the title, in a
-# headline's capitals, may be glued to a quotation that opens the next sentence.
-_LABEL = re.compile(r"[A-Z][\w-]{2,20}: ")
-_QUOTE_AFTER = re.compile(r"(?<=[^\W_]) (?=[\"\u201c\u201e\u00ab][A-Z\u00c0-\u00de])")
 
 
 def _title_cased(text: str) -> bool:
@@ -371,9 +371,9 @@ def _glued_lead(sentence: str) -> int:
             end = at
     found = _glued_at(sentence, end)
     if found < 0 and _LABEL.match(sentence):  # "Factbox: Key Winners at the Awards "I am ..."
-        quote = _QUOTE_AFTER.search(sentence, 0, end)
-        if quote and _title_cased(sentence[sentence.index(":") + 1 : quote.start()]):
-            found = quote.start()
+        quote = _glued_at(sentence, end, _QUOTE_AFTER)
+        if quote >= 0 and _title_cased(sentence[sentence.index(":") + 1 : quote]):
+            found = quote
     if found < 0 or sentence.startswith(_QUOTE_START):
         return 0
     start = found + 1
@@ -606,7 +606,7 @@ class _Classified:
             segments = self._done[at] = []
             block = self._blocks[at]
             # (most blocks have no such place at all)
-            may_glue = _glued_at(block, len(block)) >= 0 or (": " in block and _QUOTE_AFTER.search(block) is not None)
+            may_glue = _glued_at(block, len(block)) >= 0 or (": " in block and _glued_at(block, len(block), _QUOTE_AFTER) >= 0)
             for sentence in _sentences(block):
                 start = _glued_lead(sentence) if may_glue else 0
                 if start:
