@@ -220,6 +220,26 @@ def test_a_photo_credit_glued_to_a_paragraph_is_removed() -> None:
     assert body[0] == para
 
 
+def test_a_multi_page_articles_contents_and_a_slashed_credit_go() -> None:
+    """Kind 5: a caption with its "\u00a9 Name/Agency/Agency" credit, a "read on one page"
+    link and a multi-page article's table of contents are glued before the first sentence;
+    they go, the text from its first word stays."""
+    lead = "36 hours. That is how long the fastest train journey from Lisbon to Oslo takes today."
+    run = (
+        "Trains in Portugal: travelling across Europe by rail is often tiring and expensive. "
+        "\u00a9 Jane Roe/Example Agency/Example Images Contents Read on one page Contents "
+        f"Page 1: From Lisbon to Paris by night Page 2: Tickets that do not connect {lead}"
+    )
+    body = clean_body(f"{run} {PARA_EN}\n{PARA_EN_2}", None)
+    assert body[0].startswith(lead) and body[-1] == PARA_EN_2
+    assert not any(w in " ".join(body) for w in ("Example Images", "Contents", "Page 1", "Tickets that", "tiring"))
+    de = f"Inhalt Seite 1 \u2014 Im Nachtzug nach Paris Seite 2 \u2014 Tickets ohne Anschluss {PARA_DE}"
+    assert clean_body(f"{de}\n{PARA_DE_2}", None) == [PARA_DE, PARA_DE_2]
+    # a page number in prose is no table of contents
+    prose = "The story ran on page 1 of the paper on Monday, and page 2 carried the council's full reply to it."
+    assert clean_body(f"{PARA_EN}\n{prose}\n{PARA_EN_2}", None) == [PARA_EN, prose, PARA_EN_2]
+
+
 def test_one_furniture_word_does_not_drop_a_real_sentence() -> None:
     """Kind 6: 'tweet' inside a sentence is a word, not a share button."""
     para = "Update, 10 June: Added the new chip's benchmark results and a tweet from the company's founder."

@@ -471,6 +471,13 @@ _INLINE_WORDS = (
     "sign up",
     "subscribe now",
 )
+# A multi-page article's link to all of it on one page: removed like a share bar.
+_ONE_PAGE = re.compile(
+    r"\b(?:auf einer seite lesen|read (?:it )?on (?:one|a single) page|view (?:as )?(?:a )?single page"
+    r"|lire sur une (?:seule )?page)\b",
+    _I,
+)
+_ONE_PAGE_WORDS = ("seite lesen", "e page")  # (single, one, une, seule)
 
 
 def _drop_social_runs(text: str) -> str:
@@ -760,13 +767,59 @@ _CREDIT_PARTS = [
     r"(?:(?: [A-Z][\w.&'\u2019-]*)*?(?= [A-Z\u00c0-\u00de][\w'\u2019-]* [a-z\u00e0-\u00ff])"
     r"|(?:\s(?:Images|Photos?|Pictures|Press|Wire))?(?=\s|$))"
     rf"|{_AGENCIES}(?=\s|$))",
+    # "\u00a9 Jane Roe/Example Agency/Example Images" (a copyright line has no slash)
+    r"\u00a9 ?(?:[^\s/:]+\s){0,4}?[^\s/:]+(?:\s?/\s?(?:[^\s/:]+\s){0,3}?[^\s/:]+(?=\s?/))*\s?/\s?[^\s/:]+"
+    r"(?:(?: [A-Z][\w.&'\u2019-]*)*?(?= [A-Z\u00c0-\u00de][\w'\u2019-]* [a-z\u00e0-\u00ff])"
+    r"|(?:\s(?:Images|Photos?|Pictures|Press|Wire))?(?=\s|$))",
 ]
 _CREDIT = _guarded(
     _CREDIT_PARTS,
     "Photograph Photo Image Illustration Picture Credit Foto Bild",
-    extra=r"\s?\(",
+    extra=r"\s?\(|\u00a9",
     flags=0,
 )
+
+# A multi-page article's table of contents: "Inhalt Seite 1 \u2014 Title Seite 2 \u2014 Title"
+# before the text. The numbers run 1, 2, ...; the last title runs until the text's first
+# sentence starts (a number, a quotation, or a capitalised article before a lower-case word, or
+# in German before a noun and a lower-case word).
+_CONTENTS_ITEM = re.compile(r"\b(?:Seite|Page|Teil|Part|Partie|P\u00e1gina|Pagina) (\d{1,2}) ?[\u2014\u2013:|-] ?")
+_CONTENTS_ONE = re.compile(r" 1 ?[\u2014\u2013:|-] ")  # (a cheap first look: the first item's number)
+_CONTENTS_WORD = re.compile(
+    r"\b(?:Inhalt|Inhaltsverzeichnis|Contents|Table of [Cc]ontents|Sommaire|\u00cdndice|Indice)\b:? ?$"
+)
+_CONTENTS_TITLE_WORDS = 10  # the last title's words at most
+_TEXT_START = re.compile(
+    rf"\d|[\"\u201c\u201e\u00ab]|(?:{'|'.join(_GLUED_WORDS)}) [a-z\u00df-\u00ff]"
+    r"|(?:Der|Die|Das|Ein|Eine) [A-Z\u00c4\u00d6\u00dc][\w-]* [a-z\u00df-\u00ff]"  # German: "Die Bahn will ..."
+)
+
+
+def _drop_contents(block: str) -> str:
+    items = [m for m in _CONTENTS_ITEM.finditer(block)]
+    first = next((n for n, m in enumerate(items) if m.group(1) == "1"), None)
+    if first is None:
+        return block
+    last = first
+    while last + 1 < len(items) and int(items[last + 1].group(1)) == int(items[last].group(1)) + 1:
+        last += 1
+    if last == first:  # one "Page 1:" is no table
+        return block
+    start = items[first].start()
+    heading = _CONTENTS_WORD.search(block, max(0, start - 40), start)
+    if heading:
+        start = heading.start()
+    end = items[last].end()
+    at = end
+    for _ in range(_CONTENTS_TITLE_WORDS):
+        space = block.find(" ", at)
+        if space < 0:
+            break
+        if _TEXT_START.match(block, space + 1):
+            end = space + 1
+            break
+        at = space + 1
+    return f"{block[:start]}{block[end:]}"
 
 
 def _credit_gone(match: re.Match[str]) -> str:
@@ -782,6 +835,10 @@ def _sentences(block: str) -> list[str]:
     low = block.lower()
     if any(word in low for word in _CREDIT_WORDS):
         block = _CREDIT.sub(_credit_gone, block)
+    if _ONE_PAGE_WORDS[0] in low or _ONE_PAGE_WORDS[1] in low:
+        block = _ONE_PAGE.sub(" ", block)
+    if _CONTENTS_ONE.search(block):
+        block = _drop_contents(block)
     # a loose look (a name inside a word counts), but "x" is inside most blocks' words: it
     # counts only where a word ends with it, as every pattern that names it needs
     networks = [name for name in _NETWORK_NAMES if name in low and (name != "x" or _X_AT_WORD_END.search(low))]
