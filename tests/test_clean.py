@@ -240,6 +240,23 @@ def test_a_multi_page_articles_contents_and_a_slashed_credit_go() -> None:
     assert clean_body(f"{PARA_EN}\n{prose}\n{PARA_EN_2}", None) == [PARA_EN, prose, PARA_EN_2]
 
 
+def test_a_gallery_or_a_teaser_list_inside_the_article_goes() -> None:
+    """Kind 2: blocks that open with the same four words three times or more are a gallery's
+    captions or a list of teasers, wherever they stand; the paragraphs around them stay, and
+    paragraphs that share only two or three opening words stay too."""
+    captions = [
+        f"Noticias de la semana en imágenes {day} de octubre Una ola rompe contra el muro del puerto durante el temporal."
+        for day in (2, 3, 4, 5)
+    ]
+    body = clean_body("\n".join([PARA_EN, *captions, PARA_EN_2]), None)
+    assert body == [PARA_EN, PARA_EN_2]
+    anaphora = [
+        f"Explaining why the {who} did so is the mayor's job this week, and she has said she will do it in person."
+        for who in ("council", "engineers", "police")
+    ]
+    assert clean_body("\n".join([PARA_EN, *anaphora, PARA_EN_2]), None) == [PARA_EN, *anaphora, PARA_EN_2]
+
+
 def test_one_furniture_word_does_not_drop_a_real_sentence() -> None:
     """Kind 6: 'tweet' inside a sentence is a word, not a share button."""
     para = "Update, 10 June: Added the new chip's benchmark results and a tweet from the company's founder."
@@ -293,8 +310,12 @@ def test_a_box_heading_and_its_tagline_glued_to_a_paragraph_go_the_paragraph_sta
         "les conclusions hâtives tirées d'une seule saison de mesures."
     )
     glued = f"À lire aussi Les dernières nouvelles du climat, des glaciers aux océans et plus encore {para}"
-    body = clean_body("\n".join([PARA_FR, PARA_FR_2, glued, PARA_FR, PARA_FR_2, PARA_FR]), None)
-    assert body == [PARA_FR, PARA_FR_2, para, PARA_FR, PARA_FR_2, PARA_FR]
+    more = (
+        "Les mesures reprendront au printemps sur trois glaciers des Alpes, avec des capteurs "
+        "installés par les étudiants de l'université pendant l'hiver."
+    )
+    body = clean_body("\n".join([PARA_FR, PARA_FR_2, glued, PARA_FR, PARA_FR_2, more]), None)
+    assert body == [PARA_FR, PARA_FR_2, para, PARA_FR, PARA_FR_2, more]
 
 
 def test_a_heading_glued_into_a_run_ends_the_article_there() -> None:

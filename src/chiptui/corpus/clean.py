@@ -542,6 +542,7 @@ def clean_body(text: str, title: str | None = None) -> list[str]:
     blocks = _blocks(clean_text(text))
     if title:
         blocks = _after_headline(blocks, title)
+    blocks = _without_lists(blocks)
     one_run = len(blocks) <= 2 and sum(map(len, blocks)) > _RUN_CHARS
 
     kept: list[tuple[str, bool]] = []  # (paragraph, is_short)
@@ -596,6 +597,25 @@ def clean_body(text: str, title: str | None = None) -> list[str]:
                 continue
         paragraphs.append(paragraph)
     return paragraphs
+
+
+_LIST_OPENING = 4  # words that the blocks of a gallery or a teaser list start with alike ...
+_LIST_BLOCKS = 3  # ... in this many blocks or more
+
+
+def _without_lists(blocks: list[str]) -> list[str]:
+    """BLOCKS without those that open with the same words as two others or more: a gallery's
+    captions ("UK news in pictures 2 November 2020 Waves ..."), a list of teasers ("22 July
+    2019 By Example Foundation Read more ..."); an article's paragraphs do not repeat their
+    first four words three times."""
+    openings = [tuple(block.lower().split(" ", _LIST_OPENING)[:_LIST_OPENING]) for block in blocks]
+    counts: dict[tuple[str, ...], int] = {}
+    for opening in openings:
+        if len(opening) == _LIST_OPENING:
+            counts[opening] = counts.get(opening, 0) + 1
+    if not counts or max(counts.values()) < _LIST_BLOCKS:
+        return blocks
+    return [block for block, opening in zip(blocks, openings, strict=True) if counts.get(opening, 0) < _LIST_BLOCKS]
 
 
 class _Classified:
