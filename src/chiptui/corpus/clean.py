@@ -176,7 +176,6 @@ _END_HEADINGS = (
     "log in to comment",
     "sign in to comment",
 )
-_HEADINGS_ALT = "|".join(_END_HEADINGS)
 # The ones that head a box of links, which a page may also put inside the article.
 _BOX_HEADING = re.compile(
     r"^(?:(?:related|recommended|popular|trending|more|top|latest)\b|read next|keep reading|lire aussi|\u00e0 lire aussi|"
@@ -287,7 +286,7 @@ _FOOTER_START = re.compile(
             # an author's bio: "Jane Roe is a senior writer at ...", "Jane Roe writes about ..."
             r"(?-i:(?:[A-Z][\w.'\u2019-]+ ){1,3})(?:is an? (?:[\w-]+ ){0,3}(?:writer|reporter|editor|"
             r"correspondent|journalist|columnist|contributor)\b|writes about\b)",
-            rf"(?:{_HEADINGS_ALT})(?!\w)",
+            rf"(?:{trie_pattern(_END_HEADINGS)})(?!\w)",  # (a trie: one look per letter, not one per heading)
             # a brand's picks: "DW recommends Hip Berliners ..." (a title follows, not "that")
             r"(?-i:[A-Z][\w.&'\u2019-]*(?: [A-Z][\w.&'\u2019-]*)?) recommends (?-i:[A-Z])",
             r"related\s*(?:[\u2014\u2013:|-]|$)",  # "Related — ..." (a bare "Related research" is prose)
@@ -297,17 +296,13 @@ _FOOTER_START = re.compile(
 )
 
 
-def _heading_case(phrase: str) -> str:
-    """A pattern for PHRASE written as a heading: first word capitalised, the rest either way."""
+def _heading_cases(phrase: str) -> list[str]:
+    """PHRASE as a heading may be written: first word capitalised, each other one either way."""
     words = phrase.split(" ")
-    out = []
-    for index, word in enumerate(words):
-        first, rest = word[:1], word[1:]
-        if index == 0:
-            out.append(re.escape(first.upper()) + rest)
-        else:
-            out.append(f"[{re.escape(first.upper())}{re.escape(first)}]{rest}")
-    return " ".join(out)
+    cases = [words[0][:1].upper() + words[0][1:]]
+    for word in words[1:]:
+        cases = [f"{case} {spelt}" for case in cases for spelt in (word[:1].upper() + word[1:], word)]
+    return cases
 
 
 # Where a heading is glued to the text before it: split there (the heading's capitals matter:
@@ -318,7 +313,7 @@ _GLUED_HEADING = re.compile(
     r" (?=["
     + "".join(sorted({re.escape(p[0].upper()) for p in _END_HEADINGS} | {"R"}))  # (a cheap first look)
     + r"])(?=(?:"
-    + "|".join(_heading_case(p) for p in _END_HEADINGS)
+    + trie_pattern(case for p in _END_HEADINGS for case in _heading_cases(p))
     + r")(?!\w)|Related ?[\u2014\u2013:|])"
 )
 
@@ -459,9 +454,9 @@ _NETWORK_NAMES = tuple(_NETWORKS.split("|"))
 _X_AT_WORD_END = re.compile(r"x\b")
 _CREDIT_WORDS = ("photo", "image", "picture", "credit", "foto", "bild", "illustration", "/")
 # the words some _INLINE part needs besides a network's name
+_SHARE_VERBS = ("share", "post", "tweet", "mail", "pin", "send", "copy")  # (e-mail, email)
+# the words the other _INLINE parts need
 _INLINE_WORDS = (
-    "link",
-    "mail",
     "share this",
     "advertisement",
     "sponsored content",
@@ -471,6 +466,14 @@ _INLINE_WORDS = (
     "sign up",
     "subscribe now",
 )
+
+
+def _may_inline(low: str, networks: list[str]) -> bool:
+    """Whether _INLINE can find anything in the lower-cased block LOW: a share verb before a
+    network's name, "mail" or "link", or one of the other parts' words."""
+    if (networks or "mail" in low or "link" in low) and any(verb in low for verb in _SHARE_VERBS):
+        return True
+    return any(word in low for word in _INLINE_WORDS)
 # A multi-page article's link to all of it on one page: removed like a share bar.
 _ONE_PAGE = re.compile(
     r"\b(?:auf einer seite lesen|read (?:it )?on (?:one|a single) page|view (?:as )?(?:a )?single page"
@@ -864,7 +867,7 @@ def _sentences(block: str) -> list[str]:
     networks = [name for name in _NETWORK_NAMES if name in low and (name != "x" or _X_AT_WORD_END.search(low))]
     if len(networks) >= 2:
         block = _drop_social_runs(block)
-    pieces = _INLINE.split(block) if networks or any(word in low for word in _INLINE_WORDS) else [block]
+    pieces = _INLINE.split(block) if _may_inline(low, networks) else [block]
     pieces = [glued for piece in pieces for glued in _GLUED_HEADING.split(piece)]
     for piece in pieces:
         piece = piece.strip(" |\u2022\u00b7-")
