@@ -190,7 +190,7 @@ def test_a_copyright_sign_in_a_photo_credit_does_not_end_the_article() -> None:
 
 def test_furniture_after_the_article_in_other_languages_ends_it() -> None:
     """Kind 4: 'Mehr zum Thema', 'Les plus populaires', 'Keep Reading' end the article."""
-    for marker in ("Mehr zum Thema", "Les plus populaires", "Keep Reading", "Top Stories", "Wir empfehlen"):
+    for marker in ("Mehr zum Thema", "Les plus populaires", "Keep Reading", "Top Stories", "Wir empfehlen", "Suggested articles"):
         text = f"{PARA_DE}\n{PARA_DE_2}\n{marker}\nEin ganz anderer Artikel über etwas anderes, mit einem langen Satz, der wie Inhalt aussieht."
         assert clean_body(text, None) == [PARA_DE, PARA_DE_2], marker
 
@@ -386,12 +386,17 @@ def test_an_author_bio_and_a_paywall_meter_are_furniture() -> None:
     assert clean_body(text, None) == [PARA_FR, PARA_FR_2]
 
 
-def test_share_buttons_without_a_verb_are_removed() -> None:
-    """Kind 5: 'Share Tweet Reddit Flipboard Email' glued to the lead goes; a sentence naming
+def test_share_buttons_with_or_without_a_verb_are_removed() -> None:
+    """Kind 5: "Share Tweet Reddit Flipboard Email", "auf Twitter folgen" glued to the lead go; a sentence naming
     two networks in prose stays whole."""
     prose = "The company said its app would leave Facebook, Twitter and Instagram by the end of the year."
     body = clean_body(f"Share Tweet Reddit Flipboard Email {PARA_EN}\n{prose}\n{PARA_EN_2}", None)
     assert body == [PARA_EN, prose, PARA_EN_2]
+    # and in German and French, with their verbs
+    body = clean_body(f"{PARA_DE}\nauf Twitter folgen eine E-Mail senden {PARA_DE_2}", None)
+    assert body == [PARA_DE, PARA_DE_2]
+    body = clean_body(f"{PARA_FR}\nPartager sur Facebook Envoyer par courriel {PARA_FR_2}", None)
+    assert body == [PARA_FR, PARA_FR_2]
 
 
 def test_a_quotation_and_a_glued_byline_do_not_drop_the_sentence() -> None:

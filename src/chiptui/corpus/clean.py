@@ -125,6 +125,10 @@ _END_HEADINGS = (
     "related videos",
     "recommended articles",
     "recommended stories",
+    "recommended reading",
+    "suggested articles",
+    "suggested stories",
+    "suggested reading",
     "recommended for you",
     "popular stories",
     "trending stories",
@@ -422,25 +426,30 @@ _BYLINE_PREFIX = re.compile(
 )
 
 # Inline runs that are never prose: removed before sentences are split.
+# The social networks' names, as share buttons and runs of them name them.
+_NETWORKS = (
+    "facebook|twitter|x|linkedin|reddit|whatsapp|pinterest|telegram|flipboard|messenger|threads|bluesky|"
+    "mastodon|instagram|tiktok|youtube|pocket|xing|vk"
+)
 _INLINE_PARTS = [
     r"(?i:(?:\b(?:(?:share|post|tweet|email|pin|send|copy)(?: (?:on|to|via|this|link))? ?"
     r"(?:on )?(?:facebook|x|twitter|linkedin|reddit|whatsapp|e-?mail|pinterest|telegram|flipboard|threads|bluesky|mastodon|link)"
     r"|share this(?: article| story)?)\b[ |,]*)+)",
     r"\b(?:ADVERTISEMENT|Advertisement|SPONSORED CONTENT|Story continues below(?: advertisement)?"
     r"|Read More|READ MORE|Sign Me Up|Sign Up|Subscribe Now)\b",
+    # the same buttons in German and French: "auf Twitter folgen", "eine E-Mail senden", "partager sur Facebook"
+    rf"(?i:\b(?:(?:auf|bei) (?:{_NETWORKS}) (?:folgen|teilen)|(?:eine |per )?e-?mail (?:senden|teilen)"
+    rf"|partager sur (?:{_NETWORKS})|suivre sur (?:{_NETWORKS})|envoyer par (?:e-?mail|courriel))\b)",
 ]
 _INLINE = _guarded(
     _INLINE_PARTS,
-    "share post tweet email pin send copy advertisement sponsored story read sign subscribe",
+    "share post tweet email pin send copy advertisement sponsored story read sign subscribe "
+    "auf bei eine per e-mail partager suivre envoyer",
     flags=0,
 )
 
 # A run of share buttons with no verb: three or more of these words in a row, space or bar
 # separated, at least two of them networks ("Share Tweet Reddit Flipboard Email").
-_NETWORKS = (
-    "facebook|twitter|x|linkedin|reddit|whatsapp|pinterest|telegram|flipboard|messenger|threads|bluesky|"
-    "mastodon|instagram|tiktok|youtube|pocket|xing|vk"
-)
 _SOCIAL_WORD = rf"(?:{_NETWORKS}|share|tweet|twittern|e-?mail|mail|mailen|print|drucken|copy link|sms|teilen|partager)"
 _SOCIAL_RUN = _guarded(
     [rf"\b{_SOCIAL_WORD}(?:[ \t]*[|\u2022\u00b7/]?[ \t]*\b{_SOCIAL_WORD}){{2,}}\b"],
@@ -465,6 +474,12 @@ _INLINE_WORDS = (
     "sign me up",
     "sign up",
     "subscribe now",
+    "folgen",
+    "teilen",
+    "senden",
+    "partager",
+    "suivre",
+    "envoyer",
 )
 
 
