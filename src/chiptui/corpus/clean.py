@@ -32,13 +32,20 @@ cheap looks (a trie of first words, key words per sentence) that never change a 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from chiptui.corpus.sanitize import clean_text
 from chiptui.corpus.search import trie_pattern
 
 _I = re.IGNORECASE
+
+
+def _any_in(words: tuple[str, ...]) -> Callable[[str], bool]:
+    """A test of whether any of WORDS is in a string, as one expression ('"a" in s or "b" in s
+    ...'): the blocks' looks run for every block, and a generator under any() costs three times
+    as much as the plain test."""
+    return eval("lambda s: " + " or ".join(f"{word!r} in s" for word in words))  # noqa: S307 (our constants)
 
 
 def _guarded(parts: list[str], heads: str, extra: str = "", flags: int = _I) -> re.Pattern[str]:
@@ -214,7 +221,7 @@ _STRONG_PART_KEYS = (
     "abonn conne créez inscr", "jetzt abo", "suscr inici regís abbon iscri", "regis", "spons", "partn",
     "adver", "click", "check", "join", "first", "first", "comme", "bookm", "commu", "comme", "learn", "read",
     "relat recom popul trend more", "like", "miss", "seat spot", "ticke", "webin", "near", "cooki", "priva",
-    "terms", "reser", "\u00a9", "copyr", "missi", "brief", "relea", "downl", "downl pdf", "searc", "inbox", "leave", "view", "skip",
+    "terms", "reser", "\u00a9", "copyr", "missi", "brief", "relea", "downl", "downl pdf", "autho", "inbox", "leave", "view", "skip",
     "tab windo", "appea",
 )
 
@@ -462,6 +469,7 @@ _NETWORK = re.compile(rf"(?i:\b(?:{_NETWORKS})\b)")
 _NETWORK_NAMES = tuple(_NETWORKS.split("|"))
 _X_AT_WORD_END = re.compile(r"x\b")
 _CREDIT_WORDS = ("photo", "image", "picture", "credit", "foto", "bild", "illustration", "/")
+_HAS_CREDIT_WORD = _any_in(_CREDIT_WORDS)
 # the words some _INLINE part needs besides a network's name
 _SHARE_VERBS = ("share", "post", "tweet", "mail", "pin", "send", "copy")  # (e-mail, email)
 # the words the other _INLINE parts need
@@ -483,12 +491,16 @@ _INLINE_WORDS = (
 )
 
 
+_HAS_SHARE_VERB = _any_in(_SHARE_VERBS)
+_HAS_INLINE_WORD = _any_in(_INLINE_WORDS)
+
+
 def _may_inline(low: str, networks: list[str]) -> bool:
     """Whether _INLINE can find anything in the lower-cased block LOW: a share verb before a
     network's name, "mail" or "link", or one of the other parts' words."""
-    if (networks or "mail" in low or "link" in low) and any(verb in low for verb in _SHARE_VERBS):
+    if (networks or "mail" in low or "link" in low) and _HAS_SHARE_VERB(low):
         return True
-    return any(word in low for word in _INLINE_WORDS)
+    return _HAS_INLINE_WORD(low)
 # A multi-page article's link to all of it on one page: removed like a share bar.
 _ONE_PAGE = re.compile(
     r"\b(?:auf einer seite lesen|read (?:it )?on (?:one|a single) page|view (?:as )?(?:a )?single page"
@@ -636,6 +648,25 @@ def _without_lists(blocks: list[str]) -> list[str]:
     return [block for block, opening in zip(blocks, openings, strict=True) if counts.get(opening, 0) < _LIST_BLOCKS]
 
 
+def _glued_apart(sentences: list[str]) -> list[_Segment]:
+    """SENTENCES classified, each heading glued before one (``_glued_lead``) a segment of its
+    own: it goes, whatever it reads like, and weighs nothing in its block's share of junk; but
+    a furniture phrase's or an end marker's box goes on into the sentence ("Get our newsletter
+    The latest ...", "More Stories A ..."), and is classified with it as before."""
+    segments = []
+    for sentence in sentences:
+        start = _glued_lead(sentence)
+        if start:
+            text = sentence[:start].rstrip()
+            heading = _classify(text)
+            if not heading.footer and not _is_furniture(text, _keys(_WORDS.findall(text))):
+                heading.kind = "glued"
+                segments.append(heading)
+                sentence = sentence[start:]
+        segments.append(_classify(sentence))
+    return segments
+
+
 class _Classified:
     """Each block's sentences as segments, split and classified when first asked for."""
 
@@ -648,23 +679,13 @@ class _Classified:
     def __getitem__(self, at: int) -> list[_Segment]:
         segments = self._done[at]
         if segments is None:
-            segments = self._done[at] = []
             block = self._blocks[at]
-            # (most blocks have no such place at all)
-            may_glue = _glued_at(block, len(block)) >= 0 or (": " in block and _glued_at(block, len(block), _QUOTE_AFTER) >= 0)
-            for sentence in _sentences(block):
-                start = _glued_lead(sentence) if may_glue else 0
-                if start:
-                    text = sentence[:start].rstrip()
-                    heading = _classify(text)
-                    # the heading goes, whatever it reads like, and weighs nothing in its block's
-                    # share of junk; but a furniture phrase's or an end marker's box goes on into
-                    # the sentence ("Get our newsletter The latest ...", "More Stories A ...")
-                    if not heading.footer and not _is_furniture(text, _keys(_WORDS.findall(text))):
-                        heading.kind = "glued"
-                        segments.append(heading)
-                        sentence = sentence[start:]
-                segments.append(_classify(sentence))
+            sentences = _sentences(block)
+            # (most blocks have no place where a heading may be glued to a sentence at all)
+            if _glued_at(block, len(block)) < 0 and not (": " in block and _glued_at(block, len(block), _QUOTE_AFTER) >= 0):
+                segments = self._done[at] = [_classify(sentence) for sentence in sentences]
+            else:
+                segments = self._done[at] = _glued_apart(sentences)
         return segments
 
     def after(self, at: int, index: int) -> Iterator[_Segment]:
@@ -871,11 +892,11 @@ def _sentences(block: str) -> list[str]:
     parts: list[str] = []
     # each pass only where its words are in the block at all (the passes cost more than the look)
     low = block.lower()
-    if any(word in low for word in _CREDIT_WORDS):
+    if _HAS_CREDIT_WORD(low):
         block = _CREDIT.sub(_credit_gone, block)
     if _ONE_PAGE_WORDS[0] in low or _ONE_PAGE_WORDS[1] in low:
         block = _ONE_PAGE.sub(" ", block)
-    if _CONTENTS_ONE.search(block):
+    if " 1" in block and _CONTENTS_ONE.search(block):
         block = _drop_contents(block)
     # a loose look (a name inside a word counts), but "x" is inside most blocks' words: it
     # counts only where a word ends with it, as every pattern that names it needs
