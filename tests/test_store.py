@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -237,6 +239,22 @@ def test_words_are_searched_without_a_copy_of_every_title(monkeypatch: pytest.Mo
     assert "haystacks" not in vars(index)
     assert len(store.run_query(parse('"custom chip"'))) >= 1
     assert "haystacks" in vars(index)
+
+
+def test_the_search_warm_up_imports_the_fuzzy_matcher_not_the_first_word() -> None:
+    """The browser warms the search in the background after its first screen; the first
+    typed word used to import rapidfuzz itself (10-20 ms of the first query). Loading a
+    corpus still does not import it (start-up), warming does."""
+    code = (
+        "import sys\n"
+        "from chiptui.corpus.store import CorpusStore\n"
+        f"store = CorpusStore.load([{str(SEEDS)!r}])\n"
+        "print('rapidfuzz' in sys.modules)\n"
+        "store.warm_search()\n"
+        "print('rapidfuzz.process' in sys.modules and 'rapidfuzz.fuzz' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert out.stdout.split() == ["False", "True"]
 
 
 def test_the_word_cache_is_bounded_by_the_articles_it_holds(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -419,7 +419,11 @@ class SearchIndex:
         kept in the index, words are found through them, short ones too, and the haystacks (a
         lower-cased copy of every title) serve only phrases and words with punctuation (a "-"
         typed before a word is one): built here up to EAGER_HAYSTACKS articles, so that never
-        waits; above, they wait for the first such query (140 MB at a million articles)."""
+        waits; above, they wait for the first such query (140 MB at a million articles). The
+        fuzzy matcher is imported here too: on the first typed word it cost 10-20 ms."""
+        import rapidfuzz.fuzz
+        import rapidfuzz.process  # noqa: F401
+
         self.vocabulary()
         self.postings()
         if self._saved is None or len(self._titles) <= EAGER_HAYSTACKS:
