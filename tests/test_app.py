@@ -335,6 +335,51 @@ async def test_keys_typed_right_after_slash_all_go_to_the_filter(opened: list[st
         assert screen.query_one("#filter").value == "google/1"
 
 
+async def test_a_burst_of_keys_is_one_search_for_the_newest_text() -> None:
+    """The box sends the screen only its newest text, straight to it: keys queued together
+    (a fast typist, a paste, tmux) are one search, not one a key (each a worker thread, and
+    each Input.Changed a walk through four containers' queues)."""
+    app = ChiptuiApp([str(SEEDS)])
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await loaded(pilot)
+        await wait_for(pilot, lambda: screen.state is not None and screen.state.loaded, "the marks")
+        await pilot.pause()
+        before = screen.generation
+        for key in ("slash", *"amazon"):
+            app._driver.send_message(events_key(app, key))
+        await wait_for(pilot, lambda: screen.query_one("#filter").value == "amazon", "the whole word in the box")
+        await wait_for(pilot, lambda: screen.query_text == "amazon", "the screen to see it")
+        await pilot.pause()
+        assert screen.generation == before + 1
+        assert "amazon" in status_text(app)
+
+
+async def test_moving_focus_off_the_list_repaints_only_its_cursor_row() -> None:
+    """Focus changes only the cursor row's style; Widget repaints a whole widget on focus and
+    blur (every row of a long list, 10 ms at 160x50, on the "/" that starts a query)."""
+    app = ChiptuiApp([str(SEEDS)])
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await loaded(pilot)
+        articles = screen.query_one("#articles", ArticleList)
+        articles.focus()
+        await wait_for(pilot, lambda: articles.has_focus, "the list to have focus")
+        await pilot.pause()
+        drawn: list[tuple[int, bool]] = []
+        render_row = articles.render_row
+
+        def counting(row: int, width: int, selected: bool):  # type: ignore[no-untyped-def]
+            drawn.append((row, selected))
+            return render_row(row, width, selected)
+
+        articles.render_row = counting  # type: ignore[method-assign]
+        await pilot.press("slash")
+        await wait_for(pilot, lambda: not articles.has_focus and bool(drawn), "the list to lose focus and repaint")
+        await pilot.pause()
+        assert len(articles.result or ()) > 1
+        assert drawn and {row for row, _ in drawn} == {articles.cursor}, drawn
+        assert all(selected for _, selected in drawn)
+
+
 def events_key(app: ChiptuiApp, key: str):  # type: ignore[no-untyped-def]
     from textual import events
 

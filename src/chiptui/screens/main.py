@@ -671,8 +671,8 @@ class MainScreen(Screen[None]):
             library=self.library,
         )
 
-    @on(Input.Changed, "#filter")
-    def _query_changed(self, event: Input.Changed) -> None:
+    @on(FilterInput.Edited, "#filter")
+    def _query_changed(self, event: FilterInput.Edited) -> None:
         self.query_text = event.value
         if self._parse_box():
             self.refilter()

@@ -52,6 +52,21 @@ class FilterInput(Input):
     class Done(Message):
         cleared: bool
 
+    class Edited(Message):
+        """The box's newest text, posted straight to its screen. Input.Changed would bubble
+        through each container on the way (a queue and a loop turn each), once per key of a
+        burst: 10-15 ms before the screen saw the first of them at 160x50. The box sends only
+        the newest text: a Changed whose value was typed over already is stale."""
+
+        def __init__(self, box: FilterInput, value: str) -> None:
+            super().__init__()
+            self.box = box
+            self.value = value
+
+        @property
+        def control(self) -> FilterInput:
+            return self.box
+
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         self.error_highlighter = ErrorHighlighter()
         super().__init__(*args, highlighter=self.error_highlighter, **kwargs)
@@ -59,6 +74,11 @@ class FilterInput(Input):
         self._browsing: int | None = None  # position in the history while Up/Down walk it
         self._draft = ""
         self.completions: Completions | None = None
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        if event.value == self.value:
+            self.screen.post_message(self.Edited(self, event.value))
 
     def show_error(self, start: int | None, length: int = 1) -> None:
         self.error_highlighter.span = None if start is None else (start, length)
