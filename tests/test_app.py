@@ -380,6 +380,28 @@ async def test_moving_focus_off_the_list_repaints_only_its_cursor_row() -> None:
         assert all(selected for _, selected in drawn)
 
 
+async def test_the_lists_scrollbar_follows_its_rows_without_a_layout_for_each_search() -> None:
+    """A new row count lays out the screen only when the list's scrollbar comes or goes (a
+    layout is 20-30 ms at 160x50); otherwise the scrollbar's thumb is updated in place."""
+    app = ChiptuiApp([str(SEEDS)])
+    async with app.run_test(size=(160, 8)) as pilot:  # a list of three rows: the seeds overflow it
+        screen = await loaded(pilot)
+        articles = screen.query_one("#articles", ArticleList)
+        height = articles.container_size.height
+        total = len(articles.result or ())
+        assert total > height
+        await wait_for(pilot, lambda: articles.show_vertical_scrollbar, "the scrollbar")
+        box = screen.query_one("#filter")
+        box.value = "trainium"  # fewer rows than the list's height: the scrollbar goes
+        await wait_for(pilot, lambda: 0 < len(articles.result or ()) <= height, "a short result")
+        await wait_for(pilot, lambda: not articles.show_vertical_scrollbar, "the scrollbar to go")
+        box.value = ""
+        await wait_for(pilot, lambda: len(articles.result or ()) == total, "all rows again")
+        await wait_for(pilot, lambda: articles.show_vertical_scrollbar, "the scrollbar to come back")
+        assert articles.virtual_size.height == total
+        assert articles.vertical_scrollbar.window_virtual_size == total
+
+
 def events_key(app: ChiptuiApp, key: str):  # type: ignore[no-untyped-def]
     from textual import events
 
