@@ -432,12 +432,12 @@ _BYLINE_PREFIX = re.compile(
     r"(?:[\u2022|\u00b7\u2013\u2014-] ?)?(?:\d{1,2}\.? \w+ \d{4},? |\w+ \d{1,2}, \d{4},? )?(?=[A-Z\u00c0-\u024f\u201c\"])"
 )
 
-# Inline runs that are never prose: removed before sentences are split.
 # The social networks' names, as share buttons and runs of them name them.
 _NETWORKS = (
     "facebook|twitter|x|linkedin|reddit|whatsapp|pinterest|telegram|flipboard|messenger|threads|bluesky|"
     "mastodon|instagram|tiktok|youtube|pocket|xing|vk"
 )
+# Inline runs that are never prose: removed before sentences are split.
 _INLINE_PARTS = [
     r"(?i:(?:\b(?:(?:share|post|tweet|email|pin|send|copy)(?: (?:on|to|via|this|link))? ?"
     r"(?:on )?(?:facebook|x|twitter|linkedin|reddit|whatsapp|e-?mail|pinterest|telegram|flipboard|threads|bluesky|mastodon|link)"
@@ -501,6 +501,8 @@ def _may_inline(low: str, networks: list[str]) -> bool:
     if (networks or "mail" in low or "link" in low) and _HAS_SHARE_VERB(low):
         return True
     return _HAS_INLINE_WORD(low)
+
+
 # A multi-page article's link to all of it on one page: removed like a share bar.
 _ONE_PAGE = re.compile(
     r"\b(?:auf einer seite lesen|read (?:it )?on (?:one|a single) page|view (?:as )?(?:a )?single page"
@@ -648,6 +650,12 @@ def _without_lists(blocks: list[str]) -> list[str]:
     return [block for block, opening in zip(blocks, openings, strict=True) if counts.get(opening, 0) < _LIST_BLOCKS]
 
 
+def _may_glue(block: str) -> bool:
+    """Whether a heading may be glued to a sentence somewhere in BLOCK (``_glued_lead``)."""
+    end = len(block)
+    return _glued_at(block, end) >= 0 or (": " in block and _glued_at(block, end, _QUOTE_AFTER) >= 0)
+
+
 def _glued_apart(sentences: list[str]) -> list[_Segment]:
     """SENTENCES classified, each heading glued before one (``_glued_lead``) a segment of its
     own: it goes, whatever it reads like, and weighs nothing in its block's share of junk; but
@@ -681,11 +689,10 @@ class _Classified:
         if segments is None:
             block = self._blocks[at]
             sentences = _sentences(block)
-            # (most blocks have no place where a heading may be glued to a sentence at all)
-            if _glued_at(block, len(block)) < 0 and not (": " in block and _glued_at(block, len(block), _QUOTE_AFTER) >= 0):
-                segments = self._done[at] = [_classify(sentence) for sentence in sentences]
-            else:
+            if _may_glue(block):
                 segments = self._done[at] = _glued_apart(sentences)
+            else:  # (most blocks have no place where a heading may be glued to a sentence)
+                segments = self._done[at] = [_classify(sentence) for sentence in sentences]
         return segments
 
     def after(self, at: int, index: int) -> Iterator[_Segment]:
