@@ -402,6 +402,30 @@ async def test_the_lists_scrollbar_follows_its_rows_without_a_layout_for_each_se
         assert articles.vertical_scrollbar.window_virtual_size == total
 
 
+async def test_a_search_repaints_the_list_and_its_count_not_the_whole_screen() -> None:
+    """After each search the list, its header and the count get a frame before the article
+    and the sidebar's counts (which wait for it); the whole screen used to be repainted for
+    that, every pane drawn again (30 ms at 160x50 on every search)."""
+    app = ChiptuiApp([str(SEEDS)])
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.pause()
+        whole: list[tuple] = []
+        refresh = screen.refresh
+
+        def counting(*regions, **kwargs):  # type: ignore[no-untyped-def]
+            if not regions and kwargs.get("repaint", True) and not kwargs.get("layout"):
+                whole.append(regions)
+            return refresh(*regions, **kwargs)
+
+        screen.refresh = counting  # type: ignore[method-assign]
+        await pilot.press("slash", *"trainium")
+        await wait_for(pilot, lambda: "filter: trainium" in status_text(app), "the search's count")
+        await wait_for(pilot, lambda: screen.query_one("#detail", DetailPane).article is not None, "the article")
+        assert whole == []
+        assert shown_titles(screen) and all("rainium" in t or "Trn1" in t or "Amazon" in t for t in shown_titles(screen))
+
+
 def events_key(app: ChiptuiApp, key: str):  # type: ignore[no-untyped-def]
     from textual import events
 
