@@ -426,6 +426,22 @@ async def test_a_search_repaints_the_list_and_its_count_not_the_whole_screen() -
         assert shown_titles(screen) and all("rainium" in t or "Trn1" in t or "Amazon" in t for t in shown_titles(screen))
 
 
+async def test_a_search_still_shows_its_count_without_textuals_refresh_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The screen asks the changed widgets to tell it at once through Textual's private
+    Widget._check_refresh; a Textual without it must not break the search (the screen is
+    repainted whole instead, as before)."""
+    from chiptui.screens import main
+
+    monkeypatch.setattr(main, "_CHECK_REFRESH", None)
+    app = ChiptuiApp([str(SEEDS)])
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        screen.query_one("#filter").value = "trainium"
+        await wait_for(pilot, lambda: "filter: trainium" in status_text(app), "the search's count")
+        await wait_for(pilot, lambda: screen.query_one("#detail", DetailPane).article is not None, "the article")
+        assert shown_titles(screen)
+
+
 def events_key(app: ChiptuiApp, key: str):  # type: ignore[no-untyped-def]
     from textual import events
 

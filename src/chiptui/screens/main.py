@@ -118,6 +118,10 @@ def _letting_go(work: Callable[[], object]) -> Callable[[], object]:
     return run
 
 
+# Textual's private "tell the screen now that this widget changed" (see _filtered).
+_CHECK_REFRESH = getattr(Widget, "_check_refresh", None)
+
+
 class MainScreen(Screen[None]):
     # Screen repaints itself whole when the focus moves (every pane drawn again: 16-30 ms at
     # 160x50, on the "/" that starts a typed query); the two widgets whose focus changed
@@ -626,8 +630,11 @@ class MainScreen(Screen[None]):
         # tells the screen it changed only once its own messages are done, when those would
         # have run already; they tell it now. (A repaint of the whole screen did the same at
         # the cost of drawing every pane again: 30 ms at 160x50, on every search.)
-        for widget in (articles, self.query_one("#status", StatusLine), self.query_one("#list-header", Static)):
-            widget._check_refresh()
+        if _CHECK_REFRESH is None:  # (a Textual without it: the whole screen, as before)
+            self.refresh()
+        else:
+            for widget in (articles, self.query_one("#status", StatusLine), self.query_one("#list-header", Static)):
+                _CHECK_REFRESH(widget)
         if not self.back_stack:  # after related jumps the pane shows the jumped-to article
             self._list_highlight = articles.current.id if articles.current else None
             self.call_after_refresh(self._show_listed)  # after the list and its count (see _highlighted)
