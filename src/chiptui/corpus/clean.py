@@ -221,8 +221,8 @@ _STRONG_PART_KEYS = (
     "abonn conne créez inscr", "jetzt abo", "suscr inici regís abbon iscri", "regis", "spons", "partn",
     "adver", "click", "check", "join", "first", "first", "comme", "bookm", "commu", "comme", "learn", "read",
     "relat recom popul trend more", "like", "miss", "seat spot", "ticke", "webin", "near", "cooki", "priva",
-    "terms", "reser", "\u00a9", "copyr", "missi", "brief", "relea", "downl", "downl pdf", "autho", "inbox", "leave", "view", "skip",
-    "tab windo", "appea",
+    "terms", "reser", "\u00a9", "copyr", "missi", "brief", "relea", "downl", "downl pdf", "autho", "inbox", "leave",
+    "view", "skip", "tab windo", "appea",
 )
 
 
@@ -731,6 +731,7 @@ def _box_inside(classified: _Classified, at: int, index: int) -> None:
             later.kind = "nav"
 
 
+_PROSE_WORDS = 12  # words of a sentence of prose (with its closing punctuation): _is_prose
 _GLUED_BOX_PROSE = 25  # words of a box heading's sentence that make it a paragraph glued to the box
 # where a paragraph glued to a box's heading and link title starts: the first capitalised word
 # after a lower-case one past the heading and the capitalised words after it ("Keep Reading The
@@ -747,13 +748,13 @@ def _cut_box_start(segment: _Segment) -> None:
     if start is None:
         return
     words = len(_WORDS.findall(segment.text, start.end()))
-    if words >= 12:  # (a sentence's worth, as _is_prose counts)
+    if words >= _PROSE_WORDS:
         segment.text = segment.text[start.end() :]
         segment.words = words
 
 
 def _is_prose(segment: _Segment) -> bool:
-    return segment.kind == "content" and segment.text.endswith(_TERMINAL) and segment.words >= 12
+    return segment.kind == "content" and segment.text.endswith(_TERMINAL) and segment.words >= _PROSE_WORDS
 
 
 def _blocks(text: str) -> list[str]:
@@ -862,7 +863,7 @@ _TEXT_START = re.compile(
 
 
 def _drop_contents(block: str) -> str:
-    items = [m for m in _CONTENTS_ITEM.finditer(block)]
+    items = list(_CONTENTS_ITEM.finditer(block))
     first = next((n for n, m in enumerate(items) if m.group(1) == "1"), None)
     if first is None:
         return block
