@@ -127,17 +127,18 @@ class LineList(ScrollView, can_focus=True):
     # that starts a typed query. The list repaints its cursor row only.
     def _on_focus(self, event: events.Focus) -> None:
         event.prevent_default()  # (Widget's own handler would repaint every row)
-        self.has_focus = True
-        self.refresh_line(self.cursor)
-        if self.parent is not None:
-            self.parent.post_message(events.DescendantFocus(self))
+        self._focus_moved(True, events.DescendantFocus)
 
     def _on_blur(self, event: events.Blur) -> None:
         event.prevent_default()
-        self.has_focus = False
+        self._focus_moved(False, events.DescendantBlur)
+
+    def _focus_moved(self, focused: bool, tell: type[events.DescendantFocus | events.DescendantBlur]) -> None:
+        """What Widget's own Focus and Blur handlers do, but for the repaint of every row."""
+        self.has_focus = focused
         self.refresh_line(self.cursor)
         if self.parent is not None:
-            self.parent.post_message(events.DescendantBlur(self))
+            self.parent.post_message(tell(self))
 
     def _nearest_selectable(self, row: int, step: int) -> int:
         count = self.row_count()
