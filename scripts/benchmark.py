@@ -397,12 +397,9 @@ sets["seed page"] = [(p.read_text(encoding="utf-8"), "Amazon debuts Trainium, a 
                      for p in seed.glob("*") if not p.read_text(encoding="utf-8").startswith("---")]
 real = Path(sys.argv[2])
 if real.is_dir():
-    pages = []
-    for body in sorted(real.glob("*_body.txt")):
-        card = body.with_name(body.name.replace("_body.txt", "_card.md")).read_text(encoding="utf-8")
-        title = next((line[6:].strip().strip('"') for line in card.splitlines() if line.startswith("title:")), None)
-        pages.append((body.read_text(encoding="utf-8"), title))
-    sets["bodies-real"] = pages
+    sys.path.insert(0, sys.argv[4])
+    from compare_cleaners import pages as real_pages
+    sets["bodies-real"] = real_pages(real)
 out = {}
 for name, pages in sets.items():
     size = sum(len(text.encode()) for text, _ in pages)
@@ -421,7 +418,10 @@ print(json.dumps(out))
 def cleaning_speed(runs: int) -> None:
     result = json.loads(
         subprocess.run(
-            [sys.executable, "-c", CLEAN_SPEED, str(REPO / "seeds"), str(REPO.parent / "shared/corpora/bodies-real"), str(runs)],
+            [
+                sys.executable, "-c", CLEAN_SPEED, str(REPO / "seeds"), str(REPO.parent / "shared/corpora/bodies-real"),
+                str(runs), str(REPO / "scripts"),
+            ],
             capture_output=True, text=True, check=True,
         ).stdout
     )

@@ -32,9 +32,11 @@ def load(path: str, name: str) -> ModuleType:
     return module
 
 
-def pages() -> list[tuple[str, str | None]]:
+def pages(bodies: Path = BODIES) -> list[tuple[str, str | None]]:
+    """Each page of a bodies-real folder with its card's title (scripts/benchmark.py's
+    cleaning rows read them through this too)."""
     found = []
-    for body in sorted(BODIES.glob("*_body.txt")):
+    for body in sorted(bodies.glob("*_body.txt")):
         card = body.with_name(body.name.replace("_body.txt", "_card.md")).read_text(encoding="utf-8")
         title = next((line[6:].strip().strip('"') for line in card.splitlines() if line.startswith("title:")), None)
         found.append((body.read_text(encoding="utf-8"), title))
