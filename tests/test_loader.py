@@ -138,6 +138,49 @@ def test_binary_and_oversized_files_are_errors(write, corpus_dir: Path) -> None:
     assert problem.severity == "error" and "limit" in problem.message
 
 
+def test_a_file_is_read_in_a_buffer_of_its_own_size(write, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not in one of the byte limit's size (2 MB, allocated and shrunk again for every file of an
+    index: a quarter of a cold index's parse time went there)."""
+    from chiptui.corpus import loader
+
+    path = write("small.md", card_text(title="A small card"))
+    asked: list[int] = []
+    real_read = os.read
+
+    def read(fd: int, size: int) -> bytes:
+        asked.append(size)
+        return real_read(fd, size)
+
+    monkeypatch.setattr(loader.os, "read", read)
+    text, problems = loader.read_text(str(path), 50 * 1024 * 1024)
+    assert problems == [] and text is not None and "A small card" in text
+    assert max(asked) <= path.stat().st_size + 1
+
+
+def test_short_reads_and_a_file_that_grew_are_read_to_the_end(write, monkeypatch: pytest.MonkeyPatch) -> None:
+    from chiptui.corpus import loader
+
+    content = card_text(title="Read in pieces") + "Body line.\n" * 500
+    path = write("pieces.md", content)
+    real_read, real_fstat = os.read, os.fstat
+    monkeypatch.setattr(loader.os, "read", lambda fd, size: real_read(fd, min(size, 7)))  # a slow pipe's reads
+    text, problems = loader.read_text(str(path))
+    assert problems == [] and text == content
+    # the file grew between its size being taken and its reading: all of it is read ...
+    monkeypatch.setattr(loader.os, "read", real_read)
+
+    def shrunk(fd: int) -> os.stat_result:
+        st = real_fstat(fd)
+        return os.stat_result((st.st_mode, *st[1:6], 10, *st[7:]))
+
+    monkeypatch.setattr(loader.os, "fstat", shrunk)
+    text, problems = loader.read_text(str(path))
+    assert problems == [] and text == content
+    # ... and the limit still holds for what it grew to
+    text, problems = loader.read_text(str(path), 1000)
+    assert text is None and "over the 1,000-byte limit" in problems[0].message
+
+
 def test_undecodable_bytes_are_replaced_and_reported_with_their_line(write) -> None:
     path = write("latin1.md", b'---\ntitle: "Caf\xe9 news"\n---\n')
     result = parse_file(str(path))

@@ -24,6 +24,7 @@ from chiptui.corpus.models import Article, BodyRef, Entry, Problem
 from chiptui.corpus.sanitize import clean_line, clean_text, has_control_chars
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
+_READ_CHUNK = 1 << 16  # what a file that changed while it was read is read on in
 MIN_TITLE_WORDS = 3  # a scraped page is matched only on titles at least this long
 _WORD = re.compile(r"\w+")
 
@@ -375,11 +376,15 @@ def read_text(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str | None
                         "(raise the limit with --max-bytes or CHIPTUI_MAX_BYTES if it is a real article)",
                     )
                 ]
-            data = os.read(fd, max_bytes + 1)
-            if len(data) < st.st_size:  # a short read: keep reading to the end (or the limit)
+            # one byte more than the file's size: a file that grew since is seen to, and read on.
+            # (Not max_bytes + 1: that allocates the limit, 2 MB, and shrinks it, for every file.)
+            data = os.read(fd, st.st_size + 1)
+            if len(data) != st.st_size:  # a short read, or the file changed: read to the end (or the limit)
                 chunks = [data]
-                while chunks[-1] and sum(map(len, chunks)) <= max_bytes:
-                    chunks.append(os.read(fd, max_bytes + 1 - sum(map(len, chunks))))
+                read = len(data)
+                while chunks[-1] and read <= max_bytes:
+                    chunks.append(os.read(fd, min(_READ_CHUNK, max_bytes + 1 - read)))
+                    read += len(chunks[-1])
                 data = b"".join(chunks)
         finally:
             os.close(fd)
