@@ -495,7 +495,9 @@ _NETWORK = re.compile(rf"(?i:\b(?:{_NETWORKS})\b)")
 
 _NETWORK_NAMES = tuple(_NETWORKS.split("|"))
 _X_AT_WORD_END = re.compile(r"x\b")
-_CREDIT_WORDS = ("photo", "image", "picture", "credit", "foto", "bild", "illustration", "/")
+# (as the credit parts write them, capitalised: "image" in a sentence starts none; a slash is
+# in those that name a photographer and an agency)
+_CREDIT_WORDS = ("Photo", "Image", "Picture", "Credit", "Foto", "Bild", "Illustration", "/")
 _HAS_CREDIT_WORD = _any_in(_CREDIT_WORDS)
 # the words some _INLINE part needs besides a network's name
 _SHARE_VERBS = ("share", "post", "tweet", "mail", "pin", "send", "copy")  # (e-mail, email)
@@ -927,7 +929,7 @@ def _sentences(block: str) -> list[str]:
     parts: list[str] = []
     # each pass only where its words are in the block at all (the passes cost more than the look)
     low = block.lower()
-    if _HAS_CREDIT_WORD(low):
+    if _HAS_CREDIT_WORD(block):
         block = _CREDIT.sub(_credit_gone, block)
     if _ONE_PAGE_WORDS[0] in low or _ONE_PAGE_WORDS[1] in low:
         block = _ONE_PAGE.sub(" ", block)
