@@ -195,6 +195,23 @@ def test_furniture_after_the_article_in_other_languages_ends_it() -> None:
         assert clean_body(text, None) == [PARA_DE, PARA_DE_2], marker
 
 
+def test_more_languages_box_headings_and_copyright_lines_end_the_article() -> None:
+    """Kind 4 in Spanish, Italian, Portuguese, French, Dutch, Polish and Russian: the box
+    headings after an article and its copyright line end it (each failed before: the teaser
+    after it was kept as a paragraph)."""
+    teaser = "Ein ganz anderer Artikel \u00fcber etwas anderes, mit einem langen Satz, der wie Inhalt aussieht."
+    for marker in (
+        "M\u00e1s informaci\u00f3n", "Lo m\u00e1s visto", "Archivado En", "I pi\u00f9 letti", "Leia tamb\u00e9m",
+        "Les plus lus", "Meest gelezen", "Czytaj tak\u017ce", "\u0427\u0438\u0442\u0430\u0439\u0442\u0435 \u0442\u0430\u043a\u0436\u0435",
+        "Riproduzione riservata \u00a9", "Tous droits r\u00e9serv\u00e9s", "\u0412\u0441\u0435 \u043f\u0440\u0430\u0432\u0430 \u0437\u0430\u0449\u0438\u0449\u0435\u043d\u044b",
+    ):
+        text = f"{PARA_DE}\n{PARA_DE_2}\n{marker}\n{teaser}"
+        assert clean_body(text, None) == [PARA_DE, PARA_DE_2], marker
+    # the Trust Project's badge, in the page's language around its name, is furniture where it stands
+    badge = "Se adhiere a los criterios de The Trust Project."
+    assert clean_body(f"{PARA_DE}\n{badge}\n{PARA_DE_2}", None) == [PARA_DE, PARA_DE_2]
+
+
 def test_a_brands_picks_after_the_article_end_it_but_not_a_recommendation_in_it() -> None:
     """Kind 4: "Example Daily recommends" and the titles glued to it are a box of picks;
     "The agency recommends that ..." is a sentence of the article."""
@@ -465,6 +482,8 @@ def test_key_words_never_hide_a_match() -> None:
         "\u00a9 Example Media", "Copyright 2020", "Our mission is to inform", "Briefing", "Press releases",
         "Download the app", "Delivered to your inbox", "Leave a reply", "View all", "Skip to main content",
         "Opens in a new window", "This article originally appeared in Example",
+        "Se adhiere a los criterios de The Trust Project", "Tous droits r\u00e9serv\u00e9s.",
+        "Alle Rechte vorbehalten", "\u0412\u0441\u0435 \u043f\u0440\u0430\u0432\u0430 \u0437\u0430\u0449\u0438\u0449\u0435\u043d\u044b.",
     ]
     for name, keys in (
         ("_FOOTER_ANY", clean._FOOTER_KEYS),

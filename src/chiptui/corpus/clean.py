@@ -119,6 +119,7 @@ _STRONG_PARTS = [
     r"\bskip to (?:main )?content\b",
     r"\bopens? in a new (?:tab|window)\b",
     r"\bthis (?:story|article) (?:originally )?appeared\b",
+    r"\bthe trust project\b",  # a badge many publishers show, in their own language around it
 ]
 
 # Headings of the furniture that follows an article, in several languages. Once the article has
@@ -188,6 +189,34 @@ _END_HEADINGS = (
     "art\u00edculos relacionados",
     "noticias relacionadas",
     "leggi anche",
+    "m\u00e1s informaci\u00f3n",
+    "te puede interesar",
+    "lo m\u00e1s visto",
+    "lo m\u00e1s le\u00eddo",
+    "archivado en",
+    "i pi\u00f9 letti",
+    "articoli correlati",
+    "potrebbe interessarti",
+    "ti potrebbe interessare",
+    "leia tamb\u00e9m",
+    "leia mais",
+    "veja tamb\u00e9m",
+    "mais lidas",
+    "not\u00edcias relacionadas",
+    "\u00e0 lire \u00e9galement",
+    "les plus lus",
+    "sur le m\u00eame th\u00e8me",
+    "dans la m\u00eame rubrique",
+    "meistgelesen",
+    "lees ook",
+    "meest gelezen",
+    "gerelateerde artikelen",
+    "czytaj tak\u017ce",
+    "czytaj te\u017c",
+    "zobacz tak\u017ce",
+    "najcz\u0119\u015bciej czytane",
+    "\u0447\u0438\u0442\u0430\u0439\u0442\u0435 \u0442\u0430\u043a\u0436\u0435",  # читайте также
+    "\u0441\u0430\u043c\u043e\u0435 \u0447\u0438\u0442\u0430\u0435\u043c\u043e\u0435",  # самое читаемое
     "bitte melden sie sich an",
     "please log in",
     "log in to comment",
@@ -226,6 +255,9 @@ _END_HEADINGS = (
 _BOX_HEADING = re.compile(
     r"^(?:(?:related|recommended|popular|trending|more|top|latest)\b|read next|keep reading|lire aussi|\u00e0 lire aussi|"
     r"mehr zum thema|lesen sie auch|weitere artikel|leer m\u00e1s|ver tambi\u00e9n|leggi anche|art\u00edculos relacionados|"
+    r"m\u00e1s informaci\u00f3n|te puede interesar|articoli correlati|(?:ti )?potrebbe interessar|leia tamb\u00e9m|"
+    r"veja tamb\u00e9m|\u00e0 lire \u00e9galement|lees ook|czytaj (?:tak\u017ce|te\u017c)|zobacz tak\u017ce|"
+    r"\u0447\u0438\u0442\u0430\u0439\u0442\u0435 \u0442\u0430\u043a\u0436\u0435|"  # читайте также
     r"\u76f8\u5173|\u76f8\u95dc|\u63a8\u8350\u9605\u8bfb|\u63a8\u85a6\u95b1\u8b80|\u5ef6\u4f38|\u95a2\u9023|"  # 相关 相關 推荐阅读 推薦閱讀 延伸 関連
     r"\u3042\u308f\u305b\u3066|\uad00\ub828|\u0627\u0642\u0631\u0623 \u0623\u064a\u0636\u0627)",  # あわせて 관련 اقرأ أيضا
     _I,
@@ -237,7 +269,10 @@ _BOX_HEADING = re.compile(
 # tests/test_clean.py checks that no match is ever skipped.
 _KEY_CHARS = 5
 # (_STRONG_KEYS: the key words of its parts, see _STRONG_PART_KEYS below)
-_FOOTER_KEYS = frozenset("reser \u00a9 copyr priva terms sell missi follo stori artic news like comme".split())
+_FOOTER_KEYS = frozenset(
+    "reser \u00a9 copyr priva terms sell missi follo stori artic news like comme droit derec direi recht ripro prawa "
+    "\u043f\u0440\u0430\u0432\u0430".split()  # (права)
+)
 _META_KEYS = frozenset("read ago getty shutt photo via reute".split())
 _ADDRESS_KEYS = frozenset(
     ["you", "your", "yours", "our", "us", "we"]
@@ -259,7 +294,7 @@ _STRONG_PART_KEYS = (
     "adver", "click", "check", "join", "first", "first", "comme", "bookm", "commu", "comme", "learn", "read",
     "relat recom popul trend more", "like", "miss", "seat spot", "ticke", "webin", "near", "cooki", "priva",
     "terms", "reser", "\u00a9", "copyr", "missi", "brief", "relea", "downl", "downl pdf", "autho", "inbox", "leave",
-    "view", "skip", "tab windo", "appea",
+    "view", "skip", "tab windo", "appea", "trust",
 )
 
 
@@ -318,6 +353,9 @@ _KEY_OF = operator.itemgetter(slice(None, _KEY_CHARS))  # a word's first _KEY_CH
 # Markers that end an article once it has begun: anywhere in a sentence, or at its start.
 _FOOTER_PARTS = [
         r"\ball rights reserved\b",
+        r"\b(?:tous droits r\u00e9serv\u00e9s|todos los derechos reservados|todos os direitos reservados|"
+        r"alle rechte vorbehalten|alle rechten voorbehouden|riproduzione riservata|wszelkie prawa zastrze\u017cone|"
+        r"\u0432\u0441\u0435 \u043f\u0440\u0430\u0432\u0430 \u0437\u0430\u0449\u0438\u0449\u0435\u043d\u044b)\b",  # все права защищены
         r"\u00a9\s*(?:\d{4}|copyright)",
         r"\bcopyright (?:\u00a9 ?)?\d{4}\b",
         r"\bprivacy policy\b",
