@@ -212,6 +212,23 @@ def test_more_languages_box_headings_and_copyright_lines_end_the_article() -> No
     assert clean_body(f"{PARA_DE}\n{badge}\n{PARA_DE_2}", None) == [PARA_DE, PARA_DE_2]
 
 
+def test_a_caption_before_a_credit_standing_as_its_own_sentence_goes_with_it() -> None:
+    """Kind 5: a gallery's caption line ends with its credit as a sentence of its own
+    ("... February 2023. REUTERS/Jane Roe/File Photo"): the sentence before the credit is the
+    caption (before, it was kept as a paragraph); a paragraph without a credit stays, and so
+    does one that only names a photo."""
+    captions = [
+        "Item 1 of 2 A logo is seen at the company's headquarters in Santa Clara, California, U.S. February 2023. "
+        "REUTERS/Jane Roe/File Photo",
+        "Workers assemble a turbine at the plant near the river on Tuesday. Photo: Example Images",
+        "Une \u00e9olienne install\u00e9e au large de la c\u00f4te bretonne. Photograph by Jean Dupont",
+    ]
+    for caption in captions:
+        assert clean_body(f"{PARA_EN}\n{caption}\n{PARA_EN_2}", None) == [PARA_EN, PARA_EN_2], caption
+    photo = "The photo of the turbine, taken from a boat at dawn, was shared thousands of times online that week."
+    assert clean_body(f"{PARA_EN}\n{photo}\n{PARA_EN_2}", None) == [PARA_EN, photo, PARA_EN_2]
+
+
 def test_a_brands_picks_after_the_article_end_it_but_not_a_recommendation_in_it() -> None:
     """Kind 4: "Example Daily recommends" and the titles glued to it are a box of picks;
     "The agency recommends that ..." is a sentence of the article."""
@@ -482,12 +499,13 @@ def test_key_words_never_hide_a_match() -> None:
         "\u00a9 Example Media", "Copyright 2020", "Our mission is to inform", "Briefing", "Press releases",
         "Download the app", "Delivered to your inbox", "Leave a reply", "View all", "Skip to main content",
         "Opens in a new window", "This article originally appeared in Example",
-        "Se adhiere a los criterios de The Trust Project", "Tous droits r\u00e9serv\u00e9s.",
+        "Se adhiere a los criterios de The Trust Project", "Tous droits r\u00e9serv\u00e9s.", "Listen to this article 4 min",
         "Alle Rechte vorbehalten", "\u0412\u0441\u0435 \u043f\u0440\u0430\u0432\u0430 \u0437\u0430\u0449\u0438\u0449\u0435\u043d\u044b.",
     ]
     for name, keys in (
         ("_FOOTER_ANY", clean._FOOTER_KEYS),
         ("_META_ANY", clean._META_KEYS),
+        ("_RESERVED", clean._RESERVED_KEYS),
         ("_SECOND_PERSON", clean._ADDRESS_KEYS),
         ("_FIRST_PLURAL", clean._ADDRESS_KEYS),
     ):
@@ -531,6 +549,7 @@ def test_searches_at_word_starts_find_what_their_plain_alternations_find() -> No
         "Share on X", "share_on X", "\u00c9l\u00e8ves: inscrivez-vous", "xcookies", "cookies",
     ]
     groups = [("_FOOTER_ANY", clean._FOOTER_PARTS, True), ("_META_ANY", clean._META_PARTS, True)]
+    groups += [("_RESERVED", clean._RESERVED_PARTS, True)]
     groups += [
         ("_SECOND_PERSON", [r"\byou(?:r|rs|'re|\u2019re)?\b"], True),
         ("_FIRST_PLURAL", [r"\b(?:our|us|we)\b"], False),

@@ -117,6 +117,7 @@ _STRONG_PARTS = [
     r"\bleave a (?:comment|reply)\b",
     r"\bview all\b",
     r"\bskip to (?:main )?content\b",
+    r"\blisten to (?:this|the) (?:article|story)\b",
     r"\bopens? in a new (?:tab|window)\b",
     r"\bthis (?:story|article) (?:originally )?appeared\b",
     r"\bthe trust project\b",  # a badge many publishers show, in their own language around it
@@ -269,10 +270,7 @@ _BOX_HEADING = re.compile(
 # tests/test_clean.py checks that no match is ever skipped.
 _KEY_CHARS = 5
 # (_STRONG_KEYS: the key words of its parts, see _STRONG_PART_KEYS below)
-_FOOTER_KEYS = frozenset(
-    "reser \u00a9 copyr priva terms sell missi follo stori artic news like comme droit derec direi recht ripro prawa "
-    "\u043f\u0440\u0430\u0432\u0430".split()  # (права)
-)
+_FOOTER_KEYS = frozenset("reser \u00a9 copyr priva terms sell missi follo stori artic news like comme".split())
 _META_KEYS = frozenset("read ago getty shutt photo via reute".split())
 _ADDRESS_KEYS = frozenset(
     ["you", "your", "yours", "our", "us", "we"]
@@ -294,7 +292,7 @@ _STRONG_PART_KEYS = (
     "adver", "click", "check", "join", "first", "first", "comme", "bookm", "commu", "comme", "learn", "read",
     "relat recom popul trend more", "like", "miss", "seat spot", "ticke", "webin", "near", "cooki", "priva",
     "terms", "reser", "\u00a9", "copyr", "missi", "brief", "relea", "downl", "downl pdf", "autho", "inbox", "leave",
-    "view", "skip", "tab windo", "appea", "trust",
+    "view", "skip", "liste", "tab windo", "appea", "trust",
 )
 
 
@@ -353,9 +351,6 @@ _KEY_OF = operator.itemgetter(slice(None, _KEY_CHARS))  # a word's first _KEY_CH
 # Markers that end an article once it has begun: anywhere in a sentence, or at its start.
 _FOOTER_PARTS = [
         r"\ball rights reserved\b",
-        r"\b(?:tous droits r\u00e9serv\u00e9s|todos los derechos reservados|todos os direitos reservados|"
-        r"alle rechte vorbehalten|alle rechten voorbehouden|riproduzione riservata|wszelkie prawa zastrze\u017cone|"
-        r"\u0432\u0441\u0435 \u043f\u0440\u0430\u0432\u0430 \u0437\u0430\u0449\u0438\u0449\u0435\u043d\u044b)\b",  # все права защищены
         r"\u00a9\s*(?:\d{4}|copyright)",
         r"\bcopyright (?:\u00a9 ?)?\d{4}\b",
         r"\bprivacy policy\b",
@@ -369,6 +364,15 @@ _FOOTER_PARTS = [
         r"\bcomments? (?:are|is) (?:closed|now closed)\b",
 ]
 _FOOTER_ANY = _search_of(_FOOTER_PARTS)
+# "All rights reserved" in other languages (a search of its own, under its own key words: its
+# first letters, "t" and "a", are in every sentence, and would slow the search above)
+_RESERVED_PARTS = [
+    r"\b(?:tous droits r\u00e9serv\u00e9s|todos los derechos reservados|todos os direitos reservados|"
+    r"alle rechte vorbehalten|alle rechten voorbehouden|riproduzione riservata|wszelkie prawa zastrze\u017cone|"
+    r"\u0432\u0441\u0435 \u043f\u0440\u0430\u0432\u0430 \u0437\u0430\u0449\u0438\u0449\u0435\u043d\u044b)\b",  # все права защищены
+]
+_RESERVED = _search_of(_RESERVED_PARTS)
+_RESERVED_KEYS = frozenset("droit derec direi recht ripro prawa \u043f\u0440\u0430\u0432\u0430".split())  # (права)
 # A reader comment's furniture: when it was posted ("8 hours ago", "vor 8 Stunden") beside
 # an action on it (Reply, Report, Antworten, Melden...) or its number ("#4.1"). A sentence
 # with both is a comment thread's, and the article has ended before it (the thread's heading,
@@ -504,7 +508,7 @@ _META_START = re.compile(
             r"(?:published|updated|posted|last updated|first published)\b",
             r"(?:image|photo|picture|illustration|video|graphic)s?\s*(?:credit)?\s*[:|]",
             r"(?:credit|source|caption)\s*:",
-            r"\(?(?:photo|image) (?:by|courtesy|credit)\b",
+            r"\(?(?:photo(?:graph)?|image|picture)s? (?:by|courtesy|credit)\b",
             r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+\w+\s+\d",
             r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}\b",
             r"\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\s+\d{4}\b",
@@ -819,6 +823,7 @@ class _Classified:
                 segments = self._done[at] = _glued_apart(sentences)
             else:  # (most blocks have no place where a heading may be glued to a sentence)
                 segments = self._done[at] = [_classify(sentence) for sentence in sentences]
+            _captions_before_credits(segments)
         return segments
 
     def after(self, at: int, index: int) -> Iterator[_Segment]:
@@ -826,6 +831,27 @@ class _Classified:
         yield from self[at][index + 1 :]
         for later in range(at + 1, len(self._blocks)):
             yield from self[later]
+
+
+# A photo credit standing as a sentence of its own ("REUTERS/Jane Roe/File Photo", "Photo: Getty
+# Images"), as the credit parts of _META_ANY and _META_START find them.
+_CREDIT_LIKE = re.compile(
+    r"getty images|shutterstock|ap photo|afp via|reuters/|/file photo|\b(?:photo(?:graph)?|image|picture|credit)s?\s*(?:by\b|:)",
+    _I,
+).search
+
+
+def _captions_before_credits(segments: list[_Segment]) -> None:
+    """A sentence followed in its block by a photo credit is the photo's caption ("Item 1 of 2 A
+    logo is seen at the headquarters. REUTERS/Jane Roe"): it goes with the credit."""
+    for before, segment in zip(segments, segments[1:]):
+        if (
+            segment.kind == "meta"
+            and before.kind in ("content", "short")
+            and before.words <= _CAPTION_WORDS
+            and _CREDIT_LIKE(segment.text)
+        ):
+            before.kind = "meta"
 
 
 def _box_inside(classified: _Classified, at: int, index: int) -> None:
@@ -1093,6 +1119,7 @@ def _classify(sentence: str) -> _Segment:
     footer = bool(
         _FOOTER_START.match(sentence)
         or (keys & _FOOTER_KEYS and _FOOTER_ANY(sentence, low))
+        or (keys & _RESERVED_KEYS and _RESERVED(sentence, low))
         or _in_comments(sentence, keys)
     )
     if not words:
