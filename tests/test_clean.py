@@ -229,6 +229,16 @@ def test_a_caption_before_a_credit_standing_as_its_own_sentence_goes_with_it() -
     assert clean_body(f"{PARA_EN}\n{photo}\n{PARA_EN_2}", None) == [PARA_EN, photo, PARA_EN_2]
 
 
+def test_a_promo_box_in_a_line_of_its_own_goes_with_its_pitch() -> None:
+    """Kind 5: a newsletter box between paragraphs is its furniture sentence and a sentence of
+    pitch; before, the pitch stayed as a paragraph. A paragraph that only opens with such a
+    sentence keeps the rest (a page flattened into one run starts so, its menu glued on)."""
+    promo = "Sign up for our science newsletter. Explore the universe with news on discoveries and more."
+    assert clean_body(f"{PARA_EN}\n{promo}\n{PARA_EN_2}", None) == [PARA_EN, PARA_EN_2]
+    opening = f"Subscribe to our newsletter. {PARA_EN} {PARA_EN_2}"
+    assert clean_body(f"{opening}\n{PARA_DE}", None) == [f"{PARA_EN} {PARA_EN_2}", PARA_DE]
+
+
 def test_a_brands_picks_after_the_article_end_it_but_not_a_recommendation_in_it() -> None:
     """Kind 4: "Example Daily recommends" and the titles glued to it are a box of picks;
     "The agency recommends that ..." is a sentence of the article."""

@@ -734,7 +734,7 @@ def clean_body(text: str, title: str | None = None) -> list[str]:
         total = sum(len(s.text) for s in segments if s.kind != "glued") or 1
         junk = sum(len(s.text) for s in segments if s.kind in ("boiler", "nav", "meta"))
         content = [s for s in segments if s.kind in ("content", "short")]
-        if content and junk * 2 < total:
+        if content and junk * 2 < total and not _promo(segments, content):
             words = sum(s.words for s in content)
             is_short = words < 8 or all(s.kind == "short" for s in content)
             if not is_short or content[-1].text.endswith(_TERMINAL):
@@ -759,6 +759,22 @@ def clean_body(text: str, title: str | None = None) -> list[str]:
                 continue
         paragraphs.append(paragraph)
     return paragraphs
+
+
+_PROMO_WORDS = 20  # words of a promo box's furniture sentence, at most ...
+_PITCH_WORDS = 40  # ... and of the pitch after it
+
+
+def _promo(segments: list[_Segment], content: list[_Segment]) -> bool:
+    """A promo box in a line of its own: a short furniture sentence, then a sentence or two of
+    its pitch ("Sign up for our science newsletter. Explore the universe with news on ...")."""
+    first = segments[0]
+    return (
+        first.kind == "boiler"
+        and first.words <= _PROMO_WORDS
+        and len(segments) <= 3
+        and sum(s.words for s in content) <= _PITCH_WORDS
+    )
 
 
 _LIST_OPENING = 4  # words that the blocks of a gallery or a teaser list start with alike ...
