@@ -239,6 +239,38 @@ def test_a_promo_box_in_a_line_of_its_own_goes_with_its_pitch() -> None:
     assert clean_body(f"{opening}\n{PARA_DE}", None) == [f"{PARA_EN} {PARA_EN_2}", PARA_DE]
 
 
+def test_a_read_also_link_before_the_last_paragraph_does_not_end_the_article() -> None:
+    """Kind 2: "Lire aussi | Title" stands in the article, and the paragraph after it, the
+    last one, is the article's (before, a box needed 400 characters of prose after it; now 200,
+    or 35 words). The list of most read articles after it still ends it."""
+    last = (
+        "Selon le gestionnaire du r\u00e9seau, les deux sites ne fonctionnent plus que quelques centaines "
+        "d'heures par an, lors des pics de consommation hivernaux. Leur fermeture ne menacerait pas la "
+        "s\u00e9curit\u00e9 d'approvisionnement une fois les nouveaux parcs \u00e9oliens en mer raccord\u00e9s."
+    )
+    page = "\n".join(
+        [PARA_FR, PARA_FR_2, "Lire aussi | Le charbon, une \u00e9nergie du pass\u00e9 qui a la vie dure", last,
+         "Les plus lus", "Un autre article que tout le monde a lu aujourd'hui sur un autre sujet, et qui se lit comme une phrase."]
+    )
+    assert clean_body(page, None) == [PARA_FR, PARA_FR_2, last]
+
+
+def test_dates_and_reading_times_in_other_languages_are_page_furniture() -> None:
+    """Kind 6's other side: "Publi\u00e9 le 14 mars 2023 \u00e0 12h05", "Lecture 3 min.", "Lesezeit: 3 Min.",
+    "Ver\u00f6ffentlicht am 14.03.2023", "3 min de lectura" between paragraphs go (they were kept
+    as paragraphs); a sentence that starts with "Publi\u00e9" and no date stays."""
+    for line in (
+        "Publi\u00e9 le 14 mars 2023 \u00e0 12h05, modifi\u00e9 le 14 mars 2023 \u00e0 15h30.",
+        "Lecture 3 min.",
+        "Lesezeit: 3 Min.",
+        "Ver\u00f6ffentlicht am 14.03.2023, 12:05 Uhr.",
+        "3 min de lectura.",
+    ):
+        assert clean_body(f"{PARA_FR}\n{line}\n{PARA_FR_2}", None) == [PARA_FR, PARA_FR_2], line
+    prose = "Publi\u00e9 en feuilleton dans un quotidien, le roman a \u00e9t\u00e9 lu par des milliers de lecteurs."
+    assert clean_body(f"{PARA_FR}\n{prose}\n{PARA_FR_2}", None) == [PARA_FR, prose, PARA_FR_2]
+
+
 def test_a_brands_picks_after_the_article_end_it_but_not_a_recommendation_in_it() -> None:
     """Kind 4: "Example Daily recommends" and the titles glued to it are a box of picks;
     "The agency recommends that ..." is a sentence of the article."""

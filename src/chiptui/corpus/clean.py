@@ -506,6 +506,11 @@ _META_START = re.compile(
     r"|".join(
         [
             r"(?:published|updated|posted|last updated|first published)\b",
+            # the same, and a reading time, in other languages: "Publié le 14 mars", "Lesezeit: 3 Min."
+            r"(?:publi\u00e9|mis \u00e0 jour|modifi\u00e9|ver\u00f6ffentlicht|aktualisiert|publicado|actualizado|"
+            r"pubblicato|aggiornato|atualizado)\s+(?:le|am|el|il|em|on|:)?\s*\d",
+            r"(?:lecture|lesezeit|lectura|tempo di lettura|tempo de leitura|leestijd)\s*:?\s*\d+\s*min",
+            r"\d+\s*min(?:\.|utes?|uten|utos|uti)?\s+(?:de lecture|de lectura|di lettura|de leitura|lesezeit|leestijd)\b",
             r"(?:image|photo|picture|illustration|video|graphic)s?\s*(?:credit)?\s*[:|]",
             r"(?:credit|source|caption)\s*:",
             r"\(?(?:photo(?:graph)?|image|picture)s? (?:by|courtesy|credit)\b",
@@ -685,8 +690,8 @@ _HEADLINE_CANDIDATES = 8  # places the title stands that are weighed as the head
 _DENSITY_WORDS = 80  # words after a headline candidate weighed for prose
 _CAPTION_WORDS = 40  # a sentence before a photo credit is its caption up to this long
 _STARTED = 40  # words of article text before a furniture heading can end it (one above it is a top box)
-_BOX_PROSE = 400  # characters of prose after a box heading that make the box one inside the article
-_BOX_PROSE_WORDS = 70  # ... or words (Chinese and Japanese say as much in a third of the characters)
+_BOX_PROSE = 200  # characters of prose after a box heading that make the box one inside the article
+_BOX_PROSE_WORDS = 35  # ... or words (Chinese and Japanese say as much in a third of the characters)
 _RUN_SENTENCES = 6  # a paragraph made from one long run is cut every this many sentences
 _RUN_CHARS = 1500  # ...when the page came as one line longer than this, or a block is this long
 
