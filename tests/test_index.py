@@ -279,6 +279,38 @@ def test_full_text_words_are_words_not_query_syntax(write, corpus_dir: Path) -> 
     assert [e.title for e in store.filter(text="truck")] == ["Cars"]  # a word matches as a prefix
 
 
+def test_full_text_finds_a_chinese_or_japanese_word_inside_a_run(write, corpus_dir: Path) -> None:
+    """Chinese and Japanese have no spaces: FTS5 took a whole run for one word, so only a word
+    at the start of a run (after punctuation) was found. The index stores each run's pairs of
+    characters, and a query word looks for its pairs; a phrase is still checked in the text."""
+    write("zh.md", card_text('"Chips"', excerpt='"据悉，微软、谷歌和亚马逊等公司已经表示将在其云平台上部署新芯片。"'))
+    write("ja.md", card_text('"Batteries"', excerpt='"トヨタ自動車は全固体電池の量産を始めると発表した。"'))
+    write("en.md", card_text('"Other"', excerpt='"Amazon and Google said nothing about it."'))
+    store = CorpusStore.load([str(corpus_dir)])
+    for word, titles in (
+        ("亚马逊", ["Chips"]),  # inside "谷歌和亚马逊等公司..."
+        ("芯片", ["Chips"]),
+        ("片", ["Chips"]),  # one character, the last of its run
+        ("全固体電池", ["Batteries"]),
+        ("電池 量産", ["Batteries"]),
+        ("亚马逊 Amazon", []),
+        ("马亚", []),  # its characters, not in that order
+    ):
+        assert sorted(e.title for e in store.filter(text=word)) == titles, word
+    from chiptui.corpus.query import parse
+
+    assert [e.title for e in store.run_query(parse('text:"和亚马逊"'))] == ["Chips"]  # a phrase
+    assert [e.title for e in store.run_query(parse('text:"亚马 马逊"'))] == []  # (the stored pairs are not the text)
+
+
+def test_the_texts_table_keeps_text_without_chinese_or_japanese_as_it_is() -> None:
+    from chiptui.corpus.fulltext import fts_body
+
+    text = "Plain text, with accents: \u00e9t\u00e9, \uc11c\uc6b8 (Korean has spaces)."
+    assert fts_body(text) is text
+    assert fts_body("新芯片") == "新芯片\n\x1e新芯 芯片 片"
+
+
 def _snapshot_state(snapshot) -> tuple:  # type: ignore[no-untyped-def]
     return tuple(snapshot.columns), snapshot.problems, snapshot.facets, snapshot.extras, snapshot.files
 

@@ -41,6 +41,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from chiptui.corpus.fulltext import CJK
 from chiptui.corpus.sanitize import clean_text
 from chiptui.corpus.search import trie_pattern
 
@@ -644,7 +645,7 @@ _QUOTED = re.compile(
 _QUOTE_START = tuple("\"\u201c\u2018'\u00ab\u201e")
 # Chinese and Japanese write no spaces between words: each of their characters (Han, kana)
 # counts as a word of its own, and their sentences end with full-width marks.
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK = CJK
 _HAS_CJK = re.compile(f"[{_CJK}]").search
 _CJK_TERMINAL = "\u3002\uff01\uff1f\u300d\u300f\uff09\uff1a\uff1b\uff0e"  # 。！？」』）：；．
 # and Arabic's question mark, Urdu's full stop, the Indic scripts' danda

@@ -1,5 +1,11 @@
 """Full-text search over the index's texts table: FTS5 where SQLite has it (word prefixes,
-all required), a LIKE scan where it does not."""
+all required), a LIKE scan where it does not.
+
+Chinese and Japanese write no spaces between words, so FTS5's tokenizer takes a whole run of
+their characters for one word, and a word inside it could not be found. A text with such runs
+is stored with each run's pairs of characters after it (and its last character), and a query
+word in those scripts looks for its pairs: the way search engines index these languages.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +15,47 @@ import sqlite3
 from chiptui.corpus.records import from_db, in_batches, to_db
 
 _WORDS = re.compile(r"\w+")
+# Han and kana: the characters of the scripts written without spaces between words
+CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_RUN = re.compile(f"[{CJK}]+")
+
+
+_PAIRS_AFTER = "\n\x1e"  # (a control character: never in a text, which has them removed at load)
+
+
+def fts_body(text: str) -> str:
+    """TEXT as the texts table stores it: with the pairs of each Chinese or Japanese run
+    after it, so FTS5 finds the words inside a run (``texts_of`` leaves them out)."""
+    runs = () if text.isascii() else _CJK_RUN.findall(text)
+    if not runs:
+        return text
+    return text + _PAIRS_AFTER + " ".join(_pairs(run) for run in runs)
+
+
+def _pairs(run: str) -> str:
+    """"亚马逊" -> "亚马 马逊 逊": a run's pairs of characters, and its last one alone (a
+    one-character query word is then found as the start of a pair or as that last one)."""
+    if len(run) == 1:
+        return run
+    return " ".join(run[i : i + 2] for i in range(len(run) - 1)) + " " + run[-1]
+
+
+def _fts_terms(word: str) -> list[str]:
+    """A query word's FTS terms: itself, or for a word with Chinese or Japanese in it, its
+    other parts and the pairs of its runs."""
+    if not _CJK_RUN.search(word):
+        return [word]
+    terms = [part for part in _CJK_RUN.split(word) if part]
+    for run in _CJK_RUN.findall(word):
+        terms += [run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)]
+    return terms
 
 
 def texts_of(db: sqlite3.Connection, wanted: list[str]) -> list[tuple[str, str]]:
     """(path, searchable text) of these files (to check a phrase FTS cannot)."""
     sql = "SELECT files.path, texts.body FROM files JOIN texts ON texts.rowid = files.id WHERE files.path IN ({})"
-    return [(from_db(path), body) for path, body in in_batches(db, sql, [to_db(p) for p in wanted])]
+    rows = in_batches(db, sql, [to_db(p) for p in wanted])
+    return [(from_db(path), body.split(_PAIRS_AFTER, 1)[0]) for path, body in rows]
 
 
 def text_query(words: str, fts: bool) -> tuple[str, tuple] | None:  # type: ignore[type-arg]
@@ -25,7 +66,7 @@ def text_query(words: str, fts: bool) -> tuple[str, tuple] | None:  # type: igno
         return None
     if fts:
         # each word of each token, as a prefix, all required ("self-driving": self* driving*)
-        terms = [t for token in tokens for t in _WORDS.findall(token)]
+        terms = [term for token in tokens for word in _WORDS.findall(token) for term in _fts_terms(word)]
         if not terms:
             return "", ()
         query = " AND ".join('"' + t + '"*' for t in terms)

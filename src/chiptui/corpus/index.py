@@ -31,7 +31,7 @@ from array import array
 from collections.abc import Iterable, Iterator, Sequence
 
 from chiptui.corpus.additions import JoinKeys, extend, spliced
-from chiptui.corpus.fulltext import run_text_query, text_query
+from chiptui.corpus.fulltext import fts_body, run_text_query, text_query
 from chiptui.corpus.fulltext import texts_of as _texts_of
 from chiptui.corpus.index_db import (
     ENV_TIMEOUT,
@@ -492,7 +492,7 @@ class CorpusIndex(IndexFile):
                         else:
                             updates.append((record.size, record.mtime_ns, blob, self.max_bytes, ctime, inode, rowid))
                         if record.text:
-                            texts.append((rowid, record.text))
+                            texts.append((rowid, fts_body(record.text)))
                         if record.card is None and record.words is not None:
                             pages.append((rowid, record.words))
                     db.executemany("DELETE FROM texts WHERE rowid = ?", [(u[-1],) for u in updates])
