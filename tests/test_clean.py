@@ -255,6 +255,16 @@ def test_a_read_also_link_before_the_last_paragraph_does_not_end_the_article() -
     assert clean_body(page, None) == [PARA_FR, PARA_FR_2, last]
 
 
+def test_a_related_link_on_a_line_of_its_own_before_a_short_last_paragraph() -> None:
+    """Kind 2: "Related: Title" or "RELATED: Title" inside the article is one link, not a box:
+    one sentence of prose after it shows the article going on (before, its short last paragraph
+    was lost). A box heading on a line of its own still needs more."""
+    last = "The bridge is expected to reopen in 2027, and the city will hold meetings over the summer, the mayor said."
+    for link in ("Related: Why old bridges crack", "RELATED: Why old bridges crack", "Read also | Why old bridges crack"):
+        assert clean_body(f"{PARA_EN}\n{PARA_EN_2}\n{link}\n{last}", None) == [PARA_EN, PARA_EN_2, last], link
+    assert clean_body(f"{PARA_EN}\n{PARA_EN_2}\nRelated stories\n{last}", None) == [PARA_EN, PARA_EN_2]
+
+
 def test_dates_and_reading_times_in_other_languages_are_page_furniture() -> None:
     """Kind 6's other side: "Publi\u00e9 le 14 mars 2023 \u00e0 12h05", "Lecture 3 min.", "Lesezeit: 3 Min.",
     "Ver\u00f6ffentlicht am 14.03.2023", "3 min de lectura" between paragraphs go (they were kept

@@ -893,7 +893,12 @@ def _box_inside(classified: _Classified, at: int, index: int) -> None:
             prose_words += later.words
         elif not prose:
             before_prose.append(later)
-    if (prose >= _BOX_PROSE or prose_words >= _BOX_PROSE_WORDS) and prose >= 0.6 * total:
+    # a link in a line of its own ("Related: Title", "Lire aussi | Title") is a box of one:
+    # one sentence of prose after it shows the article going on
+    heading = _BOX_HEADING.match(segment.text)
+    one_link = heading is not None and segment.text[heading.end() :].lstrip()[:1] in _LINK_AFTER
+    enough = prose_words >= _PROSE_WORDS if one_link else (prose >= _BOX_PROSE or prose_words >= _BOX_PROSE_WORDS)
+    if enough and prose >= 0.6 * total:
         segment.footer = False
         # a flattened page may glue the box to the next paragraph: then the segment is kept
         # from the paragraph's first word on
@@ -907,6 +912,7 @@ def _box_inside(classified: _Classified, at: int, index: int) -> None:
 
 
 _PROSE_WORDS = 12  # words of a sentence of prose (with its closing punctuation): _is_prose
+_LINK_AFTER = (":", "|", "\u2014", "\u2013", "-", "\u00bb", ">")  # between a box heading and a link's title
 _GLUED_BOX_PROSE = 25  # words of a box heading's sentence that make it a paragraph glued to the box
 # where a paragraph glued to a box's heading and link title starts: the first capitalised word
 # after a lower-case one past the heading and the capitalised words after it ("Keep Reading The
