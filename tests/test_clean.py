@@ -493,6 +493,26 @@ def test_a_quotation_and_a_glued_byline_do_not_drop_the_sentence() -> None:
     assert clean_body(text, None) == [PARA_EN, quote, PARA_EN_2]
 
 
+def test_an_interviews_questions_and_answers_are_the_article() -> None:
+    """Kind 6: "you" and "we" together are an interview's question and answer as often as a
+    promo's pitch (an answer was dropped before); with an exclamation they are the pitch."""
+    answer = (
+        "Yes. You will see prices go up by about ten percent, because our costs have gone up and we have "
+        "to pass some of that on to the customers who buy our chips."
+    )
+    question = "What do you think the biggest risk is for your company and for all of us over the next year?"
+    assert clean_body(f"{PARA_EN}\n{question}\n{answer}\n{PARA_EN_2}", None) == [PARA_EN, question, answer, PARA_EN_2]
+    pitch = "Our team of experts will help you find the right plan for your family today!"
+    assert clean_body(f"{PARA_EN}\n{pitch}\n{PARA_EN_2}", None) == [PARA_EN, PARA_EN_2]
+    # a site's notice about the reader's browser is furniture by its own words
+    notice = (
+        "You are using a browser version with limited support for CSS. To obtain the best experience, we "
+        "recommend you use a more up to date browser (or turn off compatibility mode in Internet Explorer). "
+        "In the meantime, to ensure continued support, we are displaying the site without styles and JavaScript."
+    )
+    assert clean_body(f"{notice}\n{PARA_EN}\n{PARA_EN_2}", None) == [PARA_EN, PARA_EN_2]
+
+
 def test_wire_credits_at_the_end_stay_with_the_article() -> None:
     """'Additional reporting by ...; Editing by ...' is the article's own closing line."""
     credits = "Additional reporting by Jane Roe; Editing by John Doe and Ann Example"
@@ -552,6 +572,9 @@ def test_key_words_never_hide_a_match() -> None:
         "Download the app", "Delivered to your inbox", "Leave a reply", "View all", "Skip to main content",
         "Opens in a new window", "This article originally appeared in Example",
         "Se adhiere a los criterios de The Trust Project", "Tous droits r\u00e9serv\u00e9s.", "Listen to this article 4 min",
+        "Please update your browser.", "You are using a browser version with limited support for CSS.",
+        "Or turn off compatibility mode in Internet Explorer.", "Please enable JavaScript to continue.",
+        "JavaScript is disabled in your browser.",
         "Alle Rechte vorbehalten", "\u0412\u0441\u0435 \u043f\u0440\u0430\u0432\u0430 \u0437\u0430\u0449\u0438\u0449\u0435\u043d\u044b.",
     ]
     for name, keys in (

@@ -119,6 +119,12 @@ _STRONG_PARTS = [
     r"\bview all\b",
     r"\bskip to (?:main )?content\b",
     r"\blisten to (?:this|the) (?:article|story)\b",
+    # a site's notice about the reader's browser
+    r"\b(?:update|upgrade) your browser\b",
+    r"\blimited support for css\b",
+    r"\bturn off compatibility mode\b",
+    r"\b(?:enable|turn on|activate) javascript\b",
+    r"\bjavascript (?:is )?(?:disabled|required|turned off)\b",
     r"\bopens? in a new (?:tab|window)\b",
     r"\bthis (?:story|article) (?:originally )?appeared\b",
     r"\bthe trust project\b",  # a badge many publishers show, in their own language around it
@@ -293,7 +299,7 @@ _STRONG_PART_KEYS = (
     "adver", "click", "check", "join", "first", "first", "comme", "bookm", "commu", "comme", "learn", "read",
     "relat recom popul trend more", "like", "miss", "seat spot", "ticke", "webin", "near", "cooki", "priva",
     "terms", "reser", "\u00a9", "copyr", "missi", "brief", "relea", "downl", "downl pdf", "autho", "inbox", "leave",
-    "view", "skip", "liste", "tab windo", "appea", "trust",
+    "view", "skip", "liste", "updat upgra", "limit", "compa", "enabl turn activ", "javas", "tab windo", "appea", "trust",
 )
 
 
@@ -1175,12 +1181,13 @@ def _classify(sentence: str) -> _Segment:
 
 
 def _is_furniture(sentence: str, keys: set[str], low: str) -> bool:
-    """The page's own voice: a furniture phrase, or addressing the reader twice over (LOW: the
-    sentence lower-cased)."""
+    """The page's own voice: a furniture phrase, or addressing the reader twice over with an
+    exclamation (LOW: the sentence lower-cased). "You" and "we" alone are an interview's
+    question and answer as often as a promo's."""
     for key in keys & _STRONG_KEYS:
         if _STRONG_BY_KEY[key](sentence, low):
             return True
-    if sentence.startswith(_QUOTE_START) or not (keys & _ADDRESS_KEYS or "!" in sentence):
+    if "!" not in sentence or sentence.startswith(_QUOTE_START):
         return False
     return _addressing(sentence, low) >= 2
 
