@@ -279,15 +279,6 @@ _KEY_CHARS = 5
 # (_STRONG_KEYS: the key words of its parts, see _STRONG_PART_KEYS below)
 _FOOTER_KEYS = frozenset("reser \u00a9 copyr priva terms sell missi follo stori artic news like comme".split())
 _META_KEYS = frozenset("read ago getty shutt photo via reute".split())
-_ADDRESS_KEYS = frozenset(
-    ["you", "your", "yours", "our", "us", "we"]
-    + [
-        f"{w}{a}{e}"[:_KEY_CHARS]
-        for w in ("you", "we", "us", "our")
-        for a in "'\u2019"
-        for e in ("re", "ve", "ll", "d", "s")
-    ]
-)
 
 
 # Which key word each _STRONG_PARTS part needs (one of them): a sentence is searched only for the
