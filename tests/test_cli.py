@@ -24,6 +24,15 @@ def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) 
     )
 
 
+def elsewhere(tmp_path: Path) -> Path:
+    """A working directory that holds none of the test's files: chiptui shows a path inside its
+    working directory relative to it, so a test run from a folder above the temporary ones
+    (from "/") would see "tmp/pytest-..." where it expects an absolute path."""
+    path = tmp_path / "elsewhere"
+    path.mkdir(exist_ok=True)
+    return path
+
+
 def test_list_json_from_another_directory_prints_the_four_seed_articles(tmp_path: Path) -> None:
     proc = run("list", "--json", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
@@ -146,11 +155,11 @@ def test_usage_errors_exit_2(args: list[str]) -> None:
     assert "Traceback" not in proc.stderr
 
 
-def test_check_reports_problems_as_path_line_severity_and_exits_1(corpus_dir: Path, write) -> None:
+def test_check_reports_problems_as_path_line_severity_and_exits_1(corpus_dir: Path, write, tmp_path: Path) -> None:
     write("good.md", card_text('"Fine"'))
     write("bad.md", '---\ntitle: "x"\ntopics: [a\n---\n')
     write("date.md", card_text('"Dated"', publishedDateTime="2021-02-30"))
-    proc = run("check", str(corpus_dir))
+    proc = run("check", str(corpus_dir), cwd=elsewhere(tmp_path))
     assert proc.returncode == 1
     lines = proc.stdout.splitlines()
     assert any(line.startswith(f"{corpus_dir / 'bad.md'}:") and ": error: " in line for line in lines)

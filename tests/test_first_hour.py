@@ -19,7 +19,7 @@ from chiptui.widgets.facet_list import FacetList
 
 from .conftest import SEEDS, card_text
 from .test_app import loaded, main_of, shown_titles, status_text, wait_for
-from .test_cli import run
+from .test_cli import elsewhere, run
 
 # -- 1. sidebar counts on a warm start ---------------------------------------------------
 
@@ -287,14 +287,14 @@ async def test_a_text_browser_runs_with_the_app_suspended(fake_bin: Path, monkey
 def test_an_empty_folder_says_it_has_no_articles(tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
-    proc = run("list", str(empty))
+    proc = run("list", str(empty), cwd=elsewhere(tmp_path))
     assert proc.returncode == 0
     assert f"No articles in {empty}" in proc.stderr and "front matter" in proc.stderr
     assert "No articles match" not in proc.stderr
 
 
-def test_a_missing_corpus_from_the_environment_says_where_it_came_from() -> None:
-    proc = run("list", env={"CHIPTUI_CORPUS": "/nope"})
+def test_a_missing_corpus_from_the_environment_says_where_it_came_from(tmp_path: Path) -> None:
+    proc = run("list", env={"CHIPTUI_CORPUS": "/nope"}, cwd=elsewhere(tmp_path))
     assert proc.returncode == 2
     assert "/nope (from $CHIPTUI_CORPUS): no such file or folder" in proc.stderr
 
