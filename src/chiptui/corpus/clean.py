@@ -348,18 +348,18 @@ _KEY_OF = operator.itemgetter(slice(None, _KEY_CHARS))  # a word's first _KEY_CH
 
 # Markers that end an article once it has begun: anywhere in a sentence, or at its start.
 _FOOTER_PARTS = [
-        r"\ball rights reserved\b",
-        r"\u00a9\s*(?:\d{4}|copyright)",
-        r"\bcopyright (?:\u00a9 ?)?\d{4}\b",
-        r"\bprivacy policy\b",
-        r"\bterms (?:of|and) (?:service|use|conditions)\b",
-        r"\bdo not sell my\b",
-        r"\bmission is to\b",
-        r"\bfollow us on\b",
-        r"\bmore (?:stories|articles|news) from\b",
-        r"\byou (?:may|might) (?:also )?like\b",
-        r"\b(?:show|view|load|read|see) (?:all |the )?(?:\d+ )?comments\b",  # a comment section's button
-        r"\bcomments? (?:are|is) (?:closed|now closed)\b",
+    r"\ball rights reserved\b",
+    r"\u00a9\s*(?:\d{4}|copyright)",
+    r"\bcopyright (?:\u00a9 ?)?\d{4}\b",
+    r"\bprivacy policy\b",
+    r"\bterms (?:of|and) (?:service|use|conditions)\b",
+    r"\bdo not sell my\b",
+    r"\bmission is to\b",
+    r"\bfollow us on\b",
+    r"\bmore (?:stories|articles|news) from\b",
+    r"\byou (?:may|might) (?:also )?like\b",
+    r"\b(?:show|view|load|read|see) (?:all |the )?(?:\d+ )?comments\b",  # a comment section's button
+    r"\bcomments? (?:are|is) (?:closed|now closed)\b",
 ]
 _FOOTER_ANY = _search_of(_FOOTER_PARTS)
 # "All rights reserved" in other languages (a search of its own, under its own key words: its
