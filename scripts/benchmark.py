@@ -281,9 +281,17 @@ def _launch(corpus: Path, env: dict[str, str]) -> float:
 def _start(command: str) -> float:
     """COMMAND in a fresh tmux session (160x50); the moment it was started."""
     _close()
-    start = time.perf_counter()
-    subprocess.run(["tmux", "new", "-d", "-s", SESSION, "-x", "160", "-y", "50", command], check=True)
-    return start
+    for _ in range(5):
+        start = time.perf_counter()
+        proc = subprocess.run(["tmux", "new", "-d", "-s", SESSION, "-x", "160", "-y", "50", command], capture_output=True, check=False)
+        if proc.returncode == 0:
+            return start
+        # closing the last session ends the server a moment later, and a new session that
+        # reached it then fails ("server exited unexpectedly"): wait for it to be gone, again
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and subprocess.run(["tmux", "ls"], capture_output=True, check=False).returncode == 0:
+            time.sleep(0.05)
+    raise SystemExit(f"tmux could not start a session: {proc.stderr.decode(errors='replace').strip()}")
 
 
 def _close() -> None:
