@@ -265,6 +265,17 @@ def test_a_related_link_on_a_line_of_its_own_before_a_short_last_paragraph() -> 
     assert clean_body(f"{PARA_EN}\n{PARA_EN_2}\nRelated stories\n{last}", None) == [PARA_EN, PARA_EN_2]
 
 
+def test_a_link_on_a_line_of_its_own_and_a_print_edition_note_are_furniture() -> None:
+    """Kind 5: "Also: Title" and "WATCH: Title" between paragraphs link to other articles (they
+    were kept as paragraphs); a sentence opening with "Also" stays. "A version of this article
+    appears in print on ..." after the article goes."""
+    also = "Also, the company said it would hire two thousand engineers in Europe and Asia next year."
+    for link in ("Also: Why the chip shortage is not over yet", "WATCH: The new plant from above, in three minutes"):
+        assert clean_body(f"{PARA_EN}\n{link}\n{also}\n{PARA_EN_2}", None) == [PARA_EN, also, PARA_EN_2], link
+    note = "A version of this article appears in print on June 5, 2023, Section B, Page 1 of the edition."
+    assert clean_body(f"{PARA_EN}\n{PARA_EN_2}\n{note}", None) == [PARA_EN, PARA_EN_2]
+
+
 def test_dates_and_reading_times_in_other_languages_are_page_furniture() -> None:
     """Kind 6's other side: "Publi\u00e9 le 14 mars 2023 \u00e0 12h05", "Lecture 3 min.", "Lesezeit: 3 Min.",
     "Ver\u00f6ffentlicht am 14.03.2023", "3 min de lectura" between paragraphs go (they were kept
@@ -574,7 +585,7 @@ def test_key_words_never_hide_a_match() -> None:
         "Se adhiere a los criterios de The Trust Project", "Tous droits r\u00e9serv\u00e9s.", "Listen to this article 4 min",
         "Please update your browser.", "You are using a browser version with limited support for CSS.",
         "Or turn off compatibility mode in Internet Explorer.", "Please enable JavaScript to continue.",
-        "JavaScript is disabled in your browser.",
+        "JavaScript is disabled in your browser.", "A version of this article appears in print on June 5, 2023.",
         "Alle Rechte vorbehalten", "\u0412\u0441\u0435 \u043f\u0440\u0430\u0432\u0430 \u0437\u0430\u0449\u0438\u0449\u0435\u043d\u044b.",
     ]
     for name, keys in (

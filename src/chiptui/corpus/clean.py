@@ -128,6 +128,7 @@ _STRONG_PARTS = [
     r"\bopens? in a new (?:tab|window)\b",
     r"\bthis (?:story|article) (?:originally )?appeared\b",
     r"\bthe trust project\b",  # a badge many publishers show, in their own language around it
+    r"\bappear(?:s|ed)? in print\b|\bprint edition as\b",  # "A version of this article appears in print on ..."
 ]
 
 # Headings of the furniture that follows an article, in several languages. Once the article has
@@ -291,6 +292,7 @@ _STRONG_PART_KEYS = (
     "relat recom popul trend more", "like", "miss", "seat spot", "ticke", "webin", "near", "cooki", "priva",
     "terms", "reser", "\u00a9", "copyr", "missi", "brief", "relea", "downl", "downl pdf", "autho", "inbox", "leave",
     "view", "skip", "liste", "updat upgra", "limit", "compa", "enabl turn activ", "javas", "tab windo", "appea", "trust",
+    "print",
 )
 
 
@@ -1168,7 +1170,20 @@ def _classify(sentence: str) -> _Segment:
         # (in a script without capitals a line without a closing mark is a menu or a heading:
         # kept only between two paragraphs)
         return _Segment(sentence, "short", footer, count)
+    if not ends and _LINK_LABEL(sentence):
+        return _Segment(sentence, "nav", footer, count)
     return _Segment(sentence, "content", footer, count)
+
+
+# A link to another article on a line of its own: a label, then the title, with no closing mark
+# ("Also: Why the chip shortage is not over", "See also | ...", "WATCH: ..."). The labels that
+# head boxes too ("Related", "Read also", "Lire aussi") are end headings (_box_inside).
+_LINK_LABEL = re.compile(
+    r"(?:also|see also|more|watch|listen|explore|voir aussi|siehe auch|mehr dazu|lee tambi\u00e9n|"
+    r"guarda anche|zie ook|\u0441\u043c\u043e\u0442\u0440\u0438\u0442\u0435 \u0442\u0430\u043a\u0436\u0435)"  # смотрите также
+    r"\s*[:|\u2014\u2013\u00bb>]",
+    _I,
+).match
 
 
 def _is_furniture(sentence: str, keys: set[str], low: str) -> bool:
