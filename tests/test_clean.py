@@ -276,6 +276,19 @@ def test_a_link_on_a_line_of_its_own_and_a_print_edition_note_are_furniture() ->
     assert clean_body(f"{PARA_EN}\n{PARA_EN_2}\n{note}", None) == [PARA_EN, PARA_EN_2]
 
 
+def test_a_title_with_the_sites_name_or_a_kicker_still_finds_its_headline() -> None:
+    """Kind 1: cards often carry the site's name after the title ("Title - Example News",
+    "Title | Example News") or a kicker before it ("Bridges: Title"), which the page's headline
+    does not: the headline was not found, and the menu and tagline before it were kept."""
+    headline = "The city closes its old bridge to cars from next spring"
+    page = "\n".join(["Home News Sport Weather Opinion", "Your trusted source for local news and analysis since 1901",
+                      headline, PARA_EN, PARA_EN_2])
+    assert clean_body(page, headline) == [PARA_EN, PARA_EN_2]
+    for title in (f"{headline} - Example News", f"{headline} | Example Daily News", f"Bridges: {headline}",
+                  f"Local: {headline} \u2014 Example"):
+        assert clean_body(page, title) == [PARA_EN, PARA_EN_2], title
+
+
 def test_dates_and_reading_times_in_other_languages_are_page_furniture() -> None:
     """Kind 6's other side: "Publi\u00e9 le 14 mars 2023 \u00e0 12h05", "Lecture 3 min.", "Lesezeit: 3 Min.",
     "Ver\u00f6ffentlicht am 14.03.2023", "3 min de lectura" between paragraphs go (they were kept

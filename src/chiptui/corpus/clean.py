@@ -960,10 +960,35 @@ def _after_headline(blocks: list[str], title: str) -> list[str]:
     """Drop everything up to the headline, when the headline is there. The title may stand in
     several places (a breadcrumb, a sticky header, a teaser list, a citation at the bottom):
     the headline is the one followed by the most prose, by the density of function words in
-    the words after it (the signal jusText rests on), the first of equals."""
+    the words after it (the signal jusText rests on), the first of equals. A card's title
+    the page does not hold is tried again without the site's name after it ("Title - Reuters",
+    "Title | Example News") or a kicker before it ("Zugverkehr: Title")."""
+    for variant in _title_variants(title):
+        found = _after_title(blocks, variant)
+        if found is not None:
+            return found
+    return blocks
+
+
+_TITLE_SUFFIX = re.compile(r"\s+[-|\u2013\u2014\u00b7:]\s+(?:\S+\s+){0,5}\S+$")  # " - Example News"
+_TITLE_KICKER = re.compile(r"^(?:\S+\s+){0,2}\S+?\s*[:|]\s+")  # "Zugverkehr: "
+
+
+def _title_variants(title: str) -> Iterator[str]:
+    yield title
+    seen = {title}
+    unsuffixed = _TITLE_SUFFIX.sub("", title)
+    for variant in (unsuffixed, _TITLE_KICKER.sub("", title, count=1), _TITLE_KICKER.sub("", unsuffixed, count=1)):
+        if variant not in seen and len(_WORDS.findall(variant)) >= 3:
+            seen.add(variant)
+            yield variant
+
+
+def _after_title(blocks: list[str], title: str) -> list[str] | None:
+    """The blocks after the headline TITLE stands as, or None where it does not."""
     pattern = _title_pattern(title)
     if pattern is None:
-        return blocks
+        return None
     best: tuple[float, list[str]] | None = None
     candidates = 0
     for index, block in enumerate(blocks):
@@ -980,7 +1005,7 @@ def _after_headline(blocks: list[str], title: str) -> list[str]:
             candidates += 1
             if candidates >= _HEADLINE_CANDIDATES:
                 return best[1]
-    return best[1] if best is not None else blocks
+    return best[1] if best is not None else None
 
 
 def _prose_density(blocks: list[str]) -> float:
