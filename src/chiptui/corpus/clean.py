@@ -36,6 +36,7 @@ cheap looks (a trie of first words, key words per sentence) that never change a 
 
 from __future__ import annotations
 
+import itertools
 import operator
 import re
 from collections.abc import Callable, Iterator
@@ -367,9 +368,11 @@ _FOOTER_ANY = _search_of(_FOOTER_PARTS)
 # "All rights reserved" in other languages (a search of its own, under its own key words: its
 # first letters, "t" and "a", are in every sentence, and would slow the search above)
 _RESERVED_PARTS = [
-    r"\b(?:tous droits r\u00e9serv\u00e9s|todos los derechos reservados|todos os direitos reservados|"
-    r"alle rechte vorbehalten|alle rechten voorbehouden|riproduzione riservata|wszelkie prawa zastrze\u017cone|"
-    r"\u0432\u0441\u0435 \u043f\u0440\u0430\u0432\u0430 \u0437\u0430\u0449\u0438\u0449\u0435\u043d\u044b)\b",  # все права защищены
+    (
+        r"\b(?:tous droits r\u00e9serv\u00e9s|todos los derechos reservados|todos os direitos reservados|"
+        r"alle rechte vorbehalten|alle rechten voorbehouden|riproduzione riservata|wszelkie prawa zastrze\u017cone|"
+        r"\u0432\u0441\u0435 \u043f\u0440\u0430\u0432\u0430 \u0437\u0430\u0449\u0438\u0449\u0435\u043d\u044b)\b"  # все права защищены
+    ),
 ]
 _RESERVED = _search_of(_RESERVED_PARTS)
 _RESERVED_KEYS = frozenset("droit derec direi recht ripro prawa \u043f\u0440\u0430\u0432\u0430".split())  # (права)
@@ -865,7 +868,7 @@ _CREDIT_LIKE = re.compile(
 def _captions_before_credits(segments: list[_Segment]) -> None:
     """A sentence followed in its block by a photo credit is the photo's caption ("Item 1 of 2 A
     logo is seen at the headquarters. REUTERS/Jane Roe"): it goes with the credit."""
-    for before, segment in zip(segments, segments[1:]):
+    for before, segment in itertools.pairwise(segments):
         if (
             segment.kind == "meta"
             and before.kind in ("content", "short")
