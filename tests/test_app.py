@@ -534,3 +534,46 @@ async def test_what_arrives_after_the_app_closed_is_dropped() -> None:
     screen._state_ready(screen.state)  # the marks, read in a worker
     screen._loaded(Loaded(screen.store, screen.store.facets()))  # a reload, from a worker
     screen._filtered(Filtered(screen.generation, screen.result, None))  # a search's result
+
+
+async def test_the_search_warm_up_runs_without_the_cycle_collector(write, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The background warm-up builds hundreds of thousands of objects at 100,000 articles, and
+    each cycle collection they set off held the interpreter for tens of milliseconds, at moments
+    that fell into a burst of typing (one burst in ten took twice as long). The collector is off
+    while it runs, and on again after (the built structures are then frozen out of its sight)."""
+    import gc
+    import threading
+
+    from chiptui.corpus.store import CorpusStore
+
+    for i in range(400):
+        write(f"c{i:03}.md", card_text(f'"Chip maker number {i} opens plant {i * 7} in town {i % 13}"'))
+    collections: list[str] = []
+    warming = threading.Event()
+    warmed = threading.Event()
+    real_warm = CorpusStore.warm_search
+
+    def warm_search(store: CorpusStore) -> None:
+        warming.set()
+        real_warm(store)
+        garbage = [[] for _ in range(5000)]  # as much allocation again as would start collections
+        for item in garbage:
+            item.append(item)
+        warmed.set()
+
+    def seen(phase: str, info: dict) -> None:  # (gc calls this with the collector's phase)
+        if phase == "start" and warming.is_set() and not warmed.is_set():
+            collections.append(threading.current_thread().name)
+
+    monkeypatch.setattr(CorpusStore, "warm_search", warm_search)
+    gc.callbacks.append(seen)
+    try:
+        app = ChiptuiApp([str(corpus_dir)])
+        async with app.run_test(size=(120, 40)) as pilot:
+            await loaded(pilot)
+            await wait_for(pilot, warmed.is_set, "the search warm-up")
+            await wait_for(pilot, lambda: main_of(app)._warmed_before, "the warm-up to finish")
+            assert gc.isenabled()
+    finally:
+        gc.callbacks.remove(seen)
+    assert collections == []

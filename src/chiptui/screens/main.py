@@ -429,11 +429,21 @@ class MainScreen(Screen[None]):
         """Build the search structures while the user reads the first screen; then read the
         whole index once (damage that raises no error is found and repaired)."""
         self.marks_ready.wait(timeout=3.0)
+        import gc
+
+        # the structures it builds (hundreds of thousands of objects at 100,000 articles) set
+        # off cycle collections that held the interpreter for tens of milliseconds, often in
+        # the middle of a burst of typing: the collector waits, and then they are frozen
+        collecting = gc.isenabled()
+        gc.disable()
         try:
             store.warm_search()
         except Exception:  # noqa: BLE001 - a first search builds them again if this failed
             pass
-        _freeze_heap(reclaim=self._warmed_before)  # the first store: nothing frozen to reclaim yet
+        finally:
+            _freeze_heap(reclaim=self._warmed_before)  # the first store: nothing frozen to reclaim yet
+            if collecting:
+                gc.enable()
         self._warmed_before = True
         if store.index is None or self._verified:
             return
