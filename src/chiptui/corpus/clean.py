@@ -647,8 +647,7 @@ _QUOTED = re.compile(
 _QUOTE_START = tuple("\"\u201c\u2018'\u00ab\u201e")
 # Chinese and Japanese write no spaces between words: each of their characters (Han, kana)
 # counts as a word of its own, and their sentences end with full-width marks.
-_CJK = CJK
-_HAS_CJK = re.compile(f"[{_CJK}]").search
+_HAS_CJK = re.compile(f"[{CJK}]").search
 _CJK_TERMINAL = "\u3002\uff01\uff1f\u300d\u300f\uff09\uff1a\uff1b\uff0e"  # 。！？」』）：；．
 # and Arabic's question mark, Urdu's full stop, the Indic scripts' danda
 _TERMINAL = tuple('.!?:;"\u201d\u2019)\u2026' + _CJK_TERMINAL + "\u061f\u06d4\u0964\u0965")
@@ -656,10 +655,10 @@ _TERMINAL = tuple('.!?:;"\u201d\u2019)\u2026' + _CJK_TERMINAL + "\u061f\u06d4\u0
 # Arabic, Hebrew, the Indic scripts, Hangul, Chinese and Japanese. (Not Thai, Lao, Khmer:
 # they end a sentence with a space.)
 _CASELESS = re.compile(
-    "[\u0590-\u06ff\u0750-\u077f\u0900-\u0d7f\u1100-\u11ff\u3130-\u318f\uac00-\ud7af" + _CJK + "]"
+    "[\u0590-\u06ff\u0750-\u077f\u0900-\u0d7f\u1100-\u11ff\u3130-\u318f\uac00-\ud7af" + CJK + "]"
 ).search
 _WORDS = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")  # (a run of Chinese or Japanese is one)
-_CJK_WORDS = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+(?:['\u2019][^\W_{_CJK}]+)*")
+_CJK_WORDS = re.compile(rf"[{CJK}]|[^\W_{CJK}]+(?:['\u2019][^\W_{CJK}]+)*")
 _CHARS_PER_WORD = 8  # more characters a word than this: maybe Chinese or Japanese, counted so
 
 _STOPWORDS = frozenset(
@@ -1244,7 +1243,7 @@ def _chunk(sentences: list[str]) -> list[str]:
 
 
 _HAS_CJK_MARK = _any_in(("\u3002", "\uff01", "\uff1f"))  # 。！？
-_CJK_JOIN = re.compile(r"([\u3002\uff01\uff1f\u300d\u300f\uff09\u201d]) (?=[" + _CJK + "])")
+_CJK_JOIN = re.compile(r"([\u3002\uff01\uff1f\u300d\u300f\uff09\u201d]) (?=[" + CJK + "])")
 
 
 def _join(sentences: list[str]) -> str:

@@ -18,8 +18,6 @@ _WORDS = re.compile(r"\w+")
 # Han and kana: the characters of the scripts written without spaces between words
 CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_RUN = re.compile(f"[{CJK}]+")
-
-
 _PAIRS_AFTER = "\n\x1e"  # (a control character: never in a text, which has them removed at load)
 
 
@@ -35,9 +33,13 @@ def fts_body(text: str) -> str:
 def _pairs(run: str) -> str:
     """"亚马逊" -> "亚马 马逊 逊": a run's pairs of characters, and its last one alone (a
     one-character query word is then found as the start of a pair or as that last one)."""
-    if len(run) == 1:
-        return run
-    return " ".join(run[i : i + 2] for i in range(len(run) - 1)) + " " + run[-1]
+    pairs = _pairs_of(run)
+    return " ".join(pairs if len(run) == 1 else [*pairs, run[-1]])
+
+
+def _pairs_of(run: str) -> list[str]:
+    """A run's pairs of characters ("亚马逊" -> 亚马, 马逊); a one-character run is its own."""
+    return [run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)]
 
 
 def _fts_terms(word: str) -> list[str]:
@@ -47,7 +49,7 @@ def _fts_terms(word: str) -> list[str]:
         return [word]
     terms = [part for part in _CJK_RUN.split(word) if part]
     for run in _CJK_RUN.findall(word):
-        terms += [run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)]
+        terms += _pairs_of(run)
     return terms
 
 
