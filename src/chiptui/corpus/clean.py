@@ -722,8 +722,8 @@ def clean_body(text: str, title: str | None = None) -> list[str]:
         if not segments:
             continue
         for index, segment in enumerate(segments):
-            if segment.footer and _BOX_HEADING.match(segment.text):
-                _box_inside(classified, at, index)
+            if segment.footer and (heading := _BOX_HEADING.match(segment.text)):
+                _box_inside(classified, at, index, heading)
         for segment in segments:  # closing credits count once the article has begun, else a byline
             if segment.kind == "trailer":
                 segment.kind = "content" if article_words >= _STARTED else "meta"
@@ -877,10 +877,10 @@ def _captions_before_credits(segments: list[_Segment]) -> None:
             before.kind = "meta"
 
 
-def _box_inside(classified: _Classified, at: int, index: int) -> None:
+def _box_inside(classified: _Classified, at: int, index: int, heading: re.Match[str]) -> None:
     """A "Related coverage" box in the middle of an article does not end it: a box heading
     followed by mostly prose (until the next end marker) is furniture inside the article, and
-    so are the link titles between it and the prose."""
+    so are the link titles between it and the prose (HEADING: the box heading's match in the segment)."""
     segment = classified[at][index]
     prose = total = prose_words = 0
     before_prose: list[_Segment] = []
@@ -896,8 +896,7 @@ def _box_inside(classified: _Classified, at: int, index: int) -> None:
             before_prose.append(later)
     # a link in a line of its own ("Related: Title", "Lire aussi | Title") is a box of one:
     # one sentence of prose after it shows the article going on
-    heading = _BOX_HEADING.match(segment.text)
-    one_link = heading is not None and segment.text[heading.end() :].lstrip()[:1] in _LINK_AFTER
+    one_link = segment.text[heading.end() :].lstrip()[:1] in _LINK_AFTER
     enough = prose_words >= _PROSE_WORDS if one_link else (prose >= _BOX_PROSE or prose_words >= _BOX_PROSE_WORDS)
     if enough and prose >= 0.6 * total:
         segment.footer = False
@@ -905,7 +904,7 @@ def _box_inside(classified: _Classified, at: int, index: int) -> None:
         # from the paragraph's first word on
         if _is_prose(segment) and segment.words >= _GLUED_BOX_PROSE:
             segment.kind = "content"
-            _cut_box_start(segment)
+            _cut_box_start(segment, heading)
         else:
             segment.kind = "nav"
         for later in before_prose:
@@ -922,10 +921,7 @@ _PROSE_START = re.compile(r"(?<=[a-z\u00df-\u00ff]) (?=[A-Z\u00c0-\u00de])")
 _CAPITALISED_RUN = re.compile(r"(?:\w*)(?: [A-Z\u00c0-\u00de][\w'\u2019-]*)*")  # the rest of the heading
 
 
-def _cut_box_start(segment: _Segment) -> None:
-    heading = _BOX_HEADING.match(segment.text)
-    if heading is None:
-        return
+def _cut_box_start(segment: _Segment, heading: re.Match[str]) -> None:
     start = _PROSE_START.search(segment.text, _CAPITALISED_RUN.match(segment.text, heading.end()).end())
     if start is None:
         return
