@@ -62,7 +62,7 @@ from chiptui.corpus.loader import (
     scan_found,
 )
 from chiptui.corpus.models import Columns, Problem, count_facets
-from chiptui.corpus.parse_pool import PARALLEL_FROM, Progress, parse_files
+from chiptui.corpus.parse_pool import PARALLEL_FROM, Parsed, Progress, parse_files
 from chiptui.corpus.records import data_dumps, data_loads, from_db, rows_by_path, to_db
 from chiptui.corpus.scan_worker import digest_of
 from chiptui.corpus.search import extras_of, vocabulary_of
@@ -97,11 +97,11 @@ class _Writer:
         stats: dict[str, tuple[int, int, int, int]],
     ) -> None:
         self.index, self.db, self.removed_rows, self.stats = index, db, removed_rows, stats
-        self.pending: list[tuple[FileRecord, bytes]] = []
+        self.pending: list[Parsed] = []
         self.unsaved = False  # the index could not be written: nothing more is tried this run
         self.rows: dict[str, int] = {}  # the rows of new files
 
-    def add(self, records: list[tuple[FileRecord, bytes]]) -> None:
+    def add(self, records: list[Parsed]) -> None:
         self.pending.extend(records)
         while len(self.pending) >= BATCH and not self.unsaved:
             batch, self.pending = self.pending[:BATCH], self.pending[BATCH:]
@@ -294,7 +294,7 @@ class CorpusIndex(IndexFile):
         phase("parse")
         generation = writer.finish(removed)
         phase("write")
-        fresh = {record.path: record for record, _ in parsed}
+        fresh = {record.path: record for record in parsed}
         del parsed
         if previous is not None and edited:
             patched = patch(previous, fresh, before, scan_problems)
@@ -445,7 +445,7 @@ class CorpusIndex(IndexFile):
     def _write(
         self,
         db: sqlite3.Connection,
-        records: list[tuple[FileRecord, bytes]],
+        records: list[Parsed],
         removed: list[str],
         removed_rows: dict[str, int],
         stats: dict[str, tuple[int, int, int, int]],
@@ -467,10 +467,10 @@ class CorpusIndex(IndexFile):
                         db.executemany("DELETE FROM pagewords WHERE rowid = ?", gone)
                     db.executemany("DELETE FROM files WHERE id = ?", gone)
                     # ids as they are now, inside the write lock (another process may have added some)
-                    existing = dict(rows_by_path(db, "id", [record.path for record, _ in batch]))
+                    existing = dict(rows_by_path(db, "id", [record.path for record, _, _ in batch]))
                     next_id = (db.execute("SELECT max(id) FROM files").fetchone()[0] or 0) + 1
                     inserts, updates, texts, pages = [], [], [], []
-                    for record, blob in batch:
+                    for record, blob, text in batch:
                         rowid = existing.get(record.path)
                         ctime, inode = stats[record.path][2:4] if record.path in stats else (None, None)
                         if rowid is None:
@@ -491,8 +491,8 @@ class CorpusIndex(IndexFile):
                             )
                         else:
                             updates.append((record.size, record.mtime_ns, blob, self.max_bytes, ctime, inode, rowid))
-                        if record.text:
-                            texts.append((rowid, fts_body(record.text)))
+                        if text:
+                            texts.append((rowid, fts_body(text)))
                         if record.card is None and record.words is not None:
                             pages.append((rowid, record.words))
                     db.executemany("DELETE FROM texts WHERE rowid = ?", [(u[-1],) for u in updates])

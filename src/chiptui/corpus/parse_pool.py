@@ -30,7 +30,10 @@ HEADER = struct.Struct("!Q")
 Progress = Callable[[int, int], None]  # (files parsed so far, files to parse)
 
 
-Sink = Callable[[list[tuple[FileRecord, bytes]]], None]  # takes each batch of records as it is parsed
+# a parsed file: its record without the search text (what the join reads, kept until it), the
+# bytes the index stores for it, and its search text (stored, then dropped)
+Parsed = tuple[FileRecord, bytes, str]
+Sink = Callable[[list[Parsed]], None]  # takes each batch as it is parsed
 
 
 def parse_files(
@@ -40,25 +43,27 @@ def parse_files(
     progress: Progress | None,
     workers: int | None,
     sink: Sink | None = None,
-) -> list[tuple[FileRecord, bytes]]:
-    """Each file's record and stored bytes: in this process for a few files, else in a pool of
-    forked workers, or in ``parse_worker`` subprocesses from a process with threads. ``sink``
-    is handed each batch as it arrives (the index stores them while the workers go on)."""
+) -> list[FileRecord]:
+    """Each file's record, without its search text: parsed in this process for a few files,
+    else in a pool of forked workers, or in ``parse_worker`` subprocesses from a process with
+    threads. ``sink`` is handed each batch with the stored bytes and search texts as it
+    arrives (the index stores them while the workers go on); only the records are kept."""
     total = len(paths)
     if progress:
         progress(0, total)
     if not paths:
         return []
     workers = workers or os.cpu_count() or 1
-    records: list[tuple[FileRecord, bytes]] = []
+    records: list[FileRecord] = []
     if total < PARALLEL_FROM or workers < 2:
+        parsed = []
         for done, path in enumerate(paths, 1):
-            records.append(indexed(path, stats[path], max_bytes))
+            parsed.append(indexed(path, stats[path], max_bytes))
             if progress and (done % 500 == 0 or done == total):
                 progress(done, total)
         if sink is not None:
-            sink(records)
-        return records
+            sink(parsed)
+        return [record for record, _, _ in parsed]
     if threading.active_count() > 1 or not _can_fork():
         return _parse_in_subprocesses(paths, stats, max_bytes, progress, workers, sink)
     chunk = max(50, min(1000, total // (workers * 8)))
@@ -71,14 +76,14 @@ def parse_files(
 
 
 def _deliver(
-    records: list[tuple[FileRecord, bytes]],
-    received: list[tuple[FileRecord, bytes]],
+    records: list[FileRecord],
+    received: list[Parsed],
     sink: Sink | None,
     progress: Progress | None,
     total: int,
 ) -> None:
-    """A batch from the workers: kept, handed to ``sink``, counted."""
-    records.extend(received)
+    """A batch from the workers: its records kept, the whole handed to ``sink``, counted."""
+    records.extend(record for record, _, _ in received)
     if sink is not None:
         sink(received)
     if progress:
@@ -113,7 +118,7 @@ def _parse_in_subprocesses(
         assert proc.stdin is not None
         with proc.stdin:
             pickle.dump((part, [stats[p] for p in part], max_bytes), proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-    records: list[tuple[FileRecord, bytes]] = []
+    records: list[FileRecord] = []
     with selectors.DefaultSelector() as selector:
         buffers: dict[int, bytearray] = {}
         for proc in procs:
@@ -142,16 +147,18 @@ def _parse_in_subprocesses(
         proc.stdout.close()  # type: ignore[union-attr]
         proc.wait()
     if len(records) != total:  # a worker died: parse what it left in this process
-        done = {record.path for record, _ in records}
+        done = {record.path for record in records}
         left = [indexed(path, stats[path], max_bytes) for path in paths if path not in done]
         _deliver(records, left, sink, progress, total)
     return records
 
 
-def indexed(path: str, stat: tuple[int, int], max_bytes: int) -> tuple[FileRecord, bytes]:
-    """A file's record, and the bytes the index stores for it (made here, in the worker)."""
+def indexed(path: str, stat: tuple[int, int], max_bytes: int) -> Parsed:
+    """A file's record without its search text, the bytes the index stores for it (made
+    here, in the worker) and the search text."""
     record = index_file(path, stat[0], stat[1], max_bytes)
-    return record, data_dumps(record._replace(text=""))
+    bare = record._replace(text="")
+    return bare, data_dumps(bare), record.text
 
 
 def _index_batch(job: tuple[list[str], list[tuple[int, int]], int]) -> list[tuple[bytes, str]]:
@@ -161,8 +168,8 @@ def _index_batch(job: tuple[list[str], list[tuple[int, int]], int]) -> list[tupl
     gc.disable()  # many small objects, all kept: collections only cost time here
     out = []
     for path, stat in zip(paths, stats, strict=True):
-        record, blob = indexed(path, stat, max_bytes)
-        out.append((blob, record.text))
+        _, blob, text = indexed(path, stat, max_bytes)
+        out.append((blob, text))
     return out
 
 
@@ -172,10 +179,10 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def _received(batch: Iterable[tuple[bytes, str]]) -> list[tuple[FileRecord, bytes]]:
-    """A worker's (stored bytes, search text) pairs as (record, stored bytes)."""
+def _received(batch: Iterable[tuple[bytes, str]]) -> list[Parsed]:
+    """A worker's (stored bytes, search text) pairs with the record read from the bytes."""
     loads = pickle.loads  # our own worker's bytes, not the index's: no digest check needed
-    return [(loads(memoryview(blob)[_CHECK:])._replace(text=text), blob) for blob, text in batch]
+    return [(loads(memoryview(blob)[_CHECK:]), blob, text) for blob, text in batch]
 
 
 def worker_main() -> int:
@@ -190,8 +197,8 @@ def worker_main() -> int:
     out = sys.stdout.buffer
     batch: list[tuple[bytes, str]] = []
     for path, stat in zip(paths, stats, strict=True):
-        record, blob = indexed(path, stat, max_bytes)
-        batch.append((blob, record.text))
+        _, blob, text = indexed(path, stat, max_bytes)
+        batch.append((blob, text))
         if len(batch) >= WORKER_BATCH:
             _send(out, batch)
             batch = []
