@@ -668,6 +668,20 @@ def test_searches_at_word_starts_find_what_their_plain_alternations_find() -> No
     assert found_any > 50  # (the sentences do hold furniture)
 
 
+def test_ascii_words_are_the_words_of_ascii_text() -> None:
+    """_classify counts an ASCII sentence's words with a pattern of ASCII classes (faster): the
+    same words as the Unicode pattern on every ASCII sentence of the seeds and test pages, and
+    on the edges (underscores, apostrophes, digits, punctuation inside words)."""
+    from chiptui.corpus import clean
+
+    sentences = [s for line in _cleaner_lines() for block in clean._blocks(line) for s in clean._sentences(block)]
+    sentences += ["snake_case and __dunder__", "it's o'clock 'quoted' x'", "3.5% of U.S. e-mail", "a\x7fb\x00c", ""]
+    ascii_sentences = [s for s in sentences if s.isascii()]
+    assert len(ascii_sentences) > 500
+    for sentence in ascii_sentences:
+        assert clean._ASCII_WORDS.findall(sentence) == clean._WORDS.findall(sentence), sentence
+
+
 def test_a_sentence_starting_with_by_and_a_day_is_not_a_byline() -> None:
     text = (
         f"By Monday, The council had voted to close the bridge to cars from next spring, officials said.\n{PARA_EN_2}"
