@@ -231,6 +231,7 @@ def test_deeply_nested_yaml_never_reaches_the_compiled_reader(tmp_path: Path) ->
         "compact-top.md": "title: x\ntopics:\n" + "- " * 100_000 + "x\n",
         "complex-keys.md": "title: x\nextra:\n  " + "? " * 100_000 + "x\n",
         "mixed.md": "title: x\nextra:\n  " + "- ? " * 50_000 + "x\n",
+        "wide.md": "title: x\nextra:\n  " + "-   ?  " * 50_000 + "x\n",
         "indentation.md": "title: x\nextra:\n" + "".join(" " * i + "a:\n" for i in range(1, 1500)) + " " * 1500 + "a: 1\n",
         "flow.md": "title: x\nextra: " + "[" * 100_000 + "]" * 100_000 + "\n",
     }

@@ -83,10 +83,12 @@ def _number_text(front: str, key: str) -> str | None:
 # yaml-rs recurses without a limit on block nesting and crashes the process (a segfault, no
 # exception) past some tens of thousands of levels. Block nesting deeper than a card's needs
 # either indentation (so more than _DEEPEST spaces) or compact nodes on one line ("- - - x",
-# "? ? x"): both go to our reader and PyYAML (libyaml stops at 1,000 levels). Flow nesting
-# is limited by yaml-rs itself (an error at about 256 levels).
+# "? ? x"), each a "- " or "? ": a text with more than _MOST_COMPACT of those (so nested at
+# most about that deep; yaml-rs reads 3,000 levels well) goes to our reader and PyYAML
+# (libyaml stops at 1,000 levels). Counting them costs a third of searching for two on a line.
+# Flow nesting is limited by yaml-rs itself (an error at about 256 levels).
 _DEEPEST = "\n" + " " * 40
-_COMPACT = re.compile(r"[-?] +[-?]")
+_MOST_COMPACT = 1000
 
 
 def _compiled_mapping(front: str) -> dict | None:
@@ -99,7 +101,7 @@ def _compiled_mapping(front: str) -> dict | None:
         return None
     if "!" in front or "<<" in front or front.lstrip()[:1] in ("{", "["):
         return None
-    if _DEEPEST in front or _COMPACT.search(front):
+    if _DEEPEST in front or front.count("- ") + front.count("? ") > _MOST_COMPACT:
         return None
     try:
         data = _compiled.loads(front, parse_datetime=False)  # type: ignore[union-attr] # duplicate keys: an error
