@@ -210,6 +210,19 @@ def test_raw_escape_bytes_in_a_card_are_removed_and_reported(write) -> None:
     assert problem.severity == "warning" and problem.line == 2 and "control character" in problem.message
 
 
+def test_every_ascii_control_character_is_removed_and_reported() -> None:
+    """decode clears ASCII files with a byte table before it searches the text: each control
+    character (C0 but tab and newline, DEL) alone in an ASCII file is still removed and reported,
+    and a CR is a line end, not a control character."""
+    from chiptui.corpus.loader import decode
+
+    for code in [*range(0x00, 0x09), *range(0x0B, 0x0D), *range(0x0E, 0x20), 0x7F]:
+        text, problems = decode(b"title: a" + bytes([code]) + b"b\nexcerpt: c\n", "x.md")
+        assert text == "title: ab\nexcerpt: c\n", code
+        assert len(problems) == 1 and "control character" in problems[0].message, code
+    assert decode(b"title: a\tb\r\nexcerpt: c\rd\n", "x.md") == ("title: a\tb\nexcerpt: c\nd\n", [])
+
+
 def test_unsafe_urls_are_kept_as_written_but_never_chosen(write) -> None:
     path = write(
         "urls.md",

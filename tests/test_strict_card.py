@@ -28,8 +28,8 @@ def both_paths(folder: Path) -> tuple[int, int]:
         slow = index_file(str(path), st.st_size, st.st_mtime_ns, strict=False)
         assert fast == slow, path
         files += 1
-        text = path.read_text(encoding="utf-8", errors="replace")
-        if loader._strict_record(str(path), text, st.st_size, st.st_mtime_ns) is not None:
+        text, problems = loader.read_text(str(path))  # what index_file hands the strict path
+        if text is not None and not problems and loader._strict_record(str(path), text, st.st_size, st.st_mtime_ns):
             strict += 1
             assert slow.problems == (), path  # accepted only when there is nothing to say
     return files, strict

@@ -117,11 +117,15 @@ def _compiled_mapping(front: str) -> dict | None:
     return data
 
 
-def plain_mapping(front: str, first_line: int) -> dict | None:
+def plain_mapping(front: str, first_line: int, decoded: bool = False) -> dict | None:
     """The mapping of plain block YAML, read the way the tolerant path reads it (the strict
     path's reader); None for anything else: other YAML, a YAML error, duplicate keys, tags,
-    a document that is not a mapping."""
-    if not _plain_text(front):
+    a document that is not a mapping. ``decoded``: FRONT is from a text ``loader.decode``
+    made, which has no control character (and no CR) left, so ASCII needs no search."""
+    if decoded and front.isascii():
+        if "\t" in front or "\\" in front:
+            return None
+    elif not _plain_text(front):
         return None
     if _compiled is not None:
         data = _compiled_mapping(front)
