@@ -376,3 +376,16 @@ def test_card_body_after_front_matter_is_its_own(write, corpus_dir: Path) -> Non
         "First paragraph of the story, long enough to count as one.",
         "Second paragraph, also written by the author of the card.",
     ]
+
+
+def test_ids_come_from_the_file_name_without_its_extension() -> None:
+    """make_id finds the stem itself (os.path.splitext costs a tenth of a join): the stem
+    splitext gives for dotted, dot-only and hidden names."""
+    from chiptui.corpus.loader import make_id
+
+    expected = {
+        "a.md": "a", "a.b.md": "a.b", "a..md": "a.", ".hidden": ".hidden", ".hidden.md": ".hidden",
+        "..md": "..md", "...": "...", "a.": "a", "x": "x", "2024.05.story": "2024.05",
+    }
+    for name, stem in expected.items():
+        assert make_id(f"corpus/dir.d/{name}") == stem, name

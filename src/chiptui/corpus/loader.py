@@ -487,7 +487,8 @@ _ID_BAD = re.compile(r"[^A-Za-z0-9._-]+")
 
 def make_id(path: str) -> str:
     name = path.rpartition(os.sep)[2]
-    stem = os.path.splitext(name)[0] or name
+    dot = name.rfind(".")  # os.path.splitext's stem, without its cost (100,000 ids a join)
+    stem = name[:dot] if dot > 0 and name[:dot].lstrip(".") else name
     if _ID_OK.fullmatch(stem) and not stem.endswith("-"):
         return stem
     return _ID_BAD.sub("-", clean_line(stem)).strip("-") or "article"
@@ -866,8 +867,9 @@ def _match_scraped(
         text = " " + " ".join(words) + " "
         page_urls, lines = result.marks if result.marks else ((), ())
         mentioned: set[int] = set()
-        # distinct windows of the page that start some title (the loops run in C)
-        for head in filter(heads.__contains__, set(zip(words, words[1:], words[2:], words[3:], strict=False))):
+        # distinct windows of the page that start some title (the loops run in C; the few that
+        # do are made distinct, not all the page's windows)
+        for head in set(filter(heads.__contains__, zip(words, words[1:], words[2:], words[3:], strict=False))):
             root, longest = trie_of(head)
             needle = " " + " ".join(head) + " "
             at = text.find(needle)
@@ -886,7 +888,7 @@ def _match_scraped(
                         mentioned.update(ends)
                 at = text.find(needle, at + 1)
         if short_heads:
-            for head in filter(short_heads.__contains__, set(zip(words, words[1:], words[2:], strict=False))):
+            for head in set(filter(short_heads.__contains__, zip(words, words[1:], words[2:], strict=False))):
                 mentioned.update(index for _, index in short_heads[head])  # a three-word title is its own head
         headlines: dict[int, int] = {}  # card -> how high its title stands as a line (the first one highest)
         for position, line in enumerate(lines):
