@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -21,10 +23,23 @@ needs_everyday_ai = pytest.mark.skipif(
 )
 
 
-@pytest.fixture(autouse=True)
-def isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
-    """Point every user directory chiptui may touch at a fresh temporary folder."""
-    base = tmp_path_factory.mktemp("user")
+def pytest_configure(config: pytest.Config) -> None:
+    """A net under every fixture: before anything runs, chiptui's user directories point at a
+    temporary folder of this run's (each test, and each module's shared fixtures, then get
+    their own on top), so no test can reach the user's cache, marks or config."""
+    base = Path(tempfile.mkdtemp(prefix="chiptui-tests-"))
+    config._chiptui_user_base = base  # type: ignore[attr-defined]
+    for name in ("cache", "data", "config"):
+        os.environ[f"CHIPTUI_{name.upper()}_DIR"] = str(base / name)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    base = getattr(config, "_chiptui_user_base", None)
+    if base is not None:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def _point_user_dirs(monkeypatch: pytest.MonkeyPatch, base: Path) -> dict[str, Path]:
     dirs = {name: base / name for name in ("cache", "data", "config")}
     for name, path in dirs.items():
         path.mkdir()
@@ -32,6 +47,21 @@ def isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     monkeypatch.delenv("CHIPTUI_CORPUS", raising=False)
     monkeypatch.delenv("CHIPTUI_MAX_BYTES", raising=False)
     return dirs
+
+
+@pytest.fixture(scope="module")
+def module_dirs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]:
+    """User directories for what a module sets up once for many tests (a store loaded from
+    a corpus): folders of their own as well, never the user's (a module-scoped fixture runs
+    before the tests' own ``isolated_dirs``)."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        yield _point_user_dirs(monkeypatch, tmp_path_factory.mktemp("module-user"))
+
+
+@pytest.fixture(autouse=True)
+def isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
+    """Point every user directory chiptui may touch at a fresh temporary folder."""
+    return _point_user_dirs(monkeypatch, tmp_path_factory.mktemp("user"))
 
 
 @pytest.fixture

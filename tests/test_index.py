@@ -411,10 +411,10 @@ def test_search_postings_are_kept_in_the_index_for_the_next_run(
     def no_build(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise AssertionError("postings were built again")
 
-    monkeypatch.setattr(search.Postings, "build", classmethod(no_build))
-    again = CorpusStore.load([str(corpus_dir)])
-    assert sorted(e.title for e in again.filter(query="graphcs")) == expected
-    monkeypatch.undo()
+    with monkeypatch.context() as patched:  # (not undo(): that would also undo the test's own user dirs)
+        patched.setattr(search.Postings, "build", classmethod(no_build))
+        again = CorpusStore.load([str(corpus_dir)])
+        assert sorted(e.title for e in again.filter(query="graphcs")) == expected
 
     write("new.md", card_text('"Graphics boards arrive"', publishedDateTime="2024-02-01T00:00:00Z"))
     changed = CorpusStore.load([str(corpus_dir)])  # another generation: its own postings

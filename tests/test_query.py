@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from pathlib import Path
 from datetime import datetime, timezone
 
 import pytest
@@ -238,7 +239,7 @@ SEED_QUERIES: list[tuple[str, Callable[[Article], bool]]] = [
 
 
 @pytest.fixture(scope="module")
-def everyday() -> tuple[CorpusStore, list[Article]]:
+def everyday(module_dirs: dict[str, Path]) -> tuple[CorpusStore, list[Article]]:
     if not EVERYDAY_AI.is_dir():
         pytest.skip("needs ../shared/corpora/everyday-ai beside the checkout (absent here)")
     return CorpusStore.load([str(EVERYDAY_AI)]), load_corpus([str(EVERYDAY_AI)]).articles

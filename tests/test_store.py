@@ -14,8 +14,17 @@ from .conftest import EVERYDAY_AI, SEEDS, TRAINIUM_ID, card_text, needs_everyday
 
 
 @pytest.fixture(scope="module")
-def seeds() -> CorpusStore:
+def seeds(module_dirs: dict[str, Path]) -> CorpusStore:
     return CorpusStore.load([str(SEEDS)])
+
+
+def test_a_store_shared_by_the_module_indexes_in_a_folder_of_its_own(
+    seeds: CorpusStore, module_dirs: dict[str, Path]
+) -> None:
+    """Module-scoped fixtures run before each test's own user directories are set: they get
+    folders of their own (they wrote to the user's real cache before)."""
+    assert seeds.index is not None
+    assert Path(seeds.index.status.db_path).is_relative_to(module_dirs["cache"])
 
 
 def titles(result) -> list[str]:
