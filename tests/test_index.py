@@ -549,3 +549,82 @@ def test_records_are_stored_in_batches_as_they_are_parsed(
     index.close()
     _, again = refresh(corpus_dir)
     assert again.status.parsed == 0 and titles(again) == titles(snapshot)
+
+
+def _staged_corpus(write) -> None:  # type: ignore[no-untyped-def]
+    """Cards, and a scraped page that gives one of them its body."""
+    for n in range(6):
+        write(f"c{n}.md", card_text(f'"Harbour crane number {n} is installed"', excerpt=f'"Excerpt of crane {n}"'))
+    page = (
+        "Home | News | Sport\nHarbour crane number 3 is installed\n"
+        "The port authority said the new crane would double the number of containers it can move. "
+        "Dockworkers have been trained on the machine since the spring, a spokesperson said.\n"
+        "Subscribe to our newsletter\n"
+    )
+    write("page-3.txt", page)
+
+
+@pytest.mark.parametrize("workers", [False, True], ids=["in-process", "forked-workers"])
+def test_a_large_change_stages_its_texts_and_moves_them_into_full_text(
+    write, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch, workers: bool
+) -> None:
+    """A change too large to patch stores its texts in the staged table and puts them into FTS5
+    on a thread of its own while the corpus is joined: every text is searchable when the
+    refresh returns, and nothing is left staged."""
+    from chiptui.corpus import parse_pool
+
+    if not index_db.fts5_available():
+        pytest.skip("this SQLite has no FTS5: texts are never staged")
+    monkeypatch.setattr(index_module, "PATCH_LIMIT", 2)  # seven files: a large change
+    if workers:
+        monkeypatch.setattr(parse_pool, "PARALLEL_FROM", 4)
+    moves = []
+    real_move = index_module.StagedMove
+    monkeypatch.setattr(index_module, "StagedMove", lambda *args: moves.append(real_move(*args)) or moves[-1])
+    _staged_corpus(write)
+    index, _ = refresh(corpus_dir)
+    assert len(moves) == 1 and moves[0].error is None
+    assert len(index.search_text("excerpt crane") or ()) == 6  # the cards' texts
+    assert len(index.search_text("dockworkers") or ()) == 1  # the page's cleaned body
+    assert not index.search_text("newsletter")  # (its footer is not)
+    with sqlite3.connect(index_path([str(corpus_dir)])) as db:
+        assert db.execute("SELECT count(*) FROM staged").fetchone()[0] == 0
+        assert db.execute("SELECT count(*) FROM pagewords").fetchone()[0] == 1
+    index.close()
+
+
+def test_texts_left_staged_by_a_stopped_run_are_moved_by_the_next(
+    write, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run stopped after storing its files but before its texts reached FTS5 (Ctrl+C, a
+    crash) leaves them staged: the next run moves them first, so full-text search finds every
+    file although none of them is parsed again."""
+    if not index_db.fts5_available():
+        pytest.skip("this SQLite has no FTS5: texts are never staged")
+    monkeypatch.setattr(index_module, "PATCH_LIMIT", 2)
+
+    class Stopped:
+        def __init__(self, *args: object) -> None:
+            pass
+
+        def wait(self) -> BaseException | None:
+            raise KeyboardInterrupt  # the run is stopped while its texts wait to be moved
+
+    real_move = index_module.StagedMove
+    monkeypatch.setattr(index_module, "StagedMove", Stopped)
+    _staged_corpus(write)
+    stopped = CorpusIndex([str(corpus_dir)])
+    with pytest.raises(KeyboardInterrupt):
+        stopped.refresh()
+    stopped.close()
+    with sqlite3.connect(index_path([str(corpus_dir)])) as db:
+        assert db.execute("SELECT count(*) FROM staged").fetchone()[0] == 7
+        assert db.execute("SELECT count(*) FROM texts").fetchone()[0] == 0
+    monkeypatch.setattr(index_module, "StagedMove", real_move)
+    index, snapshot = refresh(corpus_dir)
+    assert snapshot.status.parsed == 0  # the files were stored: only the texts were left
+    assert len(index.search_text("excerpt crane") or ()) == 6
+    assert len(index.search_text("dockworkers") or ()) == 1
+    with sqlite3.connect(index_path([str(corpus_dir)])) as db:
+        assert db.execute("SELECT count(*) FROM staged").fetchone()[0] == 0
+    index.close()

@@ -5,13 +5,20 @@ Chinese and Japanese write no spaces between words, so FTS5's tokenizer takes a 
 their characters for one word, and a word inside it could not be found. A text with such runs
 is stored with each run's pairs of characters after it (and its last character), and a query
 word in those scripts looks for its pairs: the way search engines index these languages.
+
+A large change (a cold index) stages its texts in a plain table as its files are stored and
+puts them into the FTS5 tables afterwards, in one statement on a thread of its own
+(``StagedMove``): SQLite tokenizes without holding Python's lock, on the core the join leaves
+idle, instead of on the busy ones while the workers parse.
 """
 
 from __future__ import annotations
 
 import re
 import sqlite3
+import threading
 
+from chiptui.corpus.index_db import rollback
 from chiptui.corpus.records import from_db, in_batches, to_db
 
 _WORDS = re.compile(r"\w+")
@@ -91,3 +98,53 @@ def run_text_query(db: sqlite3.Connection, sql: str, params: tuple) -> set[str]:
 
 def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+_MOVE_STAGED = (
+    "INSERT INTO texts (rowid, body) SELECT id, body FROM staged WHERE body IS NOT NULL",
+    "INSERT INTO pagewords (rowid, words) SELECT id, words FROM staged WHERE words IS NOT NULL",
+    "DELETE FROM staged",
+)
+
+
+def has_staged(db: sqlite3.Connection) -> bool:
+    """Texts are staged that are not in the FTS5 tables yet (a run stopped before it moved them)."""
+    return bool(db.execute("SELECT EXISTS (SELECT 1 FROM staged)").fetchone()[0])
+
+
+def move_staged(db: sqlite3.Connection) -> None:
+    """Put the staged texts and page words into their FTS5 tables, in one transaction."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        for sql in _MOVE_STAGED:
+            db.execute(sql)
+        db.execute("COMMIT")
+    except BaseException:
+        rollback(db)
+        raise
+
+
+class StagedMove:
+    """``move_staged`` on a connection of its own, in a thread; ``wait`` for it before the
+    next write (the error it met, or None)."""
+
+    def __init__(self, db_path: str, timeout: float) -> None:
+        self.error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(db_path, timeout), name="chiptui-fts", daemon=True)
+        self._thread.start()
+
+    def _run(self, db_path: str, timeout: float) -> None:
+        try:
+            db = sqlite3.connect(db_path, timeout=timeout, isolation_level=None, check_same_thread=False)
+            try:
+                db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+                db.execute("PRAGMA synchronous = NORMAL")
+                move_staged(db)
+            finally:
+                db.close()
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread, which moves them itself
+            self.error = exc
+
+    def wait(self) -> BaseException | None:
+        self._thread.join()
+        return self.error

@@ -31,7 +31,7 @@ from array import array
 from collections.abc import Iterable, Iterator, Sequence
 
 from chiptui.corpus.additions import JoinKeys, extend, spliced
-from chiptui.corpus.fulltext import fts_body, run_text_query, text_query
+from chiptui.corpus.fulltext import StagedMove, fts_body, has_staged, move_staged, run_text_query, text_query
 from chiptui.corpus.fulltext import texts_of as _texts_of
 from chiptui.corpus.index_db import (
     ENV_TIMEOUT,
@@ -95,8 +95,10 @@ class _Writer:
         db: sqlite3.Connection,
         removed_rows: dict[str, int],
         stats: dict[str, tuple[int, int, int, int]],
+        staged: bool = False,
     ) -> None:
         self.index, self.db, self.removed_rows, self.stats = index, db, removed_rows, stats
+        self.staged = staged  # texts go to the staged table (see ``fulltext``)
         self.pending: list[Parsed] = []
         self.unsaved = False  # the index could not be written: nothing more is tried this run
         self.rows: dict[str, int] = {}  # the rows of new files
@@ -105,13 +107,15 @@ class _Writer:
         self.pending.extend(records)
         while len(self.pending) >= BATCH and not self.unsaved:
             batch, self.pending = self.pending[:BATCH], self.pending[BATCH:]
-            self.unsaved = self.index._write(self.db, batch, [], self.removed_rows, self.stats, self.rows) < 0
+            self.unsaved = (
+                self.index._write(self.db, batch, [], self.removed_rows, self.stats, self.rows, self.staged) < 0
+            )
 
     def finish(self, removed: list[str]) -> int:
         """The rest and the removals; the generation they made (-1: this run's changes are not saved)."""
         if self.unsaved:
             return -1
-        return self.index._write(self.db, self.pending, removed, self.removed_rows, self.stats, self.rows)
+        return self.index._write(self.db, self.pending, removed, self.removed_rows, self.stats, self.rows, self.staged)
 
 
 class CorpusIndex(IndexFile):
@@ -123,6 +127,7 @@ class CorpusIndex(IndexFile):
         self.max_bytes = max_bytes
         self.damage_notices: list[str] = []  # damage found (and repaired) after the refresh
         self._prescanned: tuple[object, list[Problem], object] | None = None
+        self._moving: StagedMove | None = None  # this run's staged texts, going into FTS5
 
     # -- refreshing ------------------------------------------------------------
 
@@ -200,6 +205,9 @@ class CorpusIndex(IndexFile):
         try:
             return self._refresh_now(progress, workers, unchanged_from)
         finally:
+            if self._moving is not None:  # (the run stopped before its snapshot: the next one moves them)
+                self._moving.wait()
+                self._moving = None
             if gc_was_on:
                 gc.enable()
 
@@ -289,10 +297,20 @@ class CorpusIndex(IndexFile):
         # records are stored as they arrive, while the workers go on parsing (this process
         # would only wait for them); what is left, and the removals, after the last
         gone = {p: known[p] for p in removed} if known is not None else dict(rows_by_path(db, "id", removed))
-        writer = _Writer(self, db, gone, stats)  # type: ignore[arg-type]
+        if self.fts and has_staged(db):
+            move_staged(db)  # a run that stopped before it put its texts into FTS5
+        # a change this large is joined again, and the join leaves a core idle: its texts are
+        # put into FTS5 then, beside it (see ``fulltext``)
+        staged = self.fts and len(changed) > PATCH_LIMIT
+        writer = _Writer(self, db, gone, stats, staged)  # type: ignore[arg-type]
         parsed = parse_files(changed, stats, self.max_bytes, progress, workers, sink=writer.add)
         phase("parse")
         generation = writer.finish(removed)
+        if staged:
+            if self.db_path == ":memory:":  # (no second connection sees it)
+                move_staged(db)
+            else:
+                self._moving = StagedMove(self.db_path, self.timeout)
         phase("write")
         fresh = {record.path: record for record in parsed}
         del parsed
@@ -420,6 +438,9 @@ class CorpusIndex(IndexFile):
         found: Found | None = None,
     ) -> Snapshot:
         """Count the facets, save the snapshot for the next start, and time it all."""
+        moving, self._moving = self._moving, None
+        if moving is not None and moving.wait() is not None:
+            move_staged(db)  # (it failed there, locked or worse: here, where a write's errors are handled)
         columns = snapshot.columns
         snapshot.facets = count_facets(columns.topics, columns.providers)
         # computed here, once per change, so a start with 100,000 marks does not pay for it
@@ -450,9 +471,11 @@ class CorpusIndex(IndexFile):
         removed_rows: dict[str, int],
         stats: dict[str, tuple[int, int, int, int]],
         rows: dict[str, int] | None = None,
+        staged: bool = False,
     ) -> int:
         """Store new and changed records and forget removed files; returns the new generation
-        (-1: not saved). The rows given to new files are put in ``rows``."""
+        (-1: not saved). The rows given to new files are put in ``rows``; with ``staged``, the
+        texts go to the staged table (see ``fulltext``)."""
         generation = read_generation(db)
         if not records and not removed:
             return generation
@@ -491,10 +514,16 @@ class CorpusIndex(IndexFile):
                             )
                         else:
                             updates.append((record.size, record.mtime_ns, blob, self.max_bytes, ctime, inode, rowid))
-                        if text:
-                            texts.append((rowid, fts_body(text)))
-                        if record.card is None and record.words is not None:
-                            pages.append((rowid, record.words))
+                        body = fts_body(text) if text else None
+                        words = record.words if record.card is None else None
+                        if staged:
+                            if body is not None or words is not None:
+                                texts.append((rowid, body, words))
+                            continue
+                        if body is not None:
+                            texts.append((rowid, body))
+                        if words is not None:
+                            pages.append((rowid, words))
                     db.executemany("DELETE FROM texts WHERE rowid = ?", [(u[-1],) for u in updates])
                     if self.fts:
                         db.executemany("DELETE FROM pagewords WHERE rowid = ?", [(u[-1],) for u in updates])
@@ -508,7 +537,10 @@ class CorpusIndex(IndexFile):
                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         inserts,
                     )
-                    db.executemany("INSERT INTO texts (rowid, body) VALUES (?, ?)", texts)
+                    if staged:
+                        db.executemany("INSERT INTO staged (id, body, words) VALUES (?, ?, ?)", texts)
+                    else:
+                        db.executemany("INSERT INTO texts (rowid, body) VALUES (?, ?)", texts)
                     db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
                     db.execute("COMMIT")
                 except BaseException:

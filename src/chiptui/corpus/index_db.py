@@ -21,7 +21,7 @@ from functools import lru_cache
 from chiptui.paths import cache_dir
 
 # bump when the tables or the pickled records change shape, or what the cleaner gives full-text search
-SCHEMA_VERSION = 25
+SCHEMA_VERSION = 26
 ENV_TIMEOUT = "CHIPTUI_INDEX_TIMEOUT"
 PRUNE_DAYS = 90  # index files of corpora not opened for this long are deleted
 
@@ -248,6 +248,10 @@ class IndexFile:
                     "CREATE VIRTUAL TABLE pagewords USING fts5("
                     "words, tokenize = 'unicode61 remove_diacritics 0', detail = full, columnsize = 0)"
                 )
+                # a large change's texts and page words, written with their files while the
+                # workers parse and put into the two FTS5 tables above in one statement after
+                # them (``fulltext.StagedMove``): empty between runs
+                db.execute("CREATE TABLE staged (id INTEGER PRIMARY KEY, body TEXT, words TEXT)")
             else:
                 db.execute("CREATE TABLE texts (body TEXT)")
             db.executemany(
