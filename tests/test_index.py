@@ -588,8 +588,8 @@ def test_a_large_change_stages_its_texts_and_moves_them_into_full_text(
     assert len(index.search_text("dockworkers") or ()) == 1  # the page's cleaned body
     assert not index.search_text("newsletter")  # (its footer is not)
     with sqlite3.connect(index_path([str(corpus_dir)])) as db:
-        assert db.execute("SELECT count(*) FROM staged").fetchone()[0] == 0
-        assert db.execute("SELECT count(*) FROM pagewords").fetchone()[0] == 1
+        assert db.execute("SELECT count(*) FROM unindexed").fetchone()[0] == 0
+        assert db.execute("SELECT count(*) FROM pagewords WHERE pagewords MATCH 'dockworkers'").fetchone()[0] == 1
     index.close()
 
 
@@ -618,13 +618,49 @@ def test_texts_left_staged_by_a_stopped_run_are_moved_by_the_next(
         stopped.refresh()
     stopped.close()
     with sqlite3.connect(index_path([str(corpus_dir)])) as db:
-        assert db.execute("SELECT count(*) FROM staged").fetchone()[0] == 7
-        assert db.execute("SELECT count(*) FROM texts").fetchone()[0] == 0
+        assert db.execute("SELECT count(*) FROM unindexed").fetchone()[0] == 7
+        assert db.execute("SELECT count(*) FROM texts WHERE texts MATCH 'crane'").fetchone()[0] == 0
     monkeypatch.setattr(index_module, "StagedMove", real_move)
     index, snapshot = refresh(corpus_dir)
     assert snapshot.status.parsed == 0  # the files were stored: only the texts were left
     assert len(index.search_text("excerpt crane") or ()) == 6
     assert len(index.search_text("dockworkers") or ()) == 1
     with sqlite3.connect(index_path([str(corpus_dir)])) as db:
-        assert db.execute("SELECT count(*) FROM staged").fetchone()[0] == 0
+        assert db.execute("SELECT count(*) FROM unindexed").fetchone()[0] == 0
     index.close()
+
+
+def test_full_text_stays_true_to_the_files_through_edits_and_deletions(
+    write, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The FTS5 tables index the stored texts as external content: an edited or deleted file's
+    old words leave the index with it, in a small change (indexed at once) and in a large one
+    (indexed after the parse), and FTS5's own check finds the index true to the texts."""
+    if not index_db.fts5_available():
+        pytest.skip("this SQLite has no FTS5")
+    monkeypatch.setattr(index_module, "PATCH_LIMIT", 2)
+
+    def checked(index: CorpusIndex) -> None:
+        with sqlite3.connect(index_path([str(corpus_dir)])) as db:
+            for table in ("texts", "pagewords"):  # (rank 1: against the content, not only itself)
+                db.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('integrity-check', 1)")
+        index.close()
+
+    _staged_corpus(write)
+    index, _ = refresh(corpus_dir)
+    checked(index)
+    write("c1.md", card_text('"Harbour crane number 1 is installed"', excerpt='"Excerpt of the gantry"'))
+    (corpus_dir / "page-3.txt").unlink()
+    index, snapshot = refresh(corpus_dir)  # two files: a small change
+    assert snapshot.status.parsed == 1 and snapshot.status.removed == 1
+    assert len(index.search_text("excerpt crane") or ()) == 5
+    assert len(index.search_text("gantry") or ()) == 1
+    assert not index.search_text("dockworkers")
+    checked(index)
+    for n in range(6):  # every card edited: a large change
+        write(f"c{n}.md", card_text(f'"Harbour crane number {n} is installed"', excerpt=f'"Quayside note {n}"'))
+    index, snapshot = refresh(corpus_dir)
+    assert snapshot.status.parsed == 6
+    assert not index.search_text("excerpt") and not index.search_text("gantry")
+    assert len(index.search_text("quayside note") or ()) == 6
+    checked(index)

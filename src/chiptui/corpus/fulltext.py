@@ -6,10 +6,11 @@ their characters for one word, and a word inside it could not be found. A text w
 is stored with each run's pairs of characters after it (and its last character), and a query
 word in those scripts looks for its pairs: the way search engines index these languages.
 
-A large change (a cold index) stages its texts in a plain table as its files are stored and
-puts them into the FTS5 tables afterwards, in one statement on a thread of its own
-(``StagedMove``): SQLite tokenizes without holding Python's lock, on the core the join leaves
-idle, instead of on the busy ones while the workers parse.
+The texts are stored once, in the ``bodies`` table, which the FTS5 tables index as external
+content. A large change (a cold index) stores them as its files are stored and indexes them
+afterwards, in one statement on a thread of its own (``StagedMove``): SQLite tokenizes without
+holding Python's lock, on the core the join leaves idle, instead of on the busy ones while the
+workers parse.
 """
 
 from __future__ import annotations
@@ -100,23 +101,61 @@ def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-_MOVE_STAGED = (
-    "INSERT INTO texts (rowid, body) SELECT id, body FROM staged WHERE body IS NOT NULL",
-    "INSERT INTO pagewords (rowid, words) SELECT id, words FROM staged WHERE words IS NOT NULL",
-    "DELETE FROM staged",
+# the FTS5 tables index ``bodies`` as their external content: an indexed row leaves them with
+# a 'delete' of the values it was indexed with, before the row itself changes or goes
+_FORGET = (
+    (
+        "INSERT INTO texts (texts, rowid, body) SELECT 'delete', id, body FROM bodies "
+        "WHERE id = ? AND body IS NOT NULL AND id NOT IN unindexed"
+    ),
+    (
+        "INSERT INTO pagewords (pagewords, rowid, words) SELECT 'delete', id, words FROM bodies "
+        "WHERE id = ? AND words IS NOT NULL AND id NOT IN unindexed"
+    ),
+    "DELETE FROM unindexed WHERE id = ?",
+    "DELETE FROM bodies WHERE id = ?",
+)
+_INDEX_STAGED = (
+    "INSERT INTO texts (rowid, body) SELECT id, body FROM bodies WHERE id IN unindexed AND body IS NOT NULL",
+    "INSERT INTO pagewords (rowid, words) SELECT id, words FROM bodies WHERE id IN unindexed AND words IS NOT NULL",
+    "DELETE FROM unindexed",
 )
 
 
+def forget_texts(db: sqlite3.Connection, rows: list[tuple[int]], fts: bool) -> None:
+    """Drop these files' texts (inside the caller's transaction)."""
+    if not fts:
+        db.executemany("DELETE FROM texts WHERE rowid = ?", rows)
+        return
+    for sql in _FORGET:
+        db.executemany(sql, rows)
+
+
+def store_texts(db: sqlite3.Connection, rows: list[tuple[int, str | None, str | None]], fts: bool, staged: bool) -> None:
+    """Store (row, search text, page words) of files whose texts were forgotten or never stored
+    (inside the caller's transaction): indexed at once, or with ``staged`` later, by
+    ``StagedMove``."""
+    if not fts:
+        db.executemany("INSERT INTO texts (rowid, body) VALUES (?, ?)", [(r, b) for r, b, _ in rows if b is not None])
+        return
+    db.executemany("INSERT INTO bodies (id, body, words) VALUES (?, ?, ?)", rows)
+    if staged:
+        db.executemany("INSERT INTO unindexed (id) VALUES (?)", [(r,) for r, _, _ in rows])
+        return
+    db.executemany("INSERT INTO texts (rowid, body) VALUES (?, ?)", [(r, b) for r, b, _ in rows if b is not None])
+    db.executemany("INSERT INTO pagewords (rowid, words) VALUES (?, ?)", [(r, w) for r, _, w in rows if w is not None])
+
+
 def has_staged(db: sqlite3.Connection) -> bool:
-    """Texts are staged that are not in the FTS5 tables yet (a run stopped before it moved them)."""
-    return bool(db.execute("SELECT EXISTS (SELECT 1 FROM staged)").fetchone()[0])
+    """Texts are stored that the FTS5 tables do not index yet (a run stopped before it did)."""
+    return bool(db.execute("SELECT EXISTS (SELECT 1 FROM unindexed)").fetchone()[0])
 
 
 def move_staged(db: sqlite3.Connection) -> None:
-    """Put the staged texts and page words into their FTS5 tables, in one transaction."""
+    """Index the staged texts and page words in their FTS5 tables, in one transaction."""
     db.execute("BEGIN IMMEDIATE")
     try:
-        for sql in _MOVE_STAGED:
+        for sql in _INDEX_STAGED:
             db.execute(sql)
         db.execute("COMMIT")
     except BaseException:

@@ -31,7 +31,16 @@ from array import array
 from collections.abc import Iterable, Iterator, Sequence
 
 from chiptui.corpus.additions import JoinKeys, extend, spliced
-from chiptui.corpus.fulltext import StagedMove, fts_body, has_staged, move_staged, run_text_query, text_query
+from chiptui.corpus.fulltext import (
+    StagedMove,
+    forget_texts,
+    fts_body,
+    has_staged,
+    move_staged,
+    run_text_query,
+    store_texts,
+    text_query,
+)
 from chiptui.corpus.fulltext import texts_of as _texts_of
 from chiptui.corpus.index_db import (
     ENV_TIMEOUT,
@@ -98,7 +107,7 @@ class _Writer:
         staged: bool = False,
     ) -> None:
         self.index, self.db, self.removed_rows, self.stats = index, db, removed_rows, stats
-        self.staged = staged  # texts go to the staged table (see ``fulltext``)
+        self.staged = staged  # texts are indexed after the parse (see ``fulltext``)
         self.pending: list[Parsed] = []
         self.unsaved = False  # the index could not be written: nothing more is tried this run
         self.rows: dict[str, int] = {}  # the rows of new files
@@ -298,7 +307,7 @@ class CorpusIndex(IndexFile):
         # would only wait for them); what is left, and the removals, after the last
         gone = {p: known[p] for p in removed} if known is not None else dict(rows_by_path(db, "id", removed))
         if self.fts and has_staged(db):
-            move_staged(db)  # a run that stopped before it put its texts into FTS5
+            move_staged(db)  # a run that stopped before it indexed its texts
         # a change this large is joined again, and the join leaves a core idle: its texts are
         # put into FTS5 then, beside it (see ``fulltext``)
         staged = self.fts and len(changed) > PATCH_LIMIT
@@ -475,7 +484,7 @@ class CorpusIndex(IndexFile):
     ) -> int:
         """Store new and changed records and forget removed files; returns the new generation
         (-1: not saved). The rows given to new files are put in ``rows``; with ``staged``, the
-        texts go to the staged table (see ``fulltext``)."""
+        texts are indexed later (see ``fulltext``)."""
         generation = read_generation(db)
         if not records and not removed:
             return generation
@@ -485,14 +494,12 @@ class CorpusIndex(IndexFile):
                 db.execute("BEGIN IMMEDIATE")
                 try:
                     gone = [(removed_rows[p],) for p in removed[start : start + BATCH]]
-                    db.executemany("DELETE FROM texts WHERE rowid = ?", gone)
-                    if self.fts:
-                        db.executemany("DELETE FROM pagewords WHERE rowid = ?", gone)
+                    forget_texts(db, gone, self.fts)
                     db.executemany("DELETE FROM files WHERE id = ?", gone)
                     # ids as they are now, inside the write lock (another process may have added some)
                     existing = dict(rows_by_path(db, "id", [record.path for record, _, _ in batch]))
                     next_id = (db.execute("SELECT max(id) FROM files").fetchone()[0] or 0) + 1
-                    inserts, updates, texts, pages = [], [], [], []
+                    inserts, updates, texts = [], [], []
                     for record, blob, text in batch:
                         rowid = existing.get(record.path)
                         ctime, inode = stats[record.path][2:4] if record.path in stats else (None, None)
@@ -514,20 +521,10 @@ class CorpusIndex(IndexFile):
                             )
                         else:
                             updates.append((record.size, record.mtime_ns, blob, self.max_bytes, ctime, inode, rowid))
-                        body = fts_body(text) if text else None
                         words = record.words if record.card is None else None
-                        if staged:
-                            if body is not None or words is not None:
-                                texts.append((rowid, body, words))
-                            continue
-                        if body is not None:
-                            texts.append((rowid, body))
-                        if words is not None:
-                            pages.append((rowid, words))
-                    db.executemany("DELETE FROM texts WHERE rowid = ?", [(u[-1],) for u in updates])
-                    if self.fts:
-                        db.executemany("DELETE FROM pagewords WHERE rowid = ?", [(u[-1],) for u in updates])
-                        db.executemany("INSERT INTO pagewords (rowid, words) VALUES (?, ?)", pages)
+                        if text or words is not None:
+                            texts.append((rowid, fts_body(text) if text else None, words))
+                    forget_texts(db, [(u[-1],) for u in updates], self.fts)
                     db.executemany(
                         "UPDATE files SET size = ?, mtime_ns = ?, record = ?, max_bytes = ?, ctime_ns = ?, inode = ? WHERE id = ?",
                         updates,
@@ -537,10 +534,7 @@ class CorpusIndex(IndexFile):
                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         inserts,
                     )
-                    if staged:
-                        db.executemany("INSERT INTO staged (id, body, words) VALUES (?, ?, ?)", texts)
-                    else:
-                        db.executemany("INSERT INTO texts (rowid, body) VALUES (?, ?)", texts)
+                    store_texts(db, texts, self.fts, staged)
                     db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
                     db.execute("COMMIT")
                 except BaseException:

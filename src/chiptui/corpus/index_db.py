@@ -237,21 +237,24 @@ class IndexFile:
             )
             db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value)")
             if self.fts:
+                # each file's search text (TEXT, as ``fulltext.fts_body`` makes it) and a scraped
+                # page's normalised words (WORDS), stored once: the two FTS5 tables below index
+                # them as their external content
+                db.execute("CREATE TABLE bodies (id INTEGER PRIMARY KEY, body TEXT, words TEXT)")
                 # no positions or column sizes: queries are AND-ed word prefixes, never phrases or ranks
                 db.execute(
-                    "CREATE VIRTUAL TABLE texts USING fts5("
-                    "body, tokenize = 'unicode61 remove_diacritics 2', detail = none, columnsize = 0)"
+                    "CREATE VIRTUAL TABLE texts USING fts5(body, content = 'bodies', content_rowid = 'id', "
+                    "tokenize = 'unicode61 remove_diacritics 2', detail = none, columnsize = 0)"
                 )
                 # each scraped page's normalised words, where new titles are looked up as
                 # phrases (``additions``): the only place phrases are asked, so positions are kept
                 db.execute(
-                    "CREATE VIRTUAL TABLE pagewords USING fts5("
-                    "words, tokenize = 'unicode61 remove_diacritics 0', detail = full, columnsize = 0)"
+                    "CREATE VIRTUAL TABLE pagewords USING fts5(words, content = 'bodies', content_rowid = 'id', "
+                    "tokenize = 'unicode61 remove_diacritics 0', detail = full, columnsize = 0)"
                 )
-                # a large change's texts and page words, written with their files while the
-                # workers parse and put into the two FTS5 tables above in one statement after
-                # them (``fulltext.StagedMove``): empty between runs
-                db.execute("CREATE TABLE staged (id INTEGER PRIMARY KEY, body TEXT, words TEXT)")
+                # the rows of bodies that a large change stored and the FTS5 tables do not index
+                # yet (see ``fulltext.StagedMove``): empty between runs
+                db.execute("CREATE TABLE unindexed (id INTEGER PRIMARY KEY)")
             else:
                 db.execute("CREATE TABLE texts (body TEXT)")
             db.executemany(
