@@ -389,3 +389,59 @@ def test_ids_come_from_the_file_name_without_its_extension() -> None:
     }
     for name, stem in expected.items():
         assert make_id(f"corpus/dir.d/{name}") == stem, name
+
+
+_FORKED_JOIN = """
+import os, sys, threading
+from pathlib import Path
+from chiptui.corpus import loader
+
+fail = sys.argv[1] == "fail"
+files = sorted(p for root in sys.argv[2:] for p in Path(root).rglob("*") if p.is_file())
+records = [loader.index_file(str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files]
+assert sum(r.card is None and r.words is not None for r in records) >= 2, "no pages to match"
+loader.FORK_MATCH_FROM = 10**9
+alone = loader.assemble(records)
+children = []
+real_forked = loader.forked
+def counted(function, *args):
+    if fail:
+        function = lambda *a: 1 / 0  # the child fails: the parent matches the pages itself
+    child = real_forked(function, *args)
+    children.append(child)
+    return child
+loader.forked = counted
+loader.FORK_MATCH_FROM = 1
+calls = []
+together = loader.assemble(records, lambda: calls.append(threading.active_count()))
+assert len(children) == 1 and children[0] is not None, "the matching did not fork"
+assert calls == [1]
+assert together.entries == alone.entries, "entries differ"
+assert together.problems == alone.problems, "problems differ"
+assert together.files == alone.files
+print("ok", len(alone.entries), sum(e.body is not None and e.body[1] == "scraped" for e in alone.entries))
+"""
+
+
+@pytest.mark.parametrize("child", ["works", "fail"])
+def test_pages_matched_in_a_forked_child_join_as_they_do_here(child: str) -> None:
+    """A command matches scraped pages to cards in a forked child while it builds the entries:
+    the same entries, bodies and problems as the join done in one process, and the same when
+    the child fails (the parent matches them itself). Run in a process of its own: the
+    matching forks only where no other thread runs."""
+    import subprocess
+    import sys
+
+    from chiptui.corpus.workers import can_fork
+
+    if not can_fork():
+        pytest.skip("this platform does not fork: pages are always matched in the process")
+    roots = [str(SEEDS)]
+    real = SEEDS.parent.parent / "shared" / "corpora" / "bodies-real"  # more pages to match, when here
+    if real.is_dir():
+        roots.append(str(real))
+    proc = subprocess.run(
+        [sys.executable, "-c", _FORKED_JOIN, child, *roots], capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.startswith("ok")

@@ -309,17 +309,12 @@ class CorpusIndex(IndexFile):
         if self.fts and has_staged(db):
             move_staged(db)  # a run that stopped before it indexed its texts
         # a change this large is joined again, and the join leaves a core idle: its texts are
-        # put into FTS5 then, beside it (see ``fulltext``)
+        # indexed in FTS5 then, beside it (see ``fulltext``)
         staged = self.fts and len(changed) > PATCH_LIMIT
         writer = _Writer(self, db, gone, stats, staged)  # type: ignore[arg-type]
         parsed = parse_files(changed, stats, self.max_bytes, progress, workers, sink=writer.add)
         phase("parse")
         generation = writer.finish(removed)
-        if staged:
-            if self.db_path == ":memory:":  # (no second connection sees it)
-                move_staged(db)
-            else:
-                self._moving = StagedMove(self.db_path, self.timeout)
         phase("write")
         fresh = {record.path: record for record in parsed}
         del parsed
@@ -361,15 +356,26 @@ class CorpusIndex(IndexFile):
         stored = self._records(db, [p for p in stats if p not in fresh])
         phase("read")
         records = [fresh[p] if p in fresh else stored[p] for p in stats if p in fresh or p in stored]
-        joined = assemble(records)
         if known is None:
             rows = {from_db(path): row for row, path in db.execute("SELECT id, path FROM files")}
         else:
             rows = {**known, **writer.rows}
-        join_keys = None
-        if all(record.path in rows for record in records):
-            join_keys = JoinKeys.of((rows[record.path], record) for record in records)
+        kept_keys: list[JoinKeys] = []
+
+        def meanwhile(records: list[FileRecord] = records) -> None:  # (bound now: deleted below)
+            """What needs nothing of the join: done while a forked child matches the pages."""
+            if all(record.path in rows for record in records):
+                kept_keys.append(JoinKeys.of((rows[record.path], record) for record in records))
+
+        joined = assemble(records, meanwhile)
+        join_keys = kept_keys[0] if kept_keys else None
         del records, stored
+        if staged:  # the texts go into FTS5 on a thread, beside the snapshot's work (the join's
+            # second core is the forked child's: see ``assemble``)
+            if self.db_path == ":memory:":  # (no second connection sees it)
+                move_staged(db)
+            else:
+                self._moving = StagedMove(self.db_path, self.timeout)
         phase("join")
         problems = sorted(scan_problems + joined.problems, key=problem_order)
         columns = Columns.of(joined.entries)
@@ -447,9 +453,13 @@ class CorpusIndex(IndexFile):
         found: Found | None = None,
     ) -> Snapshot:
         """Count the facets, save the snapshot for the next start, and time it all."""
-        moving, self._moving = self._moving, None
-        if moving is not None and moving.wait() is not None:
-            move_staged(db)  # (it failed there, locked or worse: here, where a write's errors are handled)
+
+        def staged_moved() -> None:
+            """The texts of this run are in FTS5 before the snapshot that finds them is saved."""
+            moving, self._moving = self._moving, None
+            if moving is not None and moving.wait() is not None:
+                move_staged(db)  # (it failed there, locked or worse: here, where a write's errors are handled)
+
         columns = snapshot.columns
         snapshot.facets = count_facets(columns.topics, columns.providers)
         # computed here, once per change, so a start with 100,000 marks does not pay for it
@@ -467,6 +477,7 @@ class CorpusIndex(IndexFile):
                 "joinkeys": join_keys.to_state() if join_keys is not None else None,
                 "scanned": (self.max_bytes, found.parts) if found is not None else None,
             },
+            staged_moved,
         )
         phase(name)
         snapshot.status.seconds = time.perf_counter() - started

@@ -22,6 +22,7 @@ from typing import NamedTuple
 
 from chiptui.corpus.models import Article, BodyRef, Entry, Problem
 from chiptui.corpus.sanitize import clean_line, clean_text, has_control_chars
+from chiptui.corpus.workers import forked
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 _READ_CHUNK = 1 << 16  # what a file that changed while it was read is read on in
@@ -668,8 +669,16 @@ class Assembled:
     files: int = 0
 
 
-def assemble(records: Iterable[FileRecord]) -> Assembled:
-    """Join per-file records into one corpus: ids, scraped bodies, related links."""
+FORK_MATCH_FROM = 2000  # scraped pages from which a command matches them in a forked child
+
+
+def assemble(records: Iterable[FileRecord], meanwhile: Callable[[], None] | None = None) -> Assembled:
+    """Join per-file records into one corpus: ids, scraped bodies, related links.
+
+    Matching the scraped pages to their cards is most of a large join's time. In a process
+    without threads (a command) it runs in a forked child, on the core the join leaves idle,
+    while this process builds the entries and runs ``meanwhile`` (the caller's own work that
+    needs nothing of the join); elsewhere it runs here, after ``meanwhile``."""
     out = Assembled()
     cards: list[FileRecord] = []
     scraped: list[FileRecord] = []
@@ -694,39 +703,55 @@ def assemble(records: Iterable[FileRecord]) -> Assembled:
                 ids[index] = f"{base}~{_short_hash(cards[index].path)}"
 
     urls = _url_owners(cards)
-    bodies = _match_scraped(cards, ids, scraped, out.problems, urls=urls)
-
-    for index, record in enumerate(cards):
-        info = record.card
-        assert info is not None
-        body: tuple[str, str, int] | None = None
-        if info[C_BODY] is not None:
-            body = (record.path, "card", info[C_BODY])
-        body_path = bodies.get(index)
-        if body_path is not None:
-            if body is None:
-                body = (body_path, "scraped", 0)
-            else:
-                out.problems.append(
-                    Problem(
-                        body_path,
-                        None,
-                        "warning",
-                        f"scraped page matches {ids[index]!r}, which has its own body; the card's body is shown",
-                    )
+    matching = forked(_pages_matched, cards, ids, scraped, urls) if len(scraped) >= FORK_MATCH_FROM else None
+    try:
+        if meanwhile is not None:
+            meanwhile()
+        entries = []  # in the cards' order, with their own bodies (a page's is put in below)
+        for index, record in enumerate(cards):
+            info = record.card
+            assert info is not None
+            body = (record.path, "card", info[C_BODY]) if info[C_BODY] is not None else None
+            links = None
+            if info[C_RELATED]:
+                found = []
+                for position, key in enumerate(info[C_RELATED]):
+                    target = urls.get(key) if key else None
+                    if target is not None and target != index:
+                        found.append((position, ids[target]))
+                links = tuple(found) or None
+            entries.append(entry_of(record, ids[index], body, links))
+        order = date_order([e.title for e in entries], [e.stamp for e in entries])
+    finally:
+        done, matched = matching.result() if matching is not None else (False, None)
+    if done:
+        bodies, problems = matched
+        out.problems.extend(problems)
+    else:  # not forked, or the child failed: here
+        bodies = _match_scraped(cards, ids, scraped, out.problems, urls=urls)
+    for index in sorted(bodies):  # (in the cards' order, as the problems always came)
+        entry = entries[index]
+        if entry.body is None:
+            entries[index] = entry._replace(body=(bodies[index], "scraped", 0))
+        else:
+            out.problems.append(
+                Problem(
+                    bodies[index],
+                    None,
+                    "warning",
+                    f"scraped page matches {ids[index]!r}, which has its own body; the card's body is shown",
                 )
-        links = None
-        if info[C_RELATED]:
-            found = []
-            for position, key in enumerate(info[C_RELATED]):
-                target = urls.get(key) if key else None
-                if target is not None and target != index:
-                    found.append((position, ids[target]))
-            links = tuple(found) or None
-        out.entries.append(entry_of(record, ids[index], body, links))
-    order = date_order([e.title for e in out.entries], [e.stamp for e in out.entries])
-    out.entries = [out.entries[i] for i in order]
+            )
+    out.entries = [entries[i] for i in order]
     return out
+
+
+def _pages_matched(
+    cards: list[FileRecord], ids: list[str], scraped: list[FileRecord], urls: dict[str, int]
+) -> tuple[dict[int, str], list[Problem]]:
+    """``_match_scraped``'s answer and problems (what a forked child sends back)."""
+    problems: list[Problem] = []
+    return _match_scraped(cards, ids, scraped, problems, urls=urls), problems
 
 
 def entry_of(

@@ -21,7 +21,7 @@ from typing import BinaryIO
 
 from chiptui.corpus.loader import FileRecord, index_file
 from chiptui.corpus.records import _CHECK, data_dumps
-from chiptui.corpus.workers import fork_pool
+from chiptui.corpus.workers import can_fork, fork_pool
 
 PARALLEL_FROM = 256  # fewer changed files than this are parsed in this process
 WORKER_BATCH = 250  # records a subprocess worker sends at a time
@@ -64,7 +64,7 @@ def parse_files(
         if sink is not None:
             sink(parsed)
         return [record for record, _, _ in parsed]
-    if threading.active_count() > 1 or not _can_fork():
+    if threading.active_count() > 1 or not can_fork():
         return _parse_in_subprocesses(paths, stats, max_bytes, progress, workers, sink)
     chunk = max(50, min(1000, total // (workers * 8)))
     batches = [paths[i : i + chunk] for i in range(0, total, chunk)]
@@ -171,12 +171,6 @@ def _index_batch(job: tuple[list[str], list[tuple[int, int]], int]) -> list[tupl
         _, blob, text = indexed(path, stat, max_bytes)
         out.append((blob, text))
     return out
-
-
-def _can_fork() -> bool:
-    import multiprocessing
-
-    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def _received(batch: Iterable[tuple[bytes, str]]) -> list[Parsed]:

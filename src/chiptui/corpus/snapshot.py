@@ -8,6 +8,7 @@ import sqlite3
 import sys
 from array import array
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from chiptui.corpus.index_db import IndexStatus, is_locked, put_meta
@@ -117,18 +118,24 @@ def save_snapshot(
     generation: int,
     extras: tuple[list[str], object, list[str], list[Problem]],
     beside: dict[str, object] | None = None,
+    before_writing: Callable[[], None] | None = None,
 ) -> None:
     """Save the snapshot for the next start, unless another process wrote since ``generation``.
     What is read only now and then goes ``beside`` it, a row a value, for the same generation:
     "keys" (the reader-state keys, read when marks are), "joinkeys" (``additions``) and
-    "scanned" (the files as this scan saw them, compared with the next scan's)."""
+    "scanned" (the files as this scan saw them, compared with the next scan's).
+    ``before_writing`` runs once it is all pickled, before it is written."""
     if generation < 0:
+        if before_writing is not None:
+            before_writing()
         return
     rows: list[tuple[str, object]] = [
         ("snapshot", data_dumps((generation, _frozen(columns), problems, files, *extras))),
         ("digest", digest),
     ]
     rows += [(name, data_dumps((generation, value))) for name, value in (beside or {}).items() if value is not None]
+    if before_writing is not None:
+        before_writing()
     try:
         put_meta(db, generation, rows)
     except sqlite3.OperationalError as exc:

@@ -1,14 +1,16 @@
-"""What every worker process of chiptui runs first (the scan's and the parse's)."""
+"""What every worker process of chiptui runs first (the scan's, the parse's and the join's),
+and the forked pool and forked call that start them."""
 
 from __future__ import annotations
 
 import os
+import pickle
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
@@ -67,3 +69,62 @@ def fork_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()
+
+
+def can_fork() -> bool:
+    """This platform forks (``multiprocessing``'s "fork" start method is offered)."""
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+class Forked:
+    """A call running in a forked child (see ``forked``); ``result`` waits for it."""
+
+    def __init__(self, pid: int, read_end: int) -> None:
+        self.pid, self.read_end = pid, read_end
+
+    def result(self) -> tuple[bool, Any]:
+        """(True, what the call returned), or (False, None) when the child failed."""
+        try:
+            with os.fdopen(self.read_end, "rb") as stream:
+                data = stream.read()
+        finally:
+            _, status = os.waitpid(self.pid, 0)
+        if status != 0 or not data:
+            return False, None
+        try:
+            return True, pickle.loads(data)  # (our own child's bytes, as a parse worker's)
+        except Exception:  # noqa: BLE001 - a child that wrote half its answer: the caller does it
+            return False, None
+
+
+def forked(function: Callable[..., Any], *args: Any) -> Forked | None:
+    """``function(*args)`` in a forked child while this process goes on with something else:
+    a share of one job on the core it leaves idle. The child reads this process's memory as
+    it was (nothing is sent to it) and pickles back the result. None when this process may
+    not fork: other threads are running (a fork copies only the calling one, and locks the
+    others hold stay locked in the child), or the platform does not."""
+    if threading.active_count() > 1 or not can_fork():
+        return None
+    parent = os.getpid()
+    read_end, write_end = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        return None
+    if pid == 0:  # the child: never returns
+        code = 1
+        try:
+            os.close(read_end)
+            worker_setup(parent, quiet_output=True)
+            data = pickle.dumps(function(*args), protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(write_end, "wb") as stream:
+                stream.write(data)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    return Forked(pid, read_end)
