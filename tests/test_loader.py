@@ -445,3 +445,52 @@ def test_pages_matched_in_a_forked_child_join_as_they_do_here(child: str) -> Non
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.startswith("ok")
+
+
+_INTERRUPTED_JOIN = """
+import os, sys, time
+from pathlib import Path
+from chiptui.corpus import loader
+
+files = sorted(p for p in Path(sys.argv[1]).rglob("*") if p.is_file())
+records = [loader.index_file(str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files]
+children = []
+real_forked = loader.forked
+def slow(function, *args):
+    child = real_forked(lambda *a: time.sleep(600), *args)  # a child that would match for ten minutes
+    children.append(child)
+    return child
+loader.forked = slow
+loader.FORK_MATCH_FROM = 1
+def interrupted():
+    raise KeyboardInterrupt
+try:
+    loader.assemble(records, interrupted)
+except KeyboardInterrupt:
+    pass
+else:
+    raise SystemExit("not interrupted")
+[child] = children
+try:
+    os.waitpid(child.pid, os.WNOHANG)
+except ChildProcessError:
+    print("reaped")
+"""
+
+
+def test_an_interrupted_join_stops_its_forked_child_at_once() -> None:
+    """Ctrl+C during a join (here raised by the caller's meanwhile) stops the child matching
+    the pages and reaps it, instead of waiting for it to finish: the run ends at once. (A
+    wait would take the child's ten minutes: the subprocess's timeout fails the test.)"""
+    import subprocess
+    import sys
+
+    from chiptui.corpus.workers import can_fork
+
+    if not can_fork():
+        pytest.skip("this platform does not fork")
+    proc = subprocess.run(
+        [sys.executable, "-c", _INTERRUPTED_JOIN, str(SEEDS)], capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip() == "reaped"

@@ -722,8 +722,11 @@ def assemble(records: Iterable[FileRecord], meanwhile: Callable[[], None] | None
                 links = tuple(found) or None
             entries.append(entry_of(record, ids[index], body, links))
         order = date_order([e.title for e in entries], [e.stamp for e in entries])
-    finally:
-        done, matched = matching.result() if matching is not None else (False, None)
+    except BaseException:
+        if matching is not None:
+            matching.cancel()  # (Ctrl+C: out at once, not after the child's matching)
+        raise
+    done, matched = matching.result() if matching is not None else (False, None)
     if done:
         bodies, problems = matched
         out.problems.extend(problems)

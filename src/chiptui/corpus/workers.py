@@ -84,6 +84,23 @@ class Forked:
     def __init__(self, pid: int, read_end: int) -> None:
         self.pid, self.read_end = pid, read_end
 
+    def cancel(self) -> None:
+        """Stop the child now and reap it (the caller was interrupted: nothing waits for it)."""
+        import signal
+
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        try:
+            os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            pass
+        try:
+            os.close(self.read_end)
+        except OSError:
+            pass
+
     def result(self) -> tuple[bool, Any]:
         """(True, what the call returned), or (False, None) when the child failed."""
         try:
