@@ -664,3 +664,31 @@ def test_full_text_stays_true_to_the_files_through_edits_and_deletions(
     assert not index.search_text("excerpt") and not index.search_text("gantry")
     assert len(index.search_text("quayside note") or ()) == 6
     checked(index)
+
+
+def test_ctrl_c_after_the_parse_does_not_wait_for_the_texts_to_be_indexed(
+    write, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl+C while the texts are indexed on their thread ends the run at once (the thread is a
+    daemon; the next run indexes what it left): the refresh does not wait for it."""
+    if not index_db.fts5_available():
+        pytest.skip("this SQLite has no FTS5: texts are never staged")
+    monkeypatch.setattr(index_module, "PATCH_LIMIT", 2)
+
+    class Indexing:
+        def __init__(self, *args: object) -> None:
+            pass
+
+        def wait(self) -> BaseException | None:
+            raise AssertionError("an interrupted run waited for the texts to be indexed")
+
+    def interrupt(*args: object) -> None:
+        raise KeyboardInterrupt  # Ctrl+C while the snapshot is made
+
+    monkeypatch.setattr(index_module, "StagedMove", Indexing)
+    monkeypatch.setattr(index_module, "extras_of", interrupt)
+    _staged_corpus(write)
+    index = CorpusIndex([str(corpus_dir)])
+    with pytest.raises(KeyboardInterrupt):
+        index.refresh()
+    index.close()

@@ -213,6 +213,11 @@ class CorpusIndex(IndexFile):
         gc.disable()  # hundreds of thousands of long-lived objects: the collector would only rescan them
         try:
             return self._refresh_now(progress, workers, unchanged_from)
+        except KeyboardInterrupt:
+            # out at once: the thread indexing the texts is a daemon, and what it leaves
+            # unindexed (its transaction undone) the next run indexes first
+            self._moving = None
+            raise
         finally:
             if self._moving is not None:  # (the run stopped before its snapshot: the next one moves them)
                 self._moving.wait()
