@@ -551,6 +551,19 @@ def test_records_are_stored_in_batches_as_they_are_parsed(
     assert again.status.parsed == 0 and titles(again) == titles(snapshot)
 
 
+def _mover_whose_wait_raises(error: BaseException) -> type:
+    """A stand-in for ``StagedMove`` that indexes nothing and raises ERROR when waited for."""
+
+    class Mover:
+        def __init__(self, *args: object) -> None:
+            pass
+
+        def wait(self) -> BaseException | None:
+            raise error
+
+    return Mover
+
+
 def _staged_corpus(write) -> None:  # type: ignore[no-untyped-def]
     """Cards, and a scraped page that gives one of them its body."""
     for n in range(6):
@@ -602,16 +615,9 @@ def test_texts_left_staged_by_a_stopped_run_are_moved_by_the_next(
     if not index_db.fts5_available():
         pytest.skip("this SQLite has no FTS5: texts are never staged")
     monkeypatch.setattr(index_module, "PATCH_LIMIT", 2)
-
-    class Stopped:
-        def __init__(self, *args: object) -> None:
-            pass
-
-        def wait(self) -> BaseException | None:
-            raise KeyboardInterrupt  # the run is stopped while its texts wait to be moved
-
     real_move = index_module.StagedMove
-    monkeypatch.setattr(index_module, "StagedMove", Stopped)
+    # the run is stopped while its texts wait to be moved
+    monkeypatch.setattr(index_module, "StagedMove", _mover_whose_wait_raises(KeyboardInterrupt()))
     _staged_corpus(write)
     stopped = CorpusIndex([str(corpus_dir)])
     with pytest.raises(KeyboardInterrupt):
@@ -675,17 +681,11 @@ def test_ctrl_c_after_the_parse_does_not_wait_for_the_texts_to_be_indexed(
         pytest.skip("this SQLite has no FTS5: texts are never staged")
     monkeypatch.setattr(index_module, "PATCH_LIMIT", 2)
 
-    class Indexing:
-        def __init__(self, *args: object) -> None:
-            pass
-
-        def wait(self) -> BaseException | None:
-            raise AssertionError("an interrupted run waited for the texts to be indexed")
-
     def interrupt(*args: object) -> None:
         raise KeyboardInterrupt  # Ctrl+C while the snapshot is made
 
-    monkeypatch.setattr(index_module, "StagedMove", Indexing)
+    waited = AssertionError("an interrupted run waited for the texts to be indexed")
+    monkeypatch.setattr(index_module, "StagedMove", _mover_whose_wait_raises(waited))
     monkeypatch.setattr(index_module, "extras_of", interrupt)
     _staged_corpus(write)
     index = CorpusIndex([str(corpus_dir)])
