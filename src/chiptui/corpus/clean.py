@@ -1160,22 +1160,28 @@ def _split_sentences(piece: str) -> list[str]:
 def _classify(sentence: str) -> _Segment:
     """What one sentence is. Boilerplate, menus and bylines are all dropped alike, so the
     cheap tests run first and the furniture vocabulary is searched only in what is left."""
-    words = (_ASCII_WORDS if sentence.isascii() else _WORDS).findall(sentence)
-    count = len(words)
-    if len(sentence) > _CHARS_PER_WORD * count and _HAS_CJK(sentence):
-        words = _CJK_WORDS.findall(sentence)
+    low = sentence.lower()
+    if sentence.isascii():  # (lower-cased, an ASCII text has the same words: no word is lowered twice)
+        folded = _ASCII_WORDS.findall(low)
+        count = len(folded)
+        keys = set(map(_KEY_OF, folded))
+    else:
+        words = _WORDS.findall(sentence)
         count = len(words)
-    keys = _keys(words)
+        if len(sentence) > _CHARS_PER_WORD * count and _HAS_CJK(sentence):
+            words = _CJK_WORDS.findall(sentence)
+            count = len(words)
+        keys = _keys(words)
+        folded = None
     if "\u00a9" in sentence:
         keys.add("\u00a9")
-    low = sentence.lower()
     footer = bool(
         _FOOTER_START.match(sentence)
         or (keys & _FOOTER_KEYS and _FOOTER_ANY(sentence, low))
         or (keys & _RESERVED_KEYS and _RESERVED(sentence, low))
         or _in_comments(sentence, keys)
     )
-    if not words:
+    if not count:
         return _Segment(sentence, "nav", footer, 0)
     if _TRAILER.match(sentence):
         return _Segment(sentence, "boiler" if _is_furniture(sentence, keys, low) else "trailer", footer, count)
@@ -1187,8 +1193,11 @@ def _classify(sentence: str) -> _Segment:
     ):
         return _Segment(sentence, "meta", footer, count)
     if not ends and count >= 4:
+        if folded is not None:
+            words = _ASCII_WORDS.findall(sentence)
         capitals = sum(1 for w in words if w[0].isupper() or w[0].isdigit())  # (a word is never empty)
-        if capitals / count >= 0.6 and sum(map(_STOPWORDS.__contains__, map(str.lower, words))) / count < 0.2:
+        lowered = folded if folded is not None else map(str.lower, words)
+        if capitals / count >= 0.6 and sum(map(_STOPWORDS.__contains__, lowered)) / count < 0.2:
             return _Segment(sentence, "nav", footer, count)
     if _is_furniture(sentence, keys, low):
         return _Segment(sentence, "boiler", footer, count)
