@@ -747,3 +747,28 @@ def test_a_block_as_long_as_a_page_comes_out_in_paragraphs() -> None:
     middle = body[1:-1]
     assert len(middle) > 1 and all(len(p) < 1500 for p in middle)
     assert " ".join(middle) == " ".join(sentences)
+
+
+def test_what_stands_before_a_dateline_in_the_lead_goes() -> None:
+    """Kind 5: a flattened page glues a video player's playlist, a share bar's "Print" or a
+    kicker to the lead, which opens with its dateline ("PARIS (AFP) \u2014", "WASHINGTON \u2014"):
+    everything before the dateline goes, however long and whatever it reads like; the lead
+    keeps its dateline. A sentence that opens with one, and prose before a word in capitals
+    and a dash, stay whole."""
+    playlist = (
+        "Vid\u00e9os \u00e0 ne pas manquer (12 vid\u00e9os) Un incendie ravage un entrep\u00f4t du port Le maire "
+        "s'exprime apr\u00e8s la temp\u00eate Les images du d\u00e9fil\u00e9 Trois questions sur la r\u00e9forme des "
+        "retraites Un pont ferm\u00e9 \u00e0 la circulation"
+    )
+    lead = (
+        "PARIS (AFP) \u2014 Le gouvernement a pr\u00e9sent\u00e9 mercredi un plan pour r\u00e9nover les ponts du pays, "
+        "apr\u00e8s la fermeture de trois ouvrages jug\u00e9s dangereux par les ing\u00e9nieurs."
+    )
+    fr_2 = "Les travaux commenceront au printemps et dureront quatre ans, selon le ministre des Transports."
+    assert clean_body(f"{playlist} {lead}\n{fr_2}", None) == [lead, fr_2]
+    en_lead = "WASHINGTON \u2014 The Senate voted on Tuesday to fund the repair of bridges across the country."
+    assert clean_body(f"Print {en_lead}\n{PARA_EN}", None) == [en_lead, PARA_EN]
+    opening = "LOS ANGELES (Reuters) - The city council voted on Monday to close the old bridge to cars."
+    assert clean_body(f"{opening}\n{PARA_EN}", None) == [opening, PARA_EN]
+    prose = "Sales in USA - The figures for the spring were the best the company had seen in a decade."
+    assert clean_body(f"{PARA_EN}\n{prose}\n{PARA_EN_2}", None) == [PARA_EN, prose, PARA_EN_2]

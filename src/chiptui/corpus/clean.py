@@ -467,6 +467,64 @@ _LABEL = re.compile(r"[A-Z][\w-]{2,20}: ")
 _QUOTE_AFTER = re.compile(r" (?=[\"\u201c\u201e\u00ab][A-Z\u00c0-\u00de])")
 
 
+# A dateline opening a news report: a place and a news agency in brackets ("London (CNN)",
+# "PARIS (AFP) \u2014", "Berlin (dpa) -"), or a place in capitals and a dash ("WASHINGTON \u2014").
+# Where one stands inside a sentence after words with no closing mark, those words are not
+# the report: a video player's playlist, a share bar's "Print", a kicker glued before its
+# lead, however long. A place in capitals and a dash is that only after at most three
+# capitalised words ("Print WASHINGTON \u2014 ..."): else it may be prose ("... by NATO \u2014 The ...").
+_AGENCIES = (
+    "AAP AFP ANP ANSA AP APA Belga BBC Bloomberg CNN CP dpa EFE epd IANS KNA Kyodo NHK NTB PTI Reuters SDA TASS TT UPI "
+    "Xinhua Yonhap"
+).split()
+_DATELINE = re.compile(
+    r" (?=[A-Z])(?:"
+    r"(?P<place>[A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*){0,3}) \((?:" + "|".join(_AGENCIES) + r")(?: [A-Z]\w*)?\)"
+    r"(?: ?[-\u2014\u2013])? (?=[A-Z\"\u201c])"
+    r"|(?P<caps>[A-Z]{3,}(?:[ -][A-Z]{2,}){0,2}(?:, [A-Z][\w.]*(?: [A-Z][\w.]*)?)?) [-\u2014\u2013] (?=[A-Z\"\u201c])"
+    r")"
+)
+_DATELINE_CAPS_AFTER = 3  # words at most before a place in capitals and a dash
+_DATELINE_SPAN = 120  # characters a dateline takes at most
+
+
+# the cheap looks before _DATELINE (every block is looked at): an agency in brackets, or a word
+# in capitals before a dash and a capital after it, found from the bracket or the dash
+_AGENCY = re.compile(r"\((?:" + "|".join(_AGENCIES) + r")[ )]")
+_DASHES = (" \u2014 ", " \u2013 ", " - ")
+
+
+def _may_have_dateline(text: str) -> bool:
+    """A dateline may stand in TEXT."""
+    if "(" in text and _AGENCY.search(text):
+        return True
+    if " - " not in text and " \u2014 " not in text and " \u2013 " not in text:
+        return False
+    for dash in _DASHES:
+        at = text.find(dash, 3)
+        while at >= 0:
+            caps, after = text[at - 3 : at], text[at + 3 : at + 4]
+            if caps.isupper() and caps.isalpha() and (after.isupper() or after in ('"', "\u201c")):
+                return True
+            at = text.find(dash, at + 1)
+    return False
+
+
+def _dateline_lead(sentence: str) -> int:
+    """Where a news report's dateline starts inside SENTENCE after other words, or 0."""
+    if not _may_have_dateline(sentence):
+        return 0
+    if _DATELINE.match(" " + sentence[:_DATELINE_SPAN]):
+        return 0  # (the sentence opens with one: "LOS ANGELES (Reuters) - ...", not "ANGELES (...")
+    for found in _DATELINE.finditer(sentence, 1):
+        if found.group("caps") is not None:
+            before = _WORDS.findall(sentence, 0, found.start())
+            if len(before) > _DATELINE_CAPS_AFTER or not all(word[0].isupper() for word in before):
+                continue  # ("Sales in USA - The ...": prose before it)
+        return found.start() + 1
+    return 0
+
+
 def _glued_at(text: str, end: int, pattern: re.Pattern[str] = _GLUED_LEAD) -> int:
     """The first place before END where a word with no punctuation after it is followed by
     one of _GLUED_WORDS and a lower-case word (or what PATTERN finds after a space), or -1."""
@@ -812,14 +870,19 @@ def _may_glue(block: str) -> bool:
     return _glued_at(block, end) >= 0 or (": " in block and _glued_at(block, end, _QUOTE_AFTER) >= 0)
 
 
-def _glued_apart(sentences: list[str]) -> list[_Segment]:
-    """SENTENCES classified, each heading glued before one (``_glued_lead``) a segment of its
-    own: it goes, whatever it reads like, and weighs nothing in its block's share of junk; but
+def _glued_apart(sentences: list[str], dated: bool = False) -> list[_Segment]:
+    """SENTENCES classified, each heading glued before one (``_glued_lead``), and in a DATED
+    block the words before a dateline (``_dateline_lead``), a segment of its own: it goes, whatever it reads like, and weighs nothing in its block's share of junk; but
     a furniture phrase's or an end marker's box goes on into the sentence ("Get our newsletter
     The latest ...", "More Stories A ..."), and is classified with it as before."""
     segments = []
     for sentence in sentences:
-        start = _glued_lead(sentence)
+        lead = _dateline_lead(sentence) if dated else 0
+        if lead:  # what stands before a report's dateline goes, whatever it reads like
+            text = sentence[:lead].rstrip()
+            segments.append(_Segment(text, "glued", False, len(_WORDS.findall(text))))
+            sentence = sentence[lead:]
+        start = 0 if lead else _glued_lead(sentence)  # ("London (CNN) It was ...": the dateline stays)
         if start:
             text = sentence[:start].rstrip()
             heading = _classify(text)
@@ -845,8 +908,9 @@ class _Classified:
         if segments is None:
             block = self._blocks[at]
             sentences = _sentences(block)
-            if _may_glue(block):
-                segments = self._done[at] = _glued_apart(sentences)
+            dated = _may_have_dateline(block)  # (words before a dateline: see _dateline_lead)
+            if dated or _may_glue(block):
+                segments = self._done[at] = _glued_apart(sentences, dated)
             else:  # (most blocks have no place where a heading may be glued to a sentence)
                 segments = self._done[at] = [_classify(sentence) for sentence in sentences]
             _captions_before_credits(segments)
