@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from chiptui.corpus.clean import clean_body
 
 from .conftest import REPO, SCRAPED_SEED, SEEDS
@@ -772,3 +774,39 @@ def test_what_stands_before_a_dateline_in_the_lead_goes() -> None:
     assert clean_body(f"{opening}\n{PARA_EN}", None) == [opening, PARA_EN]
     prose = "Sales in USA - The figures for the spring were the best the company had seen in a decade."
     assert clean_body(f"{PARA_EN}\n{prose}\n{PARA_EN_2}", None) == [PARA_EN, prose, PARA_EN_2]
+    # an abbreviation in brackets that is also an agency's name counts only with the wire's dash
+    courses = "Students who take Advanced Placement (AP) Courses in their last year are more likely to finish."
+    assert clean_body(f"{PARA_EN}\n{courses}\n{PARA_EN_2}", None) == [PARA_EN, courses, PARA_EN_2]
+    ap_lead = "WASHINGTON (AP) \u2014 The Senate voted on Tuesday to fund the repair of bridges across the country."
+    assert clean_body(f"Share Print {ap_lead}\n{PARA_EN}", None) == [ap_lead, PARA_EN]
+
+
+def test_initials_with_their_dots_end_no_sentence() -> None:
+    """"L.A.", "N.Y.", "D.C." end no sentence, as "U.S." did: a menu of "L.A. Times Careers L.A.
+    Times Events ..." stays one run (a menu), not a row of short sentences that read as prose."""
+    from chiptui.corpus.clean import _split_sentences
+
+    menu = "Archives L.A. Times Careers L.A. Times Events L.A. Times Store Newsroom Directory"
+    assert _split_sentences(menu) == [menu]
+    assert _split_sentences("She moved to Washington, D.C. Two years later she ran for the council.") == [
+        "She moved to Washington, D.C. Two years later she ran for the council."
+    ]
+    assert _split_sentences("Dr. Roe spoke first. The council voted after her.") == [
+        "Dr. Roe spoke first.",
+        "The council voted after her.",
+    ]
+
+
+def test_a_page_read_without_its_title_keeps_its_article_after_a_header_with_a_copyright_line() -> None:
+    """Full-text search cleans a page before it is joined to its card, so without its title. The
+    Los Angeles Times page of bodies-real flattens its site menu and copyright line ahead of
+    the article, in the same run: the menu's copyright line ended the page there and full-text
+    search saw only the menu. In a block that is mostly menu, none of its words count as the
+    article's, so its copyright line ends nothing before the article began."""
+    real = REPO.parent / "shared" / "corpora" / "bodies-real"
+    page = real / "latimes-com-bloomberg_body.txt"
+    if not page.is_file():
+        pytest.skip("needs ../shared/corpora/bodies-real beside the checkout (absent here)")
+    body = " ".join(" ".join(clean_body(page.read_text(encoding="utf-8"), None)).split()).lower()
+    gold = [line.strip() for line in (real / "latimes-com-bloomberg_gold.txt").read_text(encoding="utf-8").splitlines()]
+    assert [line for line in gold if line and " ".join(line.split()).lower() not in body] == []

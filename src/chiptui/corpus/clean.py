@@ -473,14 +473,19 @@ _QUOTE_AFTER = re.compile(r" (?=[\"\u201c\u201e\u00ab][A-Z\u00c0-\u00de])")
 # the report: a video player's playlist, a share bar's "Print", a kicker glued before its
 # lead, however long. A place in capitals and a dash is that only after at most three
 # capitalised words ("Print WASHINGTON \u2014 ..."): else it may be prose ("... by NATO \u2014 The ...").
-_AGENCIES = (
-    "AAP AFP ANP ANSA AP APA Belga BBC Bloomberg CNN CP dpa EFE epd IANS KNA Kyodo NHK NTB PTI Reuters SDA TASS TT UPI "
-    "Xinhua Yonhap"
-).split()
+# (an agency whose name is also a common abbreviation counts only with the dash wire style puts
+# after it: "WASHINGTON (AP) \u2014 ...", not "take Advanced Placement (AP) Courses")
+_AGENCIES = "AAP AFP ANP ANSA Belga Bloomberg CNN dpa EFE epd IANS KNA Kyodo NTB PTI Reuters TASS UPI Xinhua Yonhap".split()
+_AGENCIES_DASHED = "AP APA BBC CP NHK SDA TT".split()
 _DATELINE = re.compile(
     r" (?=[A-Z])(?:"
-    r"(?P<place>[A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*){0,3}) \((?:" + "|".join(_AGENCIES) + r")(?: [A-Z]\w*)?\)"
-    r"(?: ?[-\u2014\u2013])? (?=[A-Z\"\u201c])"
+    # (a place in capitals, or in words with capitals: not both, so "Share Print WASHINGTON (AP)"
+    # is "WASHINGTON" after a share bar's words)
+    r"(?P<place>[A-Z]{2,}(?:[ -][A-Z]{2,}){0,3}|[A-Z][a-z\u00e0-\u00ff][\w.'\u2019-]*(?: [A-Z][a-z\u00e0-\u00ff][\w.'\u2019-]*){0,3})"
+    r" \((?:"
+    r"(?:" + "|".join(_AGENCIES) + r")(?: [A-Z]\w*)?\)(?: ?[-\u2014\u2013])?"
+    r"|(?:" + "|".join(_AGENCIES_DASHED) + r")\) ?[-\u2014\u2013]"
+    r") (?=[A-Z\"\u201c])"
     r"|(?P<caps>[A-Z]{3,}(?:[ -][A-Z]{2,}){0,2}(?:, [A-Z][\w.]*(?: [A-Z][\w.]*)?)?) [-\u2014\u2013] (?=[A-Z\"\u201c])"
     r")"
 )
@@ -490,7 +495,7 @@ _DATELINE_SPAN = 120  # characters a dateline takes at most
 
 # the cheap looks before _DATELINE (every block is looked at): an agency in brackets, or a word
 # in capitals before a dash and a capital after it, found from the bracket or the dash
-_AGENCY = re.compile(r"\((?:" + "|".join(_AGENCIES) + r")[ )]")
+_AGENCY = re.compile(r"\((?:" + "|".join(_AGENCIES + _AGENCIES_DASHED) + r")[ )]")
 _DASHES = (" \u2014 ", " \u2013 ", " - ")
 
 
@@ -743,6 +748,7 @@ _ABBREVIATIONS = frozenset(
     "mr mrs ms dr st jr sr inc corp co ltd vs etc no gen gov sen rep prof u.s e.g i.e a.m p.m jan feb mar apr "
     "jun jul aug sep sept oct nov dec fig approx est dept".split()
 )
+_INITIALISM = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]")  # "l.a", "d.c", "u.k": initials with their dots
 _SENTENCE_END = re.compile(
     r"(?=[.!?\u2026\u3002\uff01\uff1f])"  # (the marks up front: re scans for them, as for one part)
     r"(?:[.!?\u2026]+[\"\u201d\u2019')\]]*\s+(?=[\"\u201c\u2018'(\[]?[A-Z0-9\u00c0-\u024f])"
@@ -790,11 +796,17 @@ def clean_body(text: str, title: str | None = None) -> list[str]:
                 segment.kind = "content" if article_words >= _STARTED else "meta"
         footer_at = None
         words_before = article_words
+        # a block that is mostly menu counts none of its own words as the article's: its
+        # copyright line ("... Got a Tip? ... Copyright (c) 2020, Example Times | Terms") is a
+        # page header's when nothing of the article came before (a page read without its title)
+        menu = any(s.footer for s in segments) and 2 * sum(
+            len(s.text) for s in segments if s.kind in ("boiler", "nav", "meta")
+        ) >= sum(len(s.text) for s in segments if s.kind != "glued")
         for index, segment in enumerate(segments):
             if segment.footer and words_before >= _STARTED:
                 footer_at = index
                 break
-            if segment.kind == "content":
+            if segment.kind == "content" and not menu:
                 words_before += segment.words
         ended = footer_at is not None
         if ended:
@@ -1210,7 +1222,11 @@ def _split_sentences(piece: str) -> list[str]:
     for match in _SENTENCE_END.finditer(piece):
         if piece[match.start()] in ".!?\u2026":  # (a full-width mark ends a sentence always)
             before = piece[start : match.start()].rsplit(" ", 1)[-1].lower().rstrip(".")
-            if before in _ABBREVIATIONS or (len(before) == 1 and before.isalpha()):
+            if (
+                before in _ABBREVIATIONS
+                or (len(before) == 1 and before.isalpha())
+                or ("." in before and _INITIALISM.fullmatch(before))
+            ):
                 continue
         end = match.end()
         parts.append(piece[start:end].strip())
