@@ -727,11 +727,9 @@ def assemble(records: Iterable[FileRecord], meanwhile: Callable[[], None] | None
             matching.cancel()  # (Ctrl+C: out at once, not after the child's matching)
         raise
     done, matched = matching.result() if matching is not None else (False, None)
-    if done:
-        bodies, problems = matched
-        out.problems.extend(problems)
-    else:  # not forked, or the child failed: here
-        bodies = _match_scraped(cards, ids, scraped, out.problems, urls=urls)
+    # (not forked, or the child failed: here)
+    bodies, problems = matched if done else _pages_matched(cards, ids, scraped, urls)
+    out.problems.extend(problems)
     for index in sorted(bodies):  # (in the cards' order, as the problems always came)
         entry = entries[index]
         if entry.body is None:
