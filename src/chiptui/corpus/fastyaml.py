@@ -48,11 +48,15 @@ def _parse_plain(front: str, first_line: int) -> Parsed | None:
         return None
 
 
-def _plain_text(front: str) -> bool:
-    """No tab, backslash or character that PyYAML refuses or reads as a line break."""
+def _plain_text(front: str, decoded: bool = False) -> bool:
+    """No tab, backslash or character that PyYAML refuses or reads as a line break.
+    ``decoded``: FRONT is from a text ``loader.decode`` made, which has no control character
+    (and no CR) left, so in ASCII only the tab and the backslash need looking for."""
     if "\t" in front or "\\" in front:
         return False
-    return not (_ASCII_AWKWARD if front.isascii() else _AWKWARD).search(front)
+    if front.isascii():
+        return decoded or not _ASCII_AWKWARD.search(front)
+    return not _AWKWARD.search(front)
 
 
 try:  # a compiled reader (Rust, wheels for every platform we run on): 15 us a card against our 35
@@ -120,12 +124,8 @@ def _compiled_mapping(front: str) -> dict | None:
 def plain_mapping(front: str, first_line: int, decoded: bool = False) -> dict | None:
     """The mapping of plain block YAML, read the way the tolerant path reads it (the strict
     path's reader); None for anything else: other YAML, a YAML error, duplicate keys, tags,
-    a document that is not a mapping. ``decoded``: FRONT is from a text ``loader.decode``
-    made, which has no control character (and no CR) left, so ASCII needs no search."""
-    if decoded and front.isascii():
-        if "\t" in front or "\\" in front:
-            return None
-    elif not _plain_text(front):
+    a document that is not a mapping. ``decoded``: see ``_plain_text``."""
+    if not _plain_text(front, decoded):
         return None
     if _compiled is not None:
         data = _compiled_mapping(front)
