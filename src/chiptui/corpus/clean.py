@@ -799,9 +799,7 @@ def clean_body(text: str, title: str | None = None) -> list[str]:
         # a block that is mostly menu counts none of its own words as the article's: its
         # copyright line ("... Got a Tip? ... Copyright (c) 2020, Example Times | Terms") is a
         # page header's when nothing of the article came before (a page read without its title)
-        menu = any(s.footer for s in segments) and 2 * sum(
-            len(s.text) for s in segments if s.kind in ("boiler", "nav", "meta")
-        ) >= sum(len(s.text) for s in segments if s.kind != "glued")
+        menu = any(s.footer for s in segments) and _mostly_junk(segments)
         for index, segment in enumerate(segments):
             if segment.footer and words_before >= _STARTED:
                 footer_at = index
@@ -811,10 +809,8 @@ def clean_body(text: str, title: str | None = None) -> list[str]:
         ended = footer_at is not None
         if ended:
             segments = segments[:footer_at]
-        total = sum(len(s.text) for s in segments if s.kind != "glued") or 1
-        junk = sum(len(s.text) for s in segments if s.kind in ("boiler", "nav", "meta"))
         content = [s for s in segments if s.kind in ("content", "short")]
-        if content and junk * 2 < total and not _promo(segments, content):
+        if content and not _mostly_junk(segments) and not _promo(segments, content):
             words = sum(s.words for s in content)
             is_short = words < 8 or all(s.kind == "short" for s in content)
             if not is_short or content[-1].text.endswith(_TERMINAL):
@@ -839,6 +835,13 @@ def clean_body(text: str, title: str | None = None) -> list[str]:
                 continue
         paragraphs.append(paragraph)
     return paragraphs
+
+
+def _mostly_junk(segments: list[_Segment]) -> bool:
+    """Half the text of SEGMENTS or more is furniture, menus or bylines (a glued heading, which
+    goes anyway, weighs nothing)."""
+    total = sum(len(s.text) for s in segments if s.kind != "glued") or 1
+    return 2 * sum(len(s.text) for s in segments if s.kind in ("boiler", "nav", "meta")) >= total
 
 
 _PROMO_WORDS = 20  # words of a promo box's furniture sentence, at most ...
@@ -884,9 +887,10 @@ def _may_glue(block: str) -> bool:
 
 def _glued_apart(sentences: list[str], dated: bool = False) -> list[_Segment]:
     """SENTENCES classified, each heading glued before one (``_glued_lead``), and in a DATED
-    block the words before a dateline (``_dateline_lead``), a segment of its own: it goes, whatever it reads like, and weighs nothing in its block's share of junk; but
-    a furniture phrase's or an end marker's box goes on into the sentence ("Get our newsletter
-    The latest ...", "More Stories A ..."), and is classified with it as before."""
+    block the words before a dateline (``_dateline_lead``), a segment of its own: it goes,
+    whatever it reads like, and weighs nothing in its block's share of junk; but a furniture
+    phrase's or an end marker's box goes on into the sentence ("Get our newsletter The latest
+    ...", "More Stories A ..."), and is classified with it as before."""
     segments = []
     for sentence in sentences:
         lead = _dateline_lead(sentence) if dated else 0
