@@ -745,10 +745,10 @@ _FUNCTION_WORDS = _STOPWORDS | frozenset(
 )
 
 _ABBREVIATIONS = frozenset(
-    "mr mrs ms dr st jr sr inc corp co ltd vs etc no gen gov sen rep prof u.s e.g i.e a.m p.m jan feb mar apr "
+    "mr mrs ms dr st jr sr inc corp co ltd vs etc no gen gov sen rep prof jan feb mar apr "
     "jun jul aug sep sept oct nov dec fig approx est dept".split()
 )
-_INITIALISM = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]")  # "l.a", "d.c", "u.k": initials with their dots
+_INITIALISM = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]")  # "u.s", "e.g", "p.m", "l.a": initials with their dots
 _SENTENCE_END = re.compile(
     r"(?=[.!?\u2026\u3002\uff01\uff1f])"  # (the marks up front: re scans for them, as for one part)
     r"(?:[.!?\u2026]+[\"\u201d\u2019')\]]*\s+(?=[\"\u201c\u2018'(\[]?[A-Z0-9\u00c0-\u024f])"
