@@ -13,9 +13,10 @@ how many junk ones leak, and which pages lose gold. ``--cleaner`` scores another
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import sys
 from pathlib import Path
+
+from compare_cleaners import load  # (this folder, on the path when a script of it runs)
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -25,12 +26,7 @@ def _cleaner(path: str | None):  # type: ignore[no-untyped-def]
         from chiptui.corpus.clean import clean_body
 
         return clean_body
-    spec = importlib.util.spec_from_file_location("other_clean", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # (dataclasses look their module up)
-    spec.loader.exec_module(module)
-    return module.clean_body
+    return load(path, "cleaner_other").clean_body
 
 
 def _folded(text: str) -> str:
