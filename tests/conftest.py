@@ -23,13 +23,16 @@ needs_everyday_ai = pytest.mark.skipif(
 )
 
 
+_USER_DIRS = ("cache", "data", "config")  # each set by CHIPTUI_<NAME>_DIR
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """A net under every fixture: before anything runs, chiptui's user directories point at a
     temporary folder of this run's (each test, and each module's shared fixtures, then get
     their own on top), so no test can reach the user's cache, marks or config."""
     base = Path(tempfile.mkdtemp(prefix="chiptui-tests-"))
     config._chiptui_user_base = base  # type: ignore[attr-defined]
-    for name in ("cache", "data", "config"):
+    for name in _USER_DIRS:
         os.environ[f"CHIPTUI_{name.upper()}_DIR"] = str(base / name)
 
 
@@ -40,7 +43,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 def _point_user_dirs(monkeypatch: pytest.MonkeyPatch, base: Path) -> dict[str, Path]:
-    dirs = {name: base / name for name in ("cache", "data", "config")}
+    dirs = {name: base / name for name in _USER_DIRS}
     for name, path in dirs.items():
         path.mkdir()
         monkeypatch.setenv(f"CHIPTUI_{name.upper()}_DIR", str(path))
