@@ -76,10 +76,12 @@ def from_db(value: str | bytes) -> str:
 
 def in_batches(db: sqlite3.Connection, sql: str, values: list[object]) -> Iterator[tuple]:  # type: ignore[type-arg]
     """The rows of ``sql``, its ``IN ({})`` filled with ``values`` 500 at a time (SQLite limits
-    the parameters of one statement)."""
+    the parameters of one statement). Each batch is read whole: a caller that stops on an
+    error leaves no statement running behind it (closed later, on a connection that may be
+    closed by then: an error printed at exit)."""
     for start in range(0, len(values), 500):
         part = values[start : start + 500]
-        yield from db.execute(sql.format(",".join("?" * len(part))), part)
+        yield from db.execute(sql.format(",".join("?" * len(part))), part).fetchall()
 
 
 def rows_by_path(db: sqlite3.Connection, column: str, paths: list[str]) -> Iterator[tuple[str, object]]:
