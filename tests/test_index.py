@@ -161,7 +161,7 @@ def test_a_damaged_snapshot_blob_is_rebuilt(write, corpus_dir: Path) -> None:
 
 
 @pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")  # (no error printed at exit)
-@pytest.mark.parametrize("stored", ["bad-checksum"])
+@pytest.mark.parametrize("stored", ["bad-checksum", ("only", "three", "fields"), ["a", "list"], "text"])
 def test_a_stored_record_that_does_not_read_is_damage(write, corpus_dir: Path, stored: object) -> None:
     """A stored record that does not read back (damaged under a sound page, or with a sound
     checksum and another shape: written by another version, or crafted) is damage, found by

@@ -35,9 +35,10 @@ from chiptui.corpus.loader import (
     entry_of,
     make_id,
     newest_key,
+    record_loads,
 )
 from chiptui.corpus.models import Columns, Entry, Problem, StrColumn
-from chiptui.corpus.records import data_loads, rows_by_id
+from chiptui.corpus.records import rows_by_id
 
 OWN, RELATED, PAGE_URL = "o", "r", "u"  # what a join key is: a card's own link, a card's related link, a page's link
 CONFIRM = 20  # pages that FTS5 finds with a new title and are read to confirm it; more: joined again
@@ -228,7 +229,7 @@ def spliced(values: Sequence[object], new: dict[int, object]) -> list:  # type: 
 
 def _records(db: sqlite3.Connection, rows: Iterable[int]) -> Iterable[FileRecord]:
     for _, blob in rows_by_id(db, "record", list(rows)):
-        yield data_loads(blob)  # type: ignore[arg-type, misc]
+        yield record_loads(blob)
 
 
 def _mentioned(db: sqlite3.Connection, titles: Iterable[str]) -> bool:

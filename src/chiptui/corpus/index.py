@@ -68,6 +68,7 @@ from chiptui.corpus.loader import (
     Stat,
     assemble,
     problem_order,
+    record_loads,
     scan_found,
 )
 from chiptui.corpus.models import Columns, Problem, count_facets
@@ -567,7 +568,7 @@ class CorpusIndex(IndexFile):
         wanted = set(paths)
         if not wanted:
             return {}
-        loads = data_loads
+        loads = record_loads
         if len(wanted) <= PATCH_LIMIT:  # a few: look them up; many: one pass over the table
             return {path: loads(blob) for path, blob in rows_by_path(db, "record", list(wanted))}
         out: dict[str, FileRecord] = {}
@@ -607,7 +608,7 @@ class CorpusIndex(IndexFile):
                 raise sqlite3.DatabaseError("; ".join(rows[:3]))
             for (blob,) in db.execute("SELECT record FROM files") if records else ():
                 try:
-                    data_loads(blob)
+                    record_loads(blob)
                 except Exception as exc:  # noqa: BLE001 - any unreadable record is damage
                     raise sqlite3.DatabaseError(f"a stored record cannot be read ({exc})") from None
             return None

@@ -21,7 +21,7 @@ from functools import lru_cache
 from chiptui.paths import cache_dir
 
 # bump when the tables or the pickled records change shape, or what the cleaner gives full-text search
-SCHEMA_VERSION = 26
+SCHEMA_VERSION = 27
 ENV_TIMEOUT = "CHIPTUI_INDEX_TIMEOUT"
 PRUNE_DAYS = 90  # index files of corpora not opened for this long are deleted
 

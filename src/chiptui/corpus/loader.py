@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import pickle
 import re
 import stat as stat_module
 import sys
@@ -21,6 +22,7 @@ from itertools import chain
 from typing import NamedTuple
 
 from chiptui.corpus.models import Article, BodyRef, Entry, Problem
+from chiptui.corpus.records import data_dumps, data_loads
 from chiptui.corpus.sanitize import clean_line, clean_text, has_control_chars
 from chiptui.corpus.workers import forked
 
@@ -526,6 +528,24 @@ class FileRecord(NamedTuple):
     problems: tuple[Problem, ...]
     text: str  # what full-text search sees: excerpt and body of a card, or a page's text
     marks: tuple[tuple[str, ...], tuple[str, ...]] | None = None  # a scraped page's ``page_marks``
+
+
+def record_blob(record: FileRecord) -> bytes:
+    """The bytes the index stores for a record: its fields as a plain tuple, which pickles
+    and loads in half the time the named tuple does (110,000 of each in a cold index)."""
+    return data_dumps(tuple(record))
+
+
+def record_of_fields(fields: object) -> FileRecord:
+    """The record whose fields ``record_blob`` stored; anything else is damage."""
+    if type(fields) is not tuple or len(fields) != len(FileRecord._fields):
+        raise pickle.UnpicklingError("a stored record does not have a record's fields (the index is damaged)")
+    return tuple.__new__(FileRecord, fields)
+
+
+def record_loads(blob: bytes) -> FileRecord:
+    """A record read back from the index (see ``records.data_loads``)."""
+    return record_of_fields(data_loads(blob))
 
 
 # card_info fields, by position (a plain tuple pickles small and loads fast)

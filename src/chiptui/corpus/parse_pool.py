@@ -19,8 +19,8 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import BinaryIO
 
-from chiptui.corpus.loader import FileRecord, index_file
-from chiptui.corpus.records import _CHECK, data_dumps
+from chiptui.corpus.loader import FileRecord, index_file, record_blob, record_of_fields
+from chiptui.corpus.records import _CHECK
 from chiptui.corpus.workers import can_fork, fork_pool
 
 PARALLEL_FROM = 256  # fewer changed files than this are parsed in this process
@@ -158,7 +158,7 @@ def indexed(path: str, stat: tuple[int, int], max_bytes: int) -> Parsed:
     here, in the worker) and the search text."""
     record = index_file(path, stat[0], stat[1], max_bytes)
     bare = record._replace(text="")
-    return bare, data_dumps(bare), record.text
+    return bare, record_blob(bare), record.text
 
 
 def _index_batch(job: tuple[list[str], list[tuple[int, int]], int]) -> list[tuple[bytes, str]]:
@@ -176,7 +176,7 @@ def _index_batch(job: tuple[list[str], list[tuple[int, int]], int]) -> list[tupl
 def _received(batch: Iterable[tuple[bytes, str]]) -> list[Parsed]:
     """A worker's (stored bytes, search text) pairs with the record read from the bytes."""
     loads = pickle.loads  # our own worker's bytes, not the index's: no digest check needed
-    return [(loads(memoryview(blob)[_CHECK:]), blob, text) for blob, text in batch]
+    return [(record_of_fields(loads(memoryview(blob)[_CHECK:])), blob, text) for blob, text in batch]
 
 
 def worker_main() -> int:

@@ -18,7 +18,6 @@ from collections.abc import Iterator
 # crafted file can build no other object and call no function (the "restricting globals"
 # pattern of the pickle documentation); anything else is damage, and the index is rebuilt.
 _DATA_CLASSES = {
-    ("chiptui.corpus.loader", "FileRecord"),
     ("chiptui.corpus.models", "Problem"),
     ("chiptui.corpus.models", "Facet"),
     ("chiptui.corpus.models", "Facets"),
