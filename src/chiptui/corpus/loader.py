@@ -9,6 +9,7 @@ links related coverage to the articles it points at.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import os
 import pickle
@@ -647,14 +648,22 @@ def index_file(
     return record_of(result, size, mtime_ns, search_text)
 
 
-def _strict_record(path: str, text: str, size: int, mtime_ns: int) -> FileRecord | None:
-    """The record of a clean card, without building its Article; None sends the file to
-    the tolerant path (a page, YAML beyond the plain subset, any field with a problem).
-    TEXT is as ``read_text`` returns it for a file it has nothing to say about."""
+@functools.cache
+def _strict_readers():  # type: ignore[no-untyped-def]
+    """What ``_strict_record`` reads a card with: imported on first use (a warm start parses
+    nothing, and these cost start-up time), once (an import in the function cost 1.8 us a card)."""
     from chiptui.corpus.fastyaml import plain_mapping
     from chiptui.corpus.frontmatter import split_front_matter
     from chiptui.corpus.strict_card import strict_card
 
+    return split_front_matter, plain_mapping, strict_card
+
+
+def _strict_record(path: str, text: str, size: int, mtime_ns: int) -> FileRecord | None:
+    """The record of a clean card, without building its Article; None sends the file to
+    the tolerant path (a page, YAML beyond the plain subset, any field with a problem).
+    TEXT is as ``read_text`` returns it for a file it has nothing to say about."""
+    split_front_matter, plain_mapping, strict_card = _strict_readers()
     split = split_front_matter(text)
     if split.front is None or not split.closed:
         return None

@@ -56,9 +56,11 @@ def strict_card(data: dict) -> Clean | None:
             return None
         urls = []
         for _, key in URL_FIELDS:
-            url = _link(get(key))
-            if url:
-                urls.append(url)
+            value = get(key)
+            if value is not None:  # (most cards have one or two of the four: no call for the rest)
+                url = _link(value)
+                if url:
+                    urls.append(url)
         clean = Clean(
             title,
             _provider(get("provider")),
@@ -88,8 +90,11 @@ def _text(value: object, one_line: bool = True) -> str | None:
         raise _Tolerant  # a number or a structure where text belongs: the tolerant path says so
     if "&" in value:
         value = unescape_entities(value)
-    result = clean_line(value) if one_line else clean_text(value).strip()
-    return result or None
+    if not one_line:
+        return clean_text(value).strip() or None
+    if value.isascii() and value.isprintable() and "  " not in value and value[:1] != " " and value[-1:] != " ":
+        return value or None  # (``clean_line``'s own first test, without the call: 17 texts a card)
+    return clean_line(value) or None
 
 
 def _link(value: object) -> str | None:
