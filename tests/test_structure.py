@@ -56,3 +56,28 @@ def test_no_import_cycles() -> None:
                     seen.add(nxt)
                     stack.append((nxt, [*trail, nxt]))
     assert cycles == []
+
+
+def test_the_background_workers_import_nothing_of_chiptui_before_they_lower_their_priority() -> None:
+    """The browser starts the file check and the watcher as processes of their own right after
+    its first screen, when the user starts typing: their imports (the whole store cost 50 ms
+    of CPU) come after they lower their priority, so loading their modules loads no other."""
+    import subprocess
+    import sys
+
+    for module in ("chiptui.corpus.scan_worker", "chiptui.corpus.watch_worker"):
+        shown = subprocess.run(
+            [sys.executable, "-c", f"import sys, {module}; print(sorted(m for m in sys.modules if m.startswith('chiptui')))"],
+            capture_output=True, text=True, check=True,
+        ).stdout
+        assert ast.literal_eval(shown) == sorted(["chiptui", "chiptui.corpus", module])
+
+
+def test_the_corpus_package_names_its_api_lazily() -> None:
+    import chiptui.corpus as corpus
+    from chiptui.corpus.models import Problem
+    from chiptui.corpus.store import CorpusStore
+
+    assert sorted(corpus.__all__) == sorted(corpus._HOMES)
+    assert all(getattr(corpus, name) is not None for name in corpus.__all__)
+    assert corpus.CorpusStore is CorpusStore and corpus.Problem is Problem

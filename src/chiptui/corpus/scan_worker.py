@@ -17,10 +17,9 @@ import subprocess
 import sys
 from typing import TYPE_CHECKING
 
-from chiptui.corpus.models import Problem
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # (the process imports nothing of chiptui's before it lowers its priority)
     from chiptui.corpus.loader import Found
+    from chiptui.corpus.models import Problem
 
 
 def digest_of(found: Found, problems: list[Problem], max_bytes: int) -> str:
@@ -58,15 +57,17 @@ def scan_elsewhere(paths: list[str], problems: list[Problem], max_bytes: int, kn
 
 
 def main() -> int:
+    # background work: the browser the user types into goes first on a busy machine, from
+    # this process's first import on (they cost more CPU than the interpreter's own start)
+    try:
+        os.nice(10)
+    except (AttributeError, OSError):
+        pass
     from chiptui.corpus.loader import scan_found
     from chiptui.corpus.workers import worker_setup
 
     if len(sys.argv) > 1 and sys.argv[1].isdigit():
         worker_setup(int(sys.argv[1]), quiet_output=False)  # stdout is the channel to the parent
-    try:
-        os.nice(10)  # background work: the browser the user types into goes first on a busy machine
-    except (AttributeError, OSError):
-        pass
     paths, max_bytes, known = pickle.load(sys.stdin.buffer)
     problems: list[Problem] = []
     found = scan_found(paths, problems)  # one core: the other is the user's

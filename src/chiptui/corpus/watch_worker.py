@@ -31,13 +31,13 @@ def start(roots: list[str]) -> subprocess.Popen[str]:
 
 
 def main() -> int:
+    try:
+        os.nice(10)  # background work: the browser goes first on a busy machine (its imports too)
+    except (AttributeError, OSError):
+        pass
     from chiptui.corpus.workers import worker_setup
 
     worker_setup(int(sys.argv[1]), quiet_output=False)  # stdout is the channel to the parent
-    try:
-        os.nice(10)  # background work: the browser goes first on a busy machine
-    except (AttributeError, OSError):
-        pass
     stop = threading.Event()
 
     def until_closed() -> None:
