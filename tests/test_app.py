@@ -302,8 +302,13 @@ async def test_a_cold_start_indexes_in_worker_processes_and_shows_everything(cor
         assert screen.store.status.parsed == count and screen.store.status.persistent
 
 
-async def test_a_warm_start_shows_the_snapshot_then_picks_up_changed_files(corpus_dir: Path) -> None:
+async def test_a_warm_start_shows_the_snapshot_then_picks_up_changed_files(
+    corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from chiptui.corpus.store import CorpusStore
+    from chiptui.screens import main as main_module
+
+    monkeypatch.setattr(main_module, "QUIET_BEFORE_CHECK", 0.0)  # (the wait for a pause: the next test)
 
     story = corpus_dir / "story.md"
     story.write_text(card_text('"Before the edit"'), encoding="utf-8")
@@ -320,6 +325,42 @@ async def test_a_warm_start_shows_the_snapshot_then_picks_up_changed_files(corpu
             "the changed files",
         )
         assert "3 of 3 articles" in status_text(app)
+
+
+async def test_the_start_up_check_waits_for_a_pause_in_typing(corpus_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A query typed right after the first screen goes first: the file check starts once the
+    filter has been left alone for QUIET_BEFORE_CHECK seconds (here: when the test says so)."""
+    from chiptui.corpus.index import CorpusIndex
+    from chiptui.corpus.store import CorpusStore
+    from chiptui.screens import main as main_module
+
+    (corpus_dir / "old.md").write_text(card_text('"Indexed before"'), encoding="utf-8")
+    CorpusStore.load([str(corpus_dir)]).index.close()  # type: ignore[union-attr]  # a warm index
+    (corpus_dir / "new.md").write_text(card_text('"Added since"'), encoding="utf-8")
+    checks: list[bool] = []
+    refresh = CorpusIndex.refresh
+
+    def counted(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        checks.append(True)
+        return refresh(self, *args, **kwargs)
+
+    monkeypatch.setattr(CorpusIndex, "refresh", counted)
+    monkeypatch.setattr(main_module, "QUIET_BEFORE_CHECK", 3600.0, raising=False)
+    app = ChiptuiApp([str(corpus_dir)])
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await loaded(pilot)
+        await wait_for(pilot, screen.marks_ready.is_set, "the list and its marks")
+        for key in ("slash", *"indexed"):
+            await pilot.press(key)
+        await wait_for(pilot, lambda: shown_titles(screen) == ["Indexed before"], "the typed query")
+        for _ in range(20):  # the app idle meanwhile: no check yet
+            await pilot.pause()
+        assert checks == [] and "Added since" not in str(app.screen.query_one("#status", StatusLine).render())
+        monkeypatch.setattr(main_module, "QUIET_BEFORE_CHECK", 0.0)  # the user has paused for long enough
+        screen._pause_wakeup.set()  # (the waiting check looks again, as it does at the end of a pause)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: "2 of 2 articles" in status_text(app), "the check after the pause")
+    assert checks == [True]
 
 
 async def test_keys_typed_right_after_slash_all_go_to_the_filter(opened: list[str]) -> None:
