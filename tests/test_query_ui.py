@@ -180,3 +180,42 @@ async def test_a_query_longer_than_the_box_scrolls_to_its_cursor() -> None:
         assert box.region.x <= cursor < box.region.right
         await pilot.press("home")
         await wait_for(pilot, lambda: box.scroll_offset.x == 0, "the box to scroll back")
+
+
+async def test_a_search_the_box_has_moved_on_from_gives_way_and_a_bad_query_brings_the_last_good_one_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Keys typed in one burst: a search started for the first of them does not run once the
+    box holds more (a newer query is on its way). When that newer text does not parse, the
+    last good query is searched again, so the list and the status line stay its own."""
+    from chiptui.corpus.query import parse
+    from chiptui.corpus.store import CorpusStore
+
+    searched: list[str] = []
+    run_query = CorpusStore.run_query
+
+    def recorded(self, parsed, *args, **kwargs):  # type: ignore[no-untyped-def]
+        searched.append(repr(parsed))
+        return run_query(self, parsed, *args, **kwargs)
+
+    monkeypatch.setattr(CorpusStore, "run_query", recorded)
+    app = ChiptuiApp([str(SEEDS)])
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await ready(pilot)
+        await type_query(pilot, screen, "tranium")
+        await wait_for(pilot, lambda: "2 of 4 articles" in status_text(app), "the good query's list")
+        box = screen.query_one("#filter")
+        good = repr(screen.parsed)
+        searched.clear()
+        # a search for "tranium x" scheduled, while the box already says more
+        screen.generation += 1
+        worker = screen.run_filter(
+            screen.generation, screen.store, parse("tranium x"), (), (), None, "All", None, {}, (box, "tranium x")
+        )
+        await worker.wait()
+        assert searched == []  # it gave way: nothing searched, nothing shown
+        box.value = 'tranium x "'  # the newer text: a quote not closed
+        await wait_for(pilot, lambda: searched == [good], "the last good query, searched again")
+        await wait_for(pilot, lambda: screen._shown_generation == screen.generation, "its list, shown again")
+        assert len(screen.result) == 2
+        assert "not closed" in status_text(app) and "the last good query (2 of 4)" in status_text(app)
