@@ -98,8 +98,8 @@ def _parse_in_subprocesses(
     workers: int,
     sink: Sink | None = None,
 ) -> list[tuple[FileRecord, bytes]]:
-    """Parse with ``parse_worker`` subprocesses (safe from a process with threads, like the browser)."""
-    import selectors
+    """Parse with ``parse_worker`` subprocesses (safe from a process with threads, like the browser).
+    An exception from ``progress`` or ``sink`` stops it: the workers are killed, and it is raised."""
     import subprocess
 
 
@@ -119,6 +119,30 @@ def _parse_in_subprocesses(
         with proc.stdin:
             pickle.dump((part, [stats[p] for p in part], max_bytes), proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
     records: list[FileRecord] = []
+    try:
+        _read_batches(procs, records, sink, progress, total)
+    except BaseException:  # (the caller stopped it, from its progress or sink): the workers too
+        for proc in procs:
+            proc.kill()
+            proc.wait()
+            proc.stdout.close()  # type: ignore[union-attr]
+        raise
+    for proc in procs:
+        proc.stdout.close()  # type: ignore[union-attr]
+        proc.wait()
+    if len(records) != total:  # a worker died: parse what it left in this process
+        done = {record.path for record in records}
+        left = [indexed(path, stats[path], max_bytes) for path in paths if path not in done]
+        _deliver(records, left, sink, progress, total)
+    return records
+
+
+def _read_batches(
+    procs: list, records: list[FileRecord], sink: Sink | None, progress: Progress | None, total: int  # type: ignore[type-arg]
+) -> None:
+    """The workers' batches, delivered as they come, until every worker has ended its output."""
+    import selectors
+
     with selectors.DefaultSelector() as selector:
         buffers: dict[int, bytearray] = {}
         for proc in procs:
@@ -143,14 +167,6 @@ def _parse_in_subprocesses(
                     batch = pickle.loads(bytes(buffer[HEADER.size : HEADER.size + size]))
                     del buffer[: HEADER.size + size]
                     _deliver(records, _received(batch), sink, progress, total)
-    for proc in procs:
-        proc.stdout.close()  # type: ignore[union-attr]
-        proc.wait()
-    if len(records) != total:  # a worker died: parse what it left in this process
-        done = {record.path for record in records}
-        left = [indexed(path, stats[path], max_bytes) for path in paths if path not in done]
-        _deliver(records, left, sink, progress, total)
-    return records
 
 
 def indexed(path: str, stat: tuple[int, int], max_bytes: int) -> Parsed:

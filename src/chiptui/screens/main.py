@@ -50,6 +50,10 @@ if TYPE_CHECKING:
 USER_SORTS = tuple(s for s in SORTS if s != "relevance")
 TITLE_PLACEHOLDER = "/ filter: fuzzy on title, provider, topics (Ctrl+T: full text)"
 TEXT_PLACEHOLDER = "/ full text: words in excerpts and bodies (Ctrl+T: titles)"
+class _Closed(Exception):
+    """The app closed while a worker was still at work for it."""
+
+
 # The start-up file check (a scan of every file, in a process of its own: about a second at
 # 100,000 files) waits for a pause in the user's typing: run beside a query typed right after
 # the first screen, it held that query's screen back (in tmux at 100,000, a final count drawn
@@ -313,6 +317,10 @@ class MainScreen(Screen[None]):
         last = [0.0]
 
         def progress(done: int, total: int) -> None:
+            if self._unmounted:
+                # quit during a cold index: its workers are stopped, not waited for (what they
+                # parsed is stored: the next start goes on from there)
+                raise _Closed
             now = time.monotonic()
             if done == total or now - last[0] > 0.1:
                 last[0] = now
@@ -332,6 +340,8 @@ class MainScreen(Screen[None]):
                 if worker.is_cancelled:
                     return
             snapshot = index.refresh(progress, unchanged_from=cached.generation if cached else None)
+        except _Closed:
+            return
         except Exception as exc:  # noqa: BLE001 - shown to the user, never a traceback
             self.post_message(LoadFailed(f"{type(exc).__name__}: {exc}"))
             return
@@ -453,6 +463,11 @@ class MainScreen(Screen[None]):
     def on_unmount(self) -> None:
         self._unmounted = True
         self._pause_wakeup.set()
+        # the workers waiting for the first screen or the marks (up to 20 s: the watcher's)
+        # stop waiting: quit during a cold index, they held the process open after the app
+        # had closed (19 s at 100,000). Each looks at whether it was cancelled next.
+        self.first_paint.set()
+        self.marks_ready.set()
         if self._watcher is not None:
             self._watcher.kill()  # its reader stops at once, not at the next line
 
