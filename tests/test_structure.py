@@ -74,7 +74,7 @@ def test_the_background_workers_import_nothing_of_chiptui_before_they_lower_thei
 
 
 def test_the_corpus_package_names_its_api_lazily() -> None:
-    import chiptui.corpus as corpus
+    from chiptui import corpus
     from chiptui.corpus.models import Problem
     from chiptui.corpus.store import CorpusStore
 

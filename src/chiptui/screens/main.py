@@ -50,6 +50,8 @@ if TYPE_CHECKING:
 USER_SORTS = tuple(s for s in SORTS if s != "relevance")
 TITLE_PLACEHOLDER = "/ filter: fuzzy on title, provider, topics (Ctrl+T: full text)"
 TEXT_PLACEHOLDER = "/ full text: words in excerpts and bodies (Ctrl+T: titles)"
+
+
 class _Closed(Exception):
     """The app closed while a worker was still at work for it."""
 
@@ -64,6 +66,7 @@ CHECK_AT_LATEST = 10.0
 # A search waits this long (without the interpreter's lock) before it starts, so that keys
 # typed in the same burst are all taken in first and only the last query runs.
 BURST_SETTLE = 0.004
+
 NARROW = 120  # below this many columns the detail pane goes under the list
 TINY = 70  # below this the sidebar is hidden
 
