@@ -90,11 +90,8 @@ def _text(value: object, one_line: bool = True) -> str | None:
         raise _Tolerant  # a number or a structure where text belongs: the tolerant path says so
     if "&" in value:
         value = unescape_entities(value)
-    if not one_line:
-        return clean_text(value).strip() or None
-    if value.isascii() and value.isprintable() and "  " not in value and value[:1] != " " and value[-1:] != " ":
-        return value or None  # (``clean_line``'s own first test, without the call: 17 texts a card)
-    return clean_line(value) or None
+    result = clean_line(value) if one_line else clean_text(value).strip()
+    return result or None
 
 
 def _link(value: object) -> str | None:
