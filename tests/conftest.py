@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import tempfile
 import textwrap
 from collections.abc import Callable, Iterator
@@ -65,6 +66,22 @@ def module_dirs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
 def isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
     """Point every user directory chiptui may touch at a fresh temporary folder."""
     return _point_user_dirs(monkeypatch, tmp_path_factory.mktemp("user"))
+
+
+@pytest.fixture
+def parse_workers(monkeypatch: pytest.MonkeyPatch) -> list[subprocess.Popen]:  # type: ignore[type-arg]
+    """The ``parse_worker`` subprocesses the code under test starts, as it starts them."""
+    started: list[subprocess.Popen] = []  # type: ignore[type-arg]
+    popen = subprocess.Popen
+
+    def recorded(args, *rest, **kwargs):  # type: ignore[no-untyped-def]
+        proc = popen(args, *rest, **kwargs)
+        if "chiptui.corpus.parse_worker" in args:
+            started.append(proc)
+        return proc
+
+    monkeypatch.setattr(subprocess, "Popen", recorded)
+    return started
 
 
 @pytest.fixture

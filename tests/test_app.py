@@ -391,32 +391,21 @@ async def test_what_waits_for_the_next_frame_waits_for_it_when_a_run_of_callback
         assert events.index("frame") < events.index("article"), events
 
 
-async def test_closing_during_a_cold_index_stops_its_parse_workers(corpus_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_closing_during_a_cold_index_stops_its_parse_workers(corpus_dir: Path, parse_workers: list) -> None:
     """Quit while the browser indexes a corpus for the first time: its parse workers are
     killed and nothing waits for them (the process stayed 10-20 s after the app closed, at
     100,000 files; what was parsed is stored, and the next start goes on from there)."""
     import signal
-    import subprocess
 
-    workers: list[subprocess.Popen] = []  # type: ignore[type-arg]
-    popen = subprocess.Popen
-
-    def recorded(args, *rest, **kwargs):  # type: ignore[no-untyped-def]
-        proc = popen(args, *rest, **kwargs)
-        if "chiptui.corpus.parse_worker" in args:
-            workers.append(proc)
-        return proc
-
-    monkeypatch.setattr(subprocess, "Popen", recorded)
     for n in range(4000):
         (corpus_dir / f"c{n:04d}.md").write_text(card_text(f'"Card number {n}"'), encoding="utf-8")
     app = ChiptuiApp([str(corpus_dir)])
     async with app.run_test(size=(160, 50)) as pilot:
         await wait_for(pilot, lambda: "Indexing" in status_text(app), "the indexing progress")
-    assert workers
-    for proc in workers:
+    assert parse_workers
+    for proc in parse_workers:
         proc.wait(timeout=60)
-    assert [proc.returncode for proc in workers] == [-signal.SIGKILL] * len(workers)
+    assert [proc.returncode for proc in parse_workers] == [-signal.SIGKILL] * len(parse_workers)
 
 
 async def test_keys_typed_right_after_slash_all_go_to_the_filter(opened: list[str]) -> None:

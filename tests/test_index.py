@@ -720,23 +720,14 @@ def test_ctrl_c_after_the_parse_does_not_wait_for_the_texts_to_be_indexed(
     index.close()
 
 
-def test_a_progress_that_raises_stops_the_subprocess_workers(write, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_progress_that_raises_stops_the_subprocess_workers(write, corpus_dir: Path, parse_workers: list) -> None:
     """The browser parses in subprocess workers and stops them from its progress callback when
     it closes during a cold index: the workers are killed (they parsed on to the end before,
     and held the closed app's process open meanwhile), and the exception comes through."""
     import signal
-    import subprocess
 
     from chiptui.corpus import parse_pool
 
-    started: list[subprocess.Popen] = []  # type: ignore[type-arg]
-    popen = subprocess.Popen
-
-    def recorded(*args, **kwargs):  # type: ignore[no-untyped-def]
-        started.append(popen(*args, **kwargs))
-        return started[-1]
-
-    monkeypatch.setattr(subprocess, "Popen", recorded)
     for n in range(3000):
         write(f"c{n:04d}.md", card_text(f'"Card number {n}"'))
     stats = {str(p): (p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(corpus_dir.iterdir())}
@@ -750,5 +741,5 @@ def test_a_progress_that_raises_stops_the_subprocess_workers(write, corpus_dir: 
 
     with pytest.raises(Closed):
         parse_pool._parse_in_subprocesses(list(stats), stats, 1 << 20, progress, 2)
-    assert len(started) == 2
-    assert [proc.returncode for proc in started] == [-signal.SIGKILL, -signal.SIGKILL]
+    assert len(parse_workers) == 2
+    assert [proc.returncode for proc in parse_workers] == [-signal.SIGKILL, -signal.SIGKILL]
