@@ -97,7 +97,7 @@ def _parse_in_subprocesses(
     progress: Progress | None,
     workers: int,
     sink: Sink | None = None,
-) -> list[tuple[FileRecord, bytes]]:
+) -> list[FileRecord]:
     """Parse with ``parse_worker`` subprocesses (safe from a process with threads, like the browser).
     An exception from ``progress`` or ``sink`` stops it: the workers are killed, and it is raised."""
     import subprocess
