@@ -743,3 +743,97 @@ def test_a_progress_that_raises_stops_the_subprocess_workers(write, corpus_dir: 
         parse_pool._parse_in_subprocesses(list(stats), stats, 1 << 20, progress, 2)
     assert len(parse_workers) == 2
     assert [proc.returncode for proc in parse_workers] == [-signal.SIGKILL, -signal.SIGKILL]
+
+
+def test_a_sink_that_raises_in_a_forked_pool_leaves_a_process_that_can_exit(write, corpus_dir: Path) -> None:
+    """A command's parse runs in a forked pool; when storing a batch fails (a full disk, a
+    damaged index), the error comes through and the process still ends: it hung at exit in
+    ``concurrent.futures``' exit handler, after printing its message, until killed (most runs)."""
+    long_name = "a-file-name-long-enough-that-a-batch-of-paths-overfills-a-pipe-" * 3
+    for n in range(8000):  # (each job more than a pipe holds: the pool's feeder thread blocked on one)
+        write(f"{long_name}{n:05d}.md", card_text(f'"Card number {n}"'))
+    script = """
+import sys
+from pathlib import Path
+from chiptui.corpus import parse_pool
+
+paths = sorted(str(p) for p in Path(sys.argv[1]).iterdir())
+stats = {p: (Path(p).stat().st_mtime_ns, Path(p).stat().st_size) for p in paths}
+
+def sink(batch):
+    raise OSError("database or disk is full")
+
+try:
+    parse_pool.parse_files(paths, stats, 1 << 20, None, 2, sink)
+except OSError as exc:
+    print("raised:", exc)
+"""
+    try:  # (a generous guard against a hang, not a speed limit: the process ends or it does not)
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(corpus_dir)], capture_output=True, text=True, timeout=120
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("the process hung at exit after the parse failed")
+    assert done.stdout == "raised: database or disk is full\n"
+    assert done.returncode == 0, done.stderr
+
+
+_WORKERS_SCRIPT = """
+import os, sys
+from pathlib import Path
+from chiptui.corpus import parse_pool, workers
+
+paths = sorted(str(p) for p in Path(sys.argv[1]).iterdir())
+stats = {p: (Path(p).stat().st_mtime_ns, Path(p).stat().st_size) for p in paths}
+parent = os.getpid()
+
+# whichever worker is free takes the next job: while one is held up by its first job, the
+# other does all the rest (with shares fixed in advance it stops half-way: a hang, then the
+# caller's timeout), and each job is done once
+held, release = os.pipe()
+def job(out, number):
+    if number == 0:
+        os.read(held, 1)
+    workers.send(out, (os.getpid(), number))
+
+taken = []
+with workers.forked_workers(job, list(range(500)), 2) as children:
+    for _, message in workers.messages({c.read_end: c for c in children}):
+        taken.append(message)
+        if len(taken) == 499:
+            os.write(release, b"x")
+counts = sorted(sum(pid == p for pid, _ in taken) for p in {pid for pid, _ in taken})
+print("jobs", sorted(n for _, n in taken) == list(range(500)), counts)
+
+# a worker that dies half-way: what it left is parsed here, and nothing twice
+real = parse_pool.indexed
+def dying(path, stat, max_bytes):
+    if os.getpid() != parent and path.endswith("c0700.md"):
+        os._exit(3)
+    return real(path, stat, max_bytes)
+parse_pool.indexed = dying
+stored = []
+records = parse_pool.parse_files(paths, stats, 1 << 20, None, 2, lambda batch: stored.extend(r.path for r, _, _ in batch))
+print("parsed", sorted(r.path for r in records) == paths, sorted(stored) == paths)
+"""
+
+
+def test_forked_workers_share_a_queue_and_a_dead_one_loses_no_file(write, corpus_dir: Path) -> None:
+    """The parse's forked workers take jobs from one queue (a worker that finishes early takes
+    more: fixed shares left one idle for a second of a cold index), and when one dies, the
+    files it did not answer for are parsed in this process, each once. Run in a process of its
+    own: workers fork only where no other thread runs."""
+    from chiptui.corpus.workers import can_fork
+
+    if not can_fork():
+        pytest.skip("this platform does not fork: the parse runs in subprocesses")
+    for n in range(2000):
+        write(f"c{n:04d}.md", card_text(f'"Card number {n}"'))
+    try:  # (a guard against the hang the queue's absence would be, not a speed limit)
+        done = subprocess.run(
+            [sys.executable, "-c", _WORKERS_SCRIPT, str(corpus_dir)], capture_output=True, text=True, timeout=60
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("a worker held up by one job held up the others")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "jobs True [1, 499]\nparsed True True\n"

@@ -20,7 +20,7 @@ from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 
 from chiptui.corpus.models import Article, BodyRef, Entry, Problem
 from chiptui.corpus.records import data_dumps, data_loads
@@ -247,21 +247,26 @@ def scan_found(
     return Found.of(walker.found)
 
 
-def _walk_subtree(job: tuple[str, tuple[int, int]]) -> tuple[tuple[bytes, bytes] | None, list[Problem], bool]:
-    directory, root = job
-    walker = _Walker({root})
-    walker.walk(directory)
-    return (_packed(walker.found) if walker.found else None), walker.problems, walker.linked
+def _walk_subtrees(out: BinaryIO, jobs: list[tuple[str, tuple[int, int]]]) -> None:
+    """A scan worker's job: for each folder (and the root's device and inode), (folder, (its
+    files packed, their problems, whether a folder link was followed)), sent as it is walked."""
+    from chiptui.corpus.workers import send
+
+    for directory, root in jobs:
+        walker = _Walker({root})
+        walker.walk(directory)
+        send(out, (directory, ((_packed(walker.found) if walker.found else None), walker.problems, walker.linked)))
 
 
 def _scan_parallel(
     paths: list[str], workers: int, meanwhile: Callable[[], object] | None = None
 ) -> tuple[Found, list[Problem]] | None:
     """``scan`` with subfolders walked in forked processes; None when it cannot or should not."""
-    import multiprocessing
     import threading
 
-    if len(paths) != 1 or threading.active_count() != 1 or "fork" not in multiprocessing.get_all_start_methods():
+    from chiptui.corpus.workers import MAX_JOBS, can_fork, forked_workers, messages
+
+    if len(paths) != 1 or threading.active_count() != 1 or not can_fork():
         return None
     root = paths[0]
     try:
@@ -276,13 +281,17 @@ def _scan_parallel(
     if len(plain) < 2 * workers or any(e.is_symlink() for e in entries if e.name[0] != "."):
         return None  # few folders, or links at the top: not worth it, or not safe to split
     key = (st.st_dev, st.st_ino)
-    from chiptui.corpus.workers import fork_pool
-
-    with fork_pool(workers) as pool:
-        subtrees = pool.map(_walk_subtree, [(e.path, key) for e in plain], chunksize=max(1, len(plain) // (workers * 4)))
+    folders = [(e.path, key) for e in plain]
+    size = -(-len(folders) // MAX_JOBS)  # (folders a job: one, but in a corpus of very many)
+    jobs = [folders[i : i + size] for i in range(0, len(folders), size)]
+    with forked_workers(_walk_subtrees, jobs, workers) as children:
+        if not children:
+            return None
         if meanwhile is not None:
             meanwhile()
-        walked = dict(zip([e.path for e in plain], subtrees, strict=True))
+        walked = dict(message for _, message in messages({child.read_end: child for child in children}))
+    if len(walked) != len(folders):
+        return None  # a worker failed: the walk is done here
     # the root's own files, in the same order a walk of the root gives, between the subtrees
     parts: list[tuple[bytes, bytes]] = []
     problems: list[Problem] = []

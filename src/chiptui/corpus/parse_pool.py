@@ -1,11 +1,12 @@
 """Parsing new and changed files into index records, in this process or in workers.
 
-From a process without threads (a command) the workers are a forked pool. The browser has
-threads running, so it may not fork, and multiprocessing's spawn start trips over the
-terminal handles Textual installs: it runs its parsers as plain subprocesses
-(``python -m chiptui.corpus.parse_worker``) with clean standard streams, each reading one
-pickled job on stdin and writing length-prefixed pickled batches of ``(stored bytes, search
-text)`` on stdout as it goes, so the caller can show progress.
+Each worker parses a share of the files and answers with batches of ``(stored bytes, search
+text)`` as it goes (``workers.send``), so the caller stores them and shows progress while it
+works. From a process without threads (a command) the workers are forked children. The
+browser has threads running, so it may not fork, and multiprocessing's spawn start trips over
+the terminal handles Textual installs: it runs its parsers as plain subprocesses (``python -m
+chiptui.corpus.parse_worker``) with clean standard streams, each reading its pickled share on
+stdin and answering on stdout.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from __future__ import annotations
 import gc
 import os
 import pickle
-import struct
 import sys
 import threading
 from collections.abc import Callable, Iterable
@@ -21,11 +21,10 @@ from typing import BinaryIO
 
 from chiptui.corpus.loader import FileRecord, index_file, record_blob, record_of_fields
 from chiptui.corpus.records import _CHECK
-from chiptui.corpus.workers import can_fork, fork_pool
+from chiptui.corpus.workers import MAX_JOBS, can_fork, forked_workers, job_queue, messages, send, take_jobs
 
 PARALLEL_FROM = 256  # fewer changed files than this are parsed in this process
-WORKER_BATCH = 250  # records a subprocess worker sends at a time
-HEADER = struct.Struct("!Q")
+WORKER_BATCH = 250  # files in a worker's job, answered with one batch
 
 Progress = Callable[[int, int], None]  # (files parsed so far, files to parse)
 
@@ -45,8 +44,7 @@ def parse_files(
     sink: Sink | None = None,
 ) -> list[FileRecord]:
     """Each file's record, without its search text: parsed in this process for a few files,
-    else in a pool of forked workers, or in ``parse_worker`` subprocesses from a process with
-    threads. ``sink`` is handed each batch with the stored bytes and search texts as it
+    else in forked workers, or in ``parse_worker`` subprocesses from a process with threads. ``sink`` is handed each batch with the stored bytes and search texts as it
     arrives (the index stores them while the workers go on); only the records are kept."""
     total = len(paths)
     if progress:
@@ -66,13 +64,21 @@ def parse_files(
         return [record for record, _, _ in parsed]
     if threading.active_count() > 1 or not can_fork():
         return _parse_in_subprocesses(paths, stats, max_bytes, progress, workers, sink)
-    chunk = max(50, min(1000, total // (workers * 8)))
-    batches = [paths[i : i + chunk] for i in range(0, total, chunk)]
-    with fork_pool(workers) as pool:
-        jobs = [(batch, [stats[p] for p in batch], max_bytes) for batch in batches]
-        for result in pool.map(_index_batch, jobs):
-            _deliver(records, _received(result), sink, progress, total)
-    return records
+    jobs = _jobs(paths, stats, max_bytes)
+    with forked_workers(_parse_job, jobs, workers) as children:
+        for _, batch in messages({child.read_end: child for child in children}):
+            _deliver(records, _received(batch), sink, progress, total)
+    return _with_the_rest(records, paths, stats, max_bytes, sink, progress)
+
+
+Job = tuple[list[str], list[tuple[int, int]], int]  # files, their stats and the size limit
+
+
+def _jobs(paths: list[str], stats: dict[str, tuple[int, int]], max_bytes: int) -> list[Job]:
+    """The files in jobs of ``WORKER_BATCH`` (more in a corpus too large for a queue of them):
+    a worker answers each with one batch, and takes the next."""
+    size = max(WORKER_BATCH, -(-len(paths) // MAX_JOBS))
+    return [(part, [stats[p] for p in part], max_bytes) for part in (paths[i : i + size] for i in range(0, len(paths), size))]
 
 
 def _deliver(
@@ -102,25 +108,32 @@ def _parse_in_subprocesses(
     An exception from ``progress`` or ``sink`` stops it: the workers are killed, and it is raised."""
     import subprocess
 
-
     total = len(paths)
-    parts = [paths[i::workers] for i in range(workers)]
+    jobs = _jobs(paths, stats, max_bytes)
+    queue = job_queue(len(jobs)) if os.name == "posix" else None  # (elsewhere no fd passes: shares)
+    given = pickle.dumps((jobs, queue), protocol=pickle.HIGHEST_PROTOCOL) if queue is not None else None
     procs = []
-    for part in parts:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "chiptui.corpus.parse_worker", str(os.getpid())],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            close_fds=True,
-        )
-        procs.append(proc)
-        assert proc.stdin is not None
-        with proc.stdin:
-            pickle.dump((part, [stats[p] for p in part], max_bytes), proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        for n in range(workers):
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "chiptui.corpus.parse_worker", str(os.getpid())],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                close_fds=True,
+                pass_fds=() if queue is None else (queue,),
+            )
+            procs.append(proc)
+            assert proc.stdin is not None
+            with proc.stdin:
+                proc.stdin.write(given or pickle.dumps((jobs[n::workers], None), protocol=pickle.HIGHEST_PROTOCOL))
+    finally:
+        if queue is not None:
+            os.close(queue)
     records: list[FileRecord] = []
     try:
-        _read_batches(procs, records, sink, progress, total)
+        for _, batch in messages({proc.stdout.fileno(): proc for proc in procs}):  # type: ignore[union-attr]
+            _deliver(records, _received(batch), sink, progress, total)
     except BaseException:  # (the caller stopped it, from its progress or sink): the workers too
         for proc in procs:
             proc.kill()
@@ -130,43 +143,23 @@ def _parse_in_subprocesses(
     for proc in procs:
         proc.stdout.close()  # type: ignore[union-attr]
         proc.wait()
-    if len(records) != total:  # a worker died: parse what it left in this process
+    return _with_the_rest(records, paths, stats, max_bytes, sink, progress)
+
+
+def _with_the_rest(
+    records: list[FileRecord],
+    paths: list[str],
+    stats: dict[str, tuple[int, int]],
+    max_bytes: int,
+    sink: Sink | None,
+    progress: Progress | None,
+) -> list[FileRecord]:
+    """RECORDS, with the files a worker that died left parsed in this process."""
+    if len(records) != len(paths):
         done = {record.path for record in records}
         left = [indexed(path, stats[path], max_bytes) for path in paths if path not in done]
-        _deliver(records, left, sink, progress, total)
+        _deliver(records, left, sink, progress, len(paths))
     return records
-
-
-def _read_batches(
-    procs: list, records: list[FileRecord], sink: Sink | None, progress: Progress | None, total: int  # type: ignore[type-arg]
-) -> None:
-    """The workers' batches, delivered as they come, until every worker has ended its output."""
-    import selectors
-
-    with selectors.DefaultSelector() as selector:
-        buffers: dict[int, bytearray] = {}
-        for proc in procs:
-            assert proc.stdout is not None
-            selector.register(proc.stdout, selectors.EVENT_READ, proc)
-            buffers[proc.pid] = bytearray()
-        open_streams = len(procs)
-        while open_streams:
-            for key, _ in selector.select():
-                proc = key.data
-                chunk = os.read(key.fd, 1 << 20)
-                if not chunk:
-                    selector.unregister(key.fileobj)
-                    open_streams -= 1
-                    continue
-                buffer = buffers[proc.pid]
-                buffer += chunk
-                while len(buffer) >= HEADER.size:
-                    (size,) = HEADER.unpack_from(buffer)
-                    if len(buffer) < HEADER.size + size:
-                        break
-                    batch = pickle.loads(bytes(buffer[HEADER.size : HEADER.size + size]))
-                    del buffer[: HEADER.size + size]
-                    _deliver(records, _received(batch), sink, progress, total)
 
 
 def indexed(path: str, stat: tuple[int, int], max_bytes: int) -> Parsed:
@@ -177,18 +170,6 @@ def indexed(path: str, stat: tuple[int, int], max_bytes: int) -> Parsed:
     return bare, record_blob(bare), record.text
 
 
-def _index_batch(job: tuple[list[str], list[tuple[int, int]], int]) -> list[tuple[bytes, str]]:
-    """Worker side: each file's stored bytes and search text (the record itself is not sent
-    twice; the parent reads it back from the bytes it stores)."""
-    paths, stats, max_bytes = job
-    gc.disable()  # many small objects, all kept: collections only cost time here
-    out = []
-    for path, stat in zip(paths, stats, strict=True):
-        _, blob, text = indexed(path, stat, max_bytes)
-        out.append((blob, text))
-    return out
-
-
 def _received(batch: Iterable[tuple[bytes, str]]) -> list[Parsed]:
     """A worker's (stored bytes, search text) pairs with the record read from the bytes."""
     loads = pickle.loads  # our own worker's bytes, not the index's: no digest check needed
@@ -196,28 +177,26 @@ def _received(batch: Iterable[tuple[bytes, str]]) -> list[Parsed]:
 
 
 def worker_main() -> int:
-    """A subprocess worker: one job on stdin, batches on stdout (see the module's docstring)."""
-    gc.disable()  # many small objects, all kept: collections only cost time here
+    """A subprocess worker: on stdin the jobs and the queue it takes them from (or, where it
+    has none, its share of them); batches on stdout (see the module's docstring)."""
     from chiptui.corpus.workers import worker_setup
 
     parent = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else None
     if parent is not None:
         worker_setup(parent, quiet_output=False)  # stdout is the channel to the parent
-    paths, stats, max_bytes = pickle.load(sys.stdin.buffer)
+    jobs, queue = pickle.load(sys.stdin.buffer)
     out = sys.stdout.buffer
-    batch: list[tuple[bytes, str]] = []
-    for path, stat in zip(paths, stats, strict=True):
-        _, blob, text = indexed(path, stat, max_bytes)
-        batch.append((blob, text))
-        if len(batch) >= WORKER_BATCH:
-            _send(out, batch)
-            batch = []
-    if batch:
-        _send(out, batch)
+    if queue is not None:
+        take_jobs(out, _parse_job, jobs, queue)
+    else:
+        for job in jobs:
+            _parse_job(out, job)
     return 0
 
 
-def _send(out: BinaryIO, batch: list[tuple[bytes, str]]) -> None:
-    data = pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL)
-    out.write(HEADER.pack(len(data)) + data)
-    out.flush()
+def _parse_job(out: BinaryIO, job: Job) -> None:
+    """Worker side: each file's stored bytes and search text, sent as one batch (the record
+    itself is not sent twice; the parent reads it back from the bytes it stores)."""
+    gc.disable()  # many small objects, all kept: collections only cost time here
+    paths, stats, max_bytes = job
+    send(out, [indexed(path, stat, max_bytes)[1:] for path, stat in zip(paths, stats, strict=True)])
