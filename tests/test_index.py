@@ -770,7 +770,7 @@ except OSError as exc:
 """
     try:  # (a generous guard against a hang, not a speed limit: the process ends or it does not)
         done = subprocess.run(
-            [sys.executable, "-c", script, str(corpus_dir)], capture_output=True, text=True, timeout=120
+            [sys.executable, "-c", script, str(corpus_dir)], capture_output=True, text=True, timeout=120, check=False
         )
     except subprocess.TimeoutExpired:
         pytest.fail("the process hung at exit after the parse failed")
@@ -831,7 +831,7 @@ def test_forked_workers_share_a_queue_and_a_dead_one_loses_no_file(write, corpus
         write(f"c{n:04d}.md", card_text(f'"Card number {n}"'))
     try:  # (a guard against the hang the queue's absence would be, not a speed limit)
         done = subprocess.run(
-            [sys.executable, "-c", _WORKERS_SCRIPT, str(corpus_dir)], capture_output=True, text=True, timeout=60
+            [sys.executable, "-c", _WORKERS_SCRIPT, str(corpus_dir)], capture_output=True, text=True, timeout=60, check=False
         )
     except subprocess.TimeoutExpired:
         pytest.fail("a worker held up by one job held up the others")
