@@ -247,7 +247,9 @@ async def test_hostile_corpus_lists_valid_articles_and_shows_markup_literally(ho
         assert articles.current.title == HOSTILE_TITLE
         row = "".join(segment.text for segment in articles.render_line(0))
         assert "[bold red]Styled?[/]" in row
-        assert "[bold red]Styled?[/]" in _static_text(screen.query_one("#detail"))
+        # (the article pane fills after the frame with the list: waited for, not assumed)
+        detail = screen.query_one("#detail")
+        await wait_for(pilot, lambda: "[bold red]Styled?[/]" in _static_text(detail), "the article in its pane")
         await pilot.press("o", "1", "2")
         await pilot.pause()
         assert opened == []
