@@ -665,3 +665,47 @@ async def test_the_search_warm_up_runs_without_the_cycle_collector(write, corpus
     finally:
         gc.callbacks.remove(seen)
     assert collections == []
+
+
+async def test_new_cards_show_while_the_index_still_saves_them(seeds_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A check that finds new files shows them as soon as the index has joined them; saving
+    the snapshot for the next start goes on meanwhile (a third of the wait until 100 new
+    cards showed at 100,000 articles). Here the save is held until the new card is on screen."""
+    import threading
+
+    from chiptui.corpus import index as index_module
+    from chiptui.corpus import watch_worker
+    from chiptui.corpus.index import CorpusIndex
+    from chiptui.corpus.store import CorpusStore
+
+    def no_watcher(roots: list[str]) -> None:
+        raise OSError("no watcher here")  # (the app polls, once a minute): only the check below runs
+
+    monkeypatch.setattr(watch_worker, "start", no_watcher)
+    CorpusStore.load([str(seeds_copy)]).index.close()  # an index: the app starts from its snapshot
+    app = ChiptuiApp([str(seeds_copy)])
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await loaded(pilot)
+        await wait_for(pilot, lambda: all(w.is_finished for w in app.workers if w.group == "load"), "the start-up check")
+        assert "4 of 4 articles" in status_text(app)
+        saving, release = threading.Event(), threading.Event()
+        real = index_module.save_snapshot
+
+        def held(*args: object, **kwargs: object) -> None:
+            saving.set()
+            release.wait(timeout=30)  # (released below, once the card is on screen)
+            real(*args, **kwargs)
+
+        monkeypatch.setattr(index_module, "save_snapshot", held)
+        (seeds_copy / "added.md").write_text(card_text('"A card added while reading"'), encoding="utf-8")
+        screen.recheck(False)
+        await wait_for(pilot, lambda: "5 of 5 articles" in status_text(app), "the added card")
+        assert saving.is_set() and not release.is_set()  # on screen while its snapshot was being saved
+        release.set()
+        await wait_for(pilot, lambda: all(w.is_finished for w in app.workers if w.group == "load"), "the save")
+    index = CorpusIndex([str(seeds_copy)])
+    try:
+        saved = index.cached_snapshot()
+        assert saved is not None and len(saved.columns.ids) == 5  # and saved for the next start
+    finally:
+        index.close()

@@ -837,3 +837,34 @@ def test_forked_workers_share_a_queue_and_a_dead_one_loses_no_file(write, corpus
         pytest.fail("a worker held up by one job held up the others")
     assert done.returncode == 0, done.stderr
     assert done.stdout == "jobs True [1, 499]\nparsed True True\n"
+
+
+def test_ready_gets_the_snapshot_before_it_is_saved_and_nothing_when_nothing_changed(write, corpus_dir: Path) -> None:
+    """``refresh(ready=...)`` hands a new snapshot on before saving it for the next start (the
+    browser shows it meanwhile), the one it returns; a refresh that finds nothing new hands on
+    nothing."""
+    for n in range(3):
+        write(f"c{n}.md", card_text(f'"Card {n}"'))
+    index = CorpusIndex([str(corpus_dir)])
+    try:
+        handed: list[tuple[object, object]] = []
+
+        def ready(snapshot) -> None:  # type: ignore[no-untyped-def]
+            other = CorpusIndex([str(corpus_dir)])  # what the next start would read now
+            try:
+                handed.append((snapshot, other.cached_snapshot()))
+            finally:
+                other.close()
+
+        first = index.refresh(ready=ready)
+        assert len(handed) == 1 and handed[0][0] is first and handed[0][1] is None  # not saved yet
+        write("c3.md", card_text('"Card 3"'))
+        second = index.refresh(unchanged_from=first.generation, ready=ready)
+        assert second is not None and len(second.columns.ids) == 4
+        assert len(handed) == 2 and handed[1][0] is second
+        assert handed[1][1] is None  # the files are stored, their snapshot not yet saved
+        assert index.refresh(unchanged_from=second.generation, ready=ready) is None
+        assert len(handed) == 2
+        assert len(index.cached_snapshot().columns.ids) == 4  # saved once handed on
+    finally:
+        index.close()

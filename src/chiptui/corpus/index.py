@@ -28,7 +28,7 @@ import sqlite3
 import threading
 import time
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from chiptui.corpus.additions import JoinKeys, extend, spliced
 from chiptui.corpus.fulltext import (
@@ -138,6 +138,7 @@ class CorpusIndex(IndexFile):
         self.damage_notices: list[str] = []  # damage found (and repaired) after the refresh
         self._prescanned: tuple[object, list[Problem], object] | None = None
         self._moving: StagedMove | None = None  # this run's staged texts, going into FTS5
+        self._ready: Callable[[Snapshot], None] | None = None  # this refresh's (see ``refresh``)
 
     # -- refreshing ------------------------------------------------------------
 
@@ -156,15 +157,26 @@ class CorpusIndex(IndexFile):
             return snapshot
 
     def refresh(
-        self, progress: Progress | None = None, workers: int | None = None, unchanged_from: int | None = None
+        self,
+        progress: Progress | None = None,
+        workers: int | None = None,
+        unchanged_from: int | None = None,
+        ready: Callable[[Snapshot], None] | None = None,
     ) -> Snapshot | None:
         """Bring the index up to date with the files and return the corpus snapshot.
 
         With ``unchanged_from`` (a snapshot's generation), returns None when nothing
         changed since that snapshot, so the caller keeps what it has.
+
+        ``ready`` is handed a new snapshot as soon as it is made, before it is saved for the
+        next start: a browser shows new files while they are written (the save took a third
+        of the time until 100 added cards showed at 100,000 articles). Only a snapshot this
+        refresh makes is handed on (the one it returns, or, after damage found while saving,
+        the one before the rebuild too); a snapshot read as it was saved is only returned.
         """
         self._prescanned = self._scan_elsewhere() if threading.active_count() > 1 else None
         with self._lock:
+            self._ready = ready
             try:
                 return self._refresh(progress, workers, unchanged_from)
             except (sqlite3.DatabaseError, _Rebuild, pickle.UnpicklingError, EOFError, ValueError, TypeError) as exc:
@@ -180,6 +192,8 @@ class CorpusIndex(IndexFile):
                     return self._refresh(progress, workers, None)
                 # damage found while reading: start again from nothing, once
                 return self._rebuild(why_unusable(exc), progress, workers)
+            finally:
+                self._ready = None
 
     def _rebuild(self, why: str, progress: Progress | None = None, workers: int | None = None) -> Snapshot | None:
         """Delete the damaged file and index the corpus again from nothing (in memory, when
@@ -470,6 +484,8 @@ class CorpusIndex(IndexFile):
         snapshot.facets = count_facets(columns.topics, columns.providers)
         # computed here, once per change, so a start with 100,000 marks does not pay for it
         snapshot.keys = keys if keys is not None else state_keys_of(columns.urls, columns.ids)
+        if self._ready is not None:
+            self._ready(snapshot)
         save_snapshot(
             db,
             columns,

@@ -26,7 +26,7 @@ from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Static
-from textual.worker import active_worker, get_current_worker
+from textual.worker import Worker, active_worker, get_current_worker
 
 from chiptui import browser
 from chiptui.config import Settings
@@ -342,7 +342,8 @@ class MainScreen(Screen[None]):
                 self._wait_for_a_pause_in_typing()
                 if worker.is_cancelled:
                     return
-            snapshot = index.refresh(progress, unchanged_from=cached.generation if cached else None)
+            ready, shown = self._shown_when_made(index, worker)
+            snapshot = index.refresh(progress, unchanged_from=cached.generation if cached else None, ready=ready)
         except _Closed:
             return
         except Exception as exc:  # noqa: BLE001 - shown to the user, never a traceback
@@ -354,8 +355,24 @@ class MainScreen(Screen[None]):
             store = self.store or CorpusStore.from_snapshot(cached, index, self.max_bytes)  # type: ignore[arg-type]
             self.post_message(Loaded(store, Facets((), ()), final=True))
             return
+        if not shown or shown[-1][0] is not snapshot:
+            self._show_snapshot(snapshot, index)
+
+    def _shown_when_made(self, index: CorpusIndex, worker: Worker) -> tuple[Callable[[Snapshot], None], list]:  # type: ignore[type-arg]
+        """A ``ready`` for ``CorpusIndex.refresh`` that shows each snapshot as soon as it is
+        made, while the index saves it, and the (snapshot, store) pairs it showed."""
+        shown: list[tuple[Snapshot, CorpusStore]] = []
+
+        def ready(snapshot: Snapshot) -> None:
+            if not worker.is_cancelled:
+                shown.append((snapshot, self._show_snapshot(snapshot, index)))
+
+        return ready, shown
+
+    def _show_snapshot(self, snapshot: Snapshot, index: CorpusIndex) -> CorpusStore:
         store = CorpusStore.from_snapshot(snapshot, index, self.max_bytes)
         self.post_message(Loaded(store, store.facets()))  # facets counted here, off the UI thread
+        return store
 
     def _wait_for_a_pause_in_typing(self) -> None:
         """Until the filter has not been typed into for ``QUIET_BEFORE_CHECK`` seconds (counted
@@ -381,7 +398,8 @@ class MainScreen(Screen[None]):
         if store is None or store.index is None:
             return
         try:
-            snapshot = store.index.refresh(unchanged_from=store.generation)
+            ready, shown = self._shown_when_made(store.index, worker)
+            snapshot = store.index.refresh(unchanged_from=store.generation, ready=ready)
         except Exception as exc:  # noqa: BLE001 - shown to the user, never a traceback
             self.post_message(LoadFailed(f"{type(exc).__name__}: {exc}"))
             return
@@ -391,8 +409,7 @@ class MainScreen(Screen[None]):
             if announce:
                 self.app.call_from_thread(self.notify, "No changes in the corpus files", timeout=3, markup=False)
             return
-        fresh = CorpusStore.from_snapshot(snapshot, store.index, self.max_bytes)
-        self.post_message(Loaded(fresh, fresh.facets()))
+        fresh = shown[-1][1] if shown and shown[-1][0] is snapshot else self._show_snapshot(snapshot, store.index)
         if announce or len(fresh) != len(store):
             self.app.call_from_thread(
                 self.notify, f"Corpus re-checked: {_count(len(fresh), 'article')} ({len(fresh) - len(store):+,})",
