@@ -485,8 +485,10 @@ def test_the_scan_in_a_process_of_its_own_finds_what_the_scan_here_finds(seeds_c
 def test_the_parallel_scan_finds_what_the_walk_in_order_finds(tmp_path: Path) -> None:
     """Forked walkers send their files packed; the files, their order, the problems and the
     digest are those of one walk in this process, whatever the root holds between its folders
-    (files, an unreadable folder, a name that is not UTF-8, an empty folder)."""
-    from chiptui.corpus.loader import scan_found
+    (files, an unreadable folder, a name that is not UTF-8, an empty folder). Walked here
+    instead (one worker, as the browser's scan process does), the scan is packed in the same
+    parts, so the two compare part by part (``index._compared``)."""
+    from chiptui.corpus.loader import Found, _Walker, scan_found
     from chiptui.corpus.scan_worker import digest_of
 
     root = tmp_path / "corpus"
@@ -504,8 +506,9 @@ def test_the_parallel_scan_finds_what_the_walk_in_order_finds(tmp_path: Path) ->
     (root / "locked").mkdir()
     (root / "locked").chmod(0)
     try:
-        serial_problems: list = []
-        serial = scan_found([str(root)], serial_problems)
+        walker = _Walker()  # the reference: one walk, in order, packed in one part
+        walker.walk(str(root))
+        serial, serial_problems = Found.of(walker.found), walker.problems
         parallel_problems: list = []
         parallel = scan_found([str(root)], parallel_problems, workers=2)
         assert len(parallel.parts) > 1  # the walkers did run
@@ -514,6 +517,9 @@ def test_the_parallel_scan_finds_what_the_walk_in_order_finds(tmp_path: Path) ->
         assert parallel_problems == serial_problems
         assert digest_of(parallel, parallel_problems, 10) == digest_of(serial, serial_problems, 10)
         assert digest_of(parallel, parallel_problems, 10) != digest_of(parallel, parallel_problems, 11)
+        here_problems: list = []
+        here = scan_found([str(root)], here_problems, workers=1)
+        assert here.parts == parallel.parts and here_problems == parallel_problems
     finally:
         (root / "locked").chmod(0o755)
 

@@ -224,13 +224,12 @@ def scan_found(
     ``meanwhile`` is called while they walk (this process only waits for them then).
     """
     paths = list(paths)
-    if workers > 1:
-        result = _scan_parallel(paths, workers, meanwhile)
-        if result is not None:
-            found, found_problems = result
-            if problems is not None:
-                problems.extend(found_problems)
-            return found
+    result = _scan_in_parts(paths, workers, meanwhile)
+    if result is not None:
+        found, found_problems = result
+        if problems is not None:
+            problems.extend(found_problems)
+        return found
     walker = _Walker()
     for path in paths:
         try:
@@ -247,26 +246,39 @@ def scan_found(
     return Found.of(walker.found)
 
 
+def _walk_subtree(directory: str, root: tuple[int, int]) -> tuple[tuple[bytes, bytes] | None, list[Problem], bool]:
+    """A folder of the root's (the root's device and inode): its files packed, their problems,
+    and whether a folder link was followed."""
+    walker = _Walker({root})
+    walker.walk(directory)
+    return (_packed(walker.found) if walker.found else None), walker.problems, walker.linked
+
+
 def _walk_subtrees(out: BinaryIO, jobs: list[tuple[str, tuple[int, int]]]) -> None:
-    """A scan worker's job: for each folder (and the root's device and inode), (folder, (its
-    files packed, their problems, whether a folder link was followed)), sent as it is walked."""
+    """A scan worker's job: (folder, ``_walk_subtree``'s answer) for each, sent as it is walked."""
     from chiptui.corpus.workers import send
 
     for directory, root in jobs:
-        walker = _Walker({root})
-        walker.walk(directory)
-        send(out, (directory, ((_packed(walker.found) if walker.found else None), walker.problems, walker.linked)))
+        send(out, (directory, _walk_subtree(directory, root)))
 
 
-def _scan_parallel(
+SPLIT_FROM = 4  # folders at the top of a root from which its scan is packed a part a folder
+
+
+def _scan_in_parts(
     paths: list[str], workers: int, meanwhile: Callable[[], object] | None = None
 ) -> tuple[Found, list[Problem]] | None:
-    """``scan`` with subfolders walked in forked processes; None when it cannot or should not."""
+    """``scan`` of one root a part a folder at its top (and its own files between them), each
+    folder walked in forked processes where this process may fork and WORKERS > 1, else
+    here; None when it should not be split. The parts are the same either way: the browser's
+    scan (in a process with a thread, walked here) and a command's (forked) compare with each
+    other part by part (``index._compared``); packed in one part, the browser compared all
+    1,000,000 files of a corpus a command had indexed last (2.7 s) to find 100 new ones."""
     import threading
 
     from chiptui.corpus.workers import MAX_JOBS, can_fork, forked_workers, messages
 
-    if len(paths) != 1 or threading.active_count() != 1 or not can_fork():
+    if len(paths) != 1:
         return None
     root = paths[0]
     try:
@@ -278,20 +290,20 @@ def _scan_parallel(
         plain = [e for e in entries if e.name[0] != "." and e.is_dir(follow_symlinks=False)]
     except OSError:
         return None
-    if len(plain) < 2 * workers or any(e.is_symlink() for e in entries if e.name[0] != "."):
+    if len(plain) < SPLIT_FROM or any(e.is_symlink() for e in entries if e.name[0] != "."):
         return None  # few folders, or links at the top: not worth it, or not safe to split
     key = (st.st_dev, st.st_ino)
     folders = [(e.path, key) for e in plain]
-    size = -(-len(folders) // MAX_JOBS)  # (folders a job: one, but in a corpus of very many)
-    jobs = [folders[i : i + size] for i in range(0, len(folders), size)]
-    with forked_workers(_walk_subtrees, jobs, workers) as children:
-        if not children:
-            return None
-        if meanwhile is not None:
-            meanwhile()
-        walked = dict(message for _, message in messages({child.read_end: child for child in children}))
-    if len(walked) != len(folders):
-        return None  # a worker failed: the walk is done here
+    walked: dict[str, tuple[tuple[bytes, bytes] | None, list[Problem], bool]] = {}
+    if workers > 1 and threading.active_count() == 1 and can_fork():
+        size = -(-len(folders) // MAX_JOBS)  # (folders a job: one, but in a corpus of very many)
+        jobs = [folders[i : i + size] for i in range(0, len(folders), size)]
+        with forked_workers(_walk_subtrees, jobs, workers) as children:
+            if children and meanwhile is not None:
+                meanwhile()
+            walked = dict(message for _, message in messages({child.read_end: child for child in children}))
+    if len(walked) != len(folders):  # (not forked, or a worker failed): here
+        walked = {directory: _walk_subtree(directory, root_key) for directory, root_key in folders}
     # the root's own files, in the same order a walk of the root gives, between the subtrees
     parts: list[tuple[bytes, bytes]] = []
     problems: list[Problem] = []
