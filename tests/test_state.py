@@ -84,6 +84,36 @@ def test_two_processes_marking_at_once_both_land() -> None:
     assert {f"example.com/{i}" for i in (*range(200), *range(1000, 1200))} == read
 
 
+def test_a_marks_file_another_process_creates_while_this_one_opens_it_is_not_damage(
+    isolated_dirs: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two chiptui started at once on a new data folder both create the marks file. Opening
+    it reads its format, then its tables: when the other process created both in between,
+    this one saw format 0 with the marks table, called the file damaged and moved it aside
+    with the other's marks in it (the two-process marking test failed once so). The two
+    reads are made again as one view before the file is called damaged."""
+    import sqlite3
+
+    real_connect = sqlite3.connect
+    raced: list[bool] = []
+
+    class Racing(sqlite3.Connection):
+        def execute(self, sql: str, *args: object) -> sqlite3.Cursor:  # type: ignore[override]
+            if sql.startswith("SELECT name FROM sqlite_master") and not raced:
+                raced.append(True)  # the other process, between this one's two reads
+                StateStore().set_read(targets(1), True)
+            return super().execute(sql, *args)
+
+    def connect(*args: object, **kwargs: object) -> sqlite3.Connection:
+        return real_connect(*args, factory=Racing, **kwargs)  # type: ignore[arg-type, misc]
+
+    monkeypatch.setattr(sqlite3, "connect", connect)
+    store = StateStore()
+    assert raced and store.notice is None
+    assert store.read == {"example.com/0"}
+    assert not [p for p in isolated_dirs["data"].iterdir() if ".damaged-" in p.name]
+
+
 _KILLED = textwrap.dedent(
     """
     import os, signal, sys

@@ -175,7 +175,18 @@ class StateStore:
                     if not _is_locked(exc):
                         raise
             elif version != SCHEMA_VERSION or "marks" not in tables:
-                raise sqlite3.DatabaseError(f"it is not a chiptui marks file of format {SCHEMA_VERSION} (format {version})")
+                # read apart, the two may straddle another process creating the file (format 0,
+                # then its table): it is damage only if one view of both says so
+                db.execute("BEGIN")
+                try:
+                    version = db.execute("PRAGMA user_version").fetchone()[0]
+                    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+                finally:
+                    db.execute("COMMIT")
+                if version != SCHEMA_VERSION or "marks" not in tables:
+                    raise sqlite3.DatabaseError(
+                        f"it is not a chiptui marks file of format {SCHEMA_VERSION} (format {version})"
+                    )
             db.execute("PRAGMA synchronous = FULL")
             return db
         except BaseException:
