@@ -874,3 +874,39 @@ def test_ready_gets_the_snapshot_before_it_is_saved_and_nothing_when_nothing_cha
         assert len(index.cached_snapshot().columns.ids) == 4  # saved once handed on
     finally:
         index.close()
+
+
+def test_an_index_another_process_creates_while_this_one_opens_it_is_used_not_rebuilt(
+    write, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two chiptui started at once on a new corpus both create its index. Opening it reads
+    its format, then its tables: when the other process created both in between, this one saw
+    format 0 with tables, took the file for another version's and deleted it (the other's
+    work lost, and its connection left writing to a deleted file). The format is read again
+    as one view first."""
+    write("a.md", card_text('"A card"'))
+    real_connect = sqlite3.connect
+    raced: list[bool] = []
+
+    class Racing(sqlite3.Connection):
+        def execute(self, sql: str, *args: object) -> sqlite3.Cursor:  # type: ignore[override]
+            if sql.startswith("SELECT name FROM sqlite_master") and not raced:
+                raced.append(True)  # the other process, between this one's two reads
+                other = CorpusIndex([str(corpus_dir)])
+                other.refresh()
+                other.close()
+            return super().execute(sql, *args)
+
+    def connect(*args: object, **kwargs: object) -> sqlite3.Connection:
+        if not raced and str(args[0]).endswith(".sqlite"):
+            return real_connect(*args, factory=Racing, **kwargs)  # type: ignore[arg-type, misc]
+        return real_connect(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sqlite3, "connect", connect)
+    index = CorpusIndex([str(corpus_dir)])
+    try:
+        snapshot = index.refresh()
+        assert raced
+        assert snapshot.status.rebuilt is None and snapshot.status.parsed == 0  # the other's index, used
+    finally:
+        index.close()

@@ -201,6 +201,14 @@ class IndexFile:
             db.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
             version = db.execute("PRAGMA user_version").fetchone()[0]
             tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+            if version == 0 and tables:
+                # read apart, the two may straddle another process creating the index (format 0,
+                # then its tables): read again as one view before it is called another version's
+                db.execute("BEGIN")
+                try:
+                    version = db.execute("PRAGMA user_version").fetchone()[0]
+                finally:
+                    db.execute("COMMIT")
             if version == 0 and not tables:
                 db.execute("PRAGMA journal_mode = WAL")
                 self._create(db)
