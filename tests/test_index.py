@@ -25,6 +25,7 @@ from .conftest import (
     TRAINIUM_ID,
     card_text,
     needs_everyday_ai,
+    race_between_format_and_tables,
 )
 
 
@@ -885,24 +886,13 @@ def test_an_index_another_process_creates_while_this_one_opens_it_is_used_not_re
     work lost, and its connection left writing to a deleted file). The format is read again
     as one view first."""
     write("a.md", card_text('"A card"'))
-    real_connect = sqlite3.connect
-    raced: list[bool] = []
 
-    class Racing(sqlite3.Connection):
-        def execute(self, sql: str, *args: object) -> sqlite3.Cursor:  # type: ignore[override]
-            if sql.startswith("SELECT name FROM sqlite_master") and not raced:
-                raced.append(True)  # the other process, between this one's two reads
-                other = CorpusIndex([str(corpus_dir)])
-                other.refresh()
-                other.close()
-            return super().execute(sql, *args)
+    def other() -> None:
+        index = CorpusIndex([str(corpus_dir)])
+        index.refresh()
+        index.close()
 
-    def connect(*args: object, **kwargs: object) -> sqlite3.Connection:
-        if not raced and str(args[0]).endswith(".sqlite"):
-            return real_connect(*args, factory=Racing, **kwargs)  # type: ignore[arg-type, misc]
-        return real_connect(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(sqlite3, "connect", connect)
+    raced = race_between_format_and_tables(monkeypatch, other, ".sqlite")
     index = CorpusIndex([str(corpus_dir)])
     try:
         snapshot = index.refresh()

@@ -23,7 +23,7 @@ from chiptui.corpus.state import (
     state_key,
 )
 
-from .conftest import EVERYDAY_AI, SEEDS, TRAINIUM_ID, needs_everyday_ai
+from .conftest import EVERYDAY_AI, SEEDS, TRAINIUM_ID, needs_everyday_ai, race_between_format_and_tables
 from .test_cli import run
 
 
@@ -92,22 +92,7 @@ def test_a_marks_file_another_process_creates_while_this_one_opens_it_is_not_dam
     this one saw format 0 with the marks table, called the file damaged and moved it aside
     with the other's marks in it (the two-process marking test failed once so). The two
     reads are made again as one view before the file is called damaged."""
-    import sqlite3
-
-    real_connect = sqlite3.connect
-    raced: list[bool] = []
-
-    class Racing(sqlite3.Connection):
-        def execute(self, sql: str, *args: object) -> sqlite3.Cursor:  # type: ignore[override]
-            if sql.startswith("SELECT name FROM sqlite_master") and not raced:
-                raced.append(True)  # the other process, between this one's two reads
-                StateStore().set_read(targets(1), True)
-            return super().execute(sql, *args)
-
-    def connect(*args: object, **kwargs: object) -> sqlite3.Connection:
-        return real_connect(*args, factory=Racing, **kwargs)  # type: ignore[arg-type, misc]
-
-    monkeypatch.setattr(sqlite3, "connect", connect)
+    raced = race_between_format_and_tables(monkeypatch, lambda: StateStore().set_read(targets(1), True), ".sqlite3")
     store = StateStore()
     assert raced and store.notice is None
     assert store.read == {"example.com/0"}
