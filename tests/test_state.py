@@ -99,6 +99,35 @@ def test_a_marks_file_another_process_creates_while_this_one_opens_it_is_not_dam
     assert not [p for p in isolated_dirs["data"].iterdir() if ".damaged-" in p.name]
 
 
+def test_a_read_that_fails_for_another_reason_than_damage_moves_nothing_aside(
+    isolated_dirs: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading the marks can fail without the file being damaged (a disk I/O error on a
+    network folder, the file locked past the wait): that is said, and the file stays where it
+    is. Only damage (a malformed or foreign file) moves it aside; before, any error of
+    SQLite's while reading did, and the next mark went into a new, empty file."""
+    import sqlite3
+
+    StateStore().set_read(targets(2), True)
+    real_connect = sqlite3.connect
+    failed: list[bool] = []
+
+    class Failing(sqlite3.Connection):
+        def execute(self, sql: str, *args: object) -> sqlite3.Cursor:  # type: ignore[override]
+            if sql.startswith("SELECT key FROM marks") and not failed:
+                failed.append(True)
+                raise sqlite3.OperationalError("disk I/O error")
+            return super().execute(sql, *args)
+
+    monkeypatch.setattr(sqlite3, "connect", lambda *a, **k: real_connect(*a, factory=Failing, **k))  # type: ignore[misc]
+    store = StateStore(lazy=True)
+    store.load()
+    assert failed
+    assert store.notice is not None and "disk I/O error" in store.notice and "moved" not in store.notice
+    assert not [p for p in isolated_dirs["data"].iterdir() if ".damaged-" in p.name]
+    assert StateStore().read == {"example.com/0", "example.com/1"}
+
+
 _KILLED = textwrap.dedent(
     """
     import os, signal, sys

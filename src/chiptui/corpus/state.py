@@ -109,6 +109,9 @@ class StateStore:
             if _is_read_only(exc) or not os.access(os.path.dirname(self.path) or ".", os.W_OK):
                 self._read_only(f"the data folder {os.path.dirname(self.path)} cannot be written ({exc})")
                 return
+            if isinstance(exc, sqlite3.OperationalError):  # not damage (a disk error): left where it is
+                self._read_only(f"the marks file {self.path} could not be opened ({exc}); it was left as it is")
+                return
             moved = self._move_aside()
             self.notice = (
                 f"The marks file {self.path} was damaged ({exc}); it was moved to {moved} and a new one "
@@ -132,6 +135,9 @@ class StateStore:
                 self._load(strict=True)
         except sqlite3.DatabaseError as exc:  # damage found while reading: as at opening
             self.close()
+            if isinstance(exc, sqlite3.OperationalError):  # not damage (a disk error, a lock held too long)
+                self._read_only(f"the marks file {self.path} could not be read ({exc}); it was left as it is")
+                return
             moved = self._move_aside()
             self.notice = (
                 f"The marks file {self.path} was damaged ({exc}); it was moved to {moved} and a new one "
