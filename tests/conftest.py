@@ -84,29 +84,37 @@ def parse_workers(monkeypatch: pytest.MonkeyPatch) -> list[subprocess.Popen]:  #
     return started
 
 
-def race_between_format_and_tables(monkeypatch: pytest.MonkeyPatch, other: Callable[[], object], file_end: str) -> list[bool]:
-    """Make OTHER run (another process creating the same SQLite file) between the moment
-    this process, opening a file whose name ends with FILE_END, reads its format and the
-    moment it reads its tables (the first time only). The list says whether it ran."""
+def before_statement(
+    monkeypatch: pytest.MonkeyPatch, prefix: str, action: Callable[[], object], file_end: str = ""
+) -> list[bool]:
+    """Run ACTION (another process's doing, or an error it raises) the first time this process
+    runs a statement starting with PREFIX on a SQLite file whose name ends with FILE_END. The
+    list says whether it ran."""
     import sqlite3
 
     real_connect = sqlite3.connect
-    raced: list[bool] = []
+    ran: list[bool] = []
 
-    class Racing(sqlite3.Connection):
+    class Connection(sqlite3.Connection):
         def execute(self, sql: str, *args: object) -> sqlite3.Cursor:  # type: ignore[override]
-            if sql.startswith("SELECT name FROM sqlite_master") and not raced:
-                raced.append(True)
-                other()
+            if sql.startswith(prefix) and not ran:
+                ran.append(True)
+                action()
             return super().execute(sql, *args)
 
     def connect(*args: object, **kwargs: object) -> sqlite3.Connection:
-        if not raced and str(args[0]).endswith(file_end):
-            return real_connect(*args, factory=Racing, **kwargs)  # type: ignore[arg-type, misc]
+        if not ran and str(args[0]).endswith(file_end):
+            return real_connect(*args, factory=Connection, **kwargs)  # type: ignore[arg-type, misc]
         return real_connect(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(sqlite3, "connect", connect)
-    return raced
+    return ran
+
+
+def race_between_format_and_tables(monkeypatch: pytest.MonkeyPatch, other: Callable[[], object], file_end: str) -> list[bool]:
+    """Make OTHER (another process creating the same SQLite file) run between the moment this
+    process reads the file's format and the moment it reads its tables, the first time."""
+    return before_statement(monkeypatch, "SELECT name FROM sqlite_master", other, file_end)
 
 
 @pytest.fixture

@@ -23,7 +23,14 @@ from chiptui.corpus.state import (
     state_key,
 )
 
-from .conftest import EVERYDAY_AI, SEEDS, TRAINIUM_ID, needs_everyday_ai, race_between_format_and_tables
+from .conftest import (
+    EVERYDAY_AI,
+    SEEDS,
+    TRAINIUM_ID,
+    before_statement,
+    needs_everyday_ai,
+    race_between_format_and_tables,
+)
 from .test_cli import run
 
 
@@ -109,17 +116,11 @@ def test_a_read_that_fails_for_another_reason_than_damage_moves_nothing_aside(
     import sqlite3
 
     StateStore().set_read(targets(2), True)
-    real_connect = sqlite3.connect
-    failed: list[bool] = []
 
-    class Failing(sqlite3.Connection):
-        def execute(self, sql: str, *args: object) -> sqlite3.Cursor:  # type: ignore[override]
-            if sql.startswith("SELECT key FROM marks") and not failed:
-                failed.append(True)
-                raise sqlite3.OperationalError("disk I/O error")
-            return super().execute(sql, *args)
+    def disk_error() -> None:
+        raise sqlite3.OperationalError("disk I/O error")
 
-    monkeypatch.setattr(sqlite3, "connect", lambda *a, **k: real_connect(*a, factory=Failing, **k))  # type: ignore[misc]
+    failed = before_statement(monkeypatch, "SELECT key FROM marks", disk_error)
     store = StateStore(lazy=True)
     store.load()
     assert failed
