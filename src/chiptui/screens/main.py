@@ -342,8 +342,7 @@ class MainScreen(Screen[None]):
                 self._wait_for_a_pause_in_typing()
                 if worker.is_cancelled:
                     return
-            ready, shown = self._shown_when_made(index, worker)
-            snapshot = index.refresh(progress, unchanged_from=cached.generation if cached else None, ready=ready)
+            snapshot, _ = self._refresh_and_show(index, worker, progress, cached.generation if cached else None)
         except _Closed:
             return
         except Exception as exc:  # noqa: BLE001 - shown to the user, never a traceback
@@ -354,20 +353,30 @@ class MainScreen(Screen[None]):
         if snapshot is None:  # nothing changed since the snapshot on screen
             store = self.store or CorpusStore.from_snapshot(cached, index, self.max_bytes)  # type: ignore[arg-type]
             self.post_message(Loaded(store, Facets((), ()), final=True))
-            return
-        if not shown or shown[-1][0] is not snapshot:
-            self._show_snapshot(snapshot, index)
 
-    def _shown_when_made(self, index: CorpusIndex, worker: Worker) -> tuple[Callable[[Snapshot], None], list]:  # type: ignore[type-arg]
-        """A ``ready`` for ``CorpusIndex.refresh`` that shows each snapshot as soon as it is
-        made, while the index saves it, and the (snapshot, store) pairs it showed."""
+    def _refresh_and_show(
+        self,
+        index: CorpusIndex,
+        worker: Worker,  # type: ignore[type-arg]
+        progress: Callable[[int, int], None] | None = None,
+        unchanged_from: int | None = None,
+    ) -> tuple[Snapshot | None, CorpusStore | None]:
+        """``index.refresh``, each snapshot it makes shown as soon as it is made, while the
+        index saves it for the next start: the snapshot it returns (None: nothing changed), and
+        the store shown for it (None when nothing was shown: nothing changed, or the worker
+        was cancelled)."""
         shown: list[tuple[Snapshot, CorpusStore]] = []
 
         def ready(snapshot: Snapshot) -> None:
             if not worker.is_cancelled:
                 shown.append((snapshot, self._show_snapshot(snapshot, index)))
 
-        return ready, shown
+        snapshot = index.refresh(progress, unchanged_from=unchanged_from, ready=ready)
+        if snapshot is None or worker.is_cancelled:
+            return snapshot, None
+        if shown and shown[-1][0] is snapshot:
+            return snapshot, shown[-1][1]
+        return snapshot, self._show_snapshot(snapshot, index)
 
     def _show_snapshot(self, snapshot: Snapshot, index: CorpusIndex) -> CorpusStore:
         store = CorpusStore.from_snapshot(snapshot, index, self.max_bytes)
@@ -398,8 +407,7 @@ class MainScreen(Screen[None]):
         if store is None or store.index is None:
             return
         try:
-            ready, shown = self._shown_when_made(store.index, worker)
-            snapshot = store.index.refresh(unchanged_from=store.generation, ready=ready)
+            snapshot, fresh = self._refresh_and_show(store.index, worker, unchanged_from=store.generation)
         except Exception as exc:  # noqa: BLE001 - shown to the user, never a traceback
             self.post_message(LoadFailed(f"{type(exc).__name__}: {exc}"))
             return
@@ -409,7 +417,8 @@ class MainScreen(Screen[None]):
             if announce:
                 self.app.call_from_thread(self.notify, "No changes in the corpus files", timeout=3, markup=False)
             return
-        fresh = shown[-1][1] if shown and shown[-1][0] is snapshot else self._show_snapshot(snapshot, store.index)
+        if fresh is None:  # (not shown: the worker was cancelled meanwhile)
+            return
         if announce or len(fresh) != len(store):
             self.app.call_from_thread(
                 self.notify, f"Corpus re-checked: {_count(len(fresh), 'article')} ({len(fresh) - len(store):+,})",
