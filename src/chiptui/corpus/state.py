@@ -109,14 +109,8 @@ class StateStore:
             if _is_read_only(exc) or not os.access(os.path.dirname(self.path) or ".", os.W_OK):
                 self._read_only(f"the data folder {os.path.dirname(self.path)} cannot be written ({exc})")
                 return
-            if isinstance(exc, sqlite3.OperationalError):  # not damage (a disk error): left where it is
-                self._read_only(f"the marks file {self.path} could not be opened ({exc}); it was left as it is")
+            if not self._set_aside_if_damaged(exc, "opened"):
                 return
-            moved = self._move_aside()
-            self.notice = (
-                f"The marks file {self.path} was damaged ({exc}); it was moved to {moved} and a new one "
-                "was started. Nothing was deleted: your old marks are in that file."
-            )
             try:
                 self._db = self._connect(self.path)
             except sqlite3.DatabaseError as again:
@@ -133,18 +127,26 @@ class StateStore:
         try:
             with self._lock:
                 self._load(strict=True)
-        except sqlite3.DatabaseError as exc:  # damage found while reading: as at opening
+        except sqlite3.DatabaseError as exc:  # as at opening
             self.close()
-            if isinstance(exc, sqlite3.OperationalError):  # not damage (a disk error, a lock held too long)
-                self._read_only(f"the marks file {self.path} could not be read ({exc}); it was left as it is")
-                return
-            moved = self._move_aside()
-            self.notice = (
-                f"The marks file {self.path} was damaged ({exc}); it was moved to {moved} and a new one "
-                "was started. Nothing was deleted: your old marks are in that file."
-            )
-            self._db = self._connect_retrying()
-            self._load()
+            if self._set_aside_if_damaged(exc, "read"):
+                self._db = self._connect_retrying()
+                self._load()
+
+    def _set_aside_if_damaged(self, exc: sqlite3.DatabaseError, doing: str) -> bool:
+        """After EXC while the file was being opened or read (DOING): damage (a malformed file,
+        not a database, another program's) is moved aside with a notice, and True says to
+        start a new file; any other error of SQLite's (a disk I/O error, a lock held past the
+        wait) leaves the file where it is, read only for this run, and says so."""
+        if isinstance(exc, sqlite3.OperationalError):
+            self._read_only(f"the marks file {self.path} could not be {doing} ({exc}); it was left as it is")
+            return False
+        moved = self._move_aside()
+        self.notice = (
+            f"The marks file {self.path} was damaged ({exc}); it was moved to {moved} and a new one "
+            "was started. Nothing was deleted: your old marks are in that file."
+        )
+        return True
 
     def _connect_retrying(self) -> sqlite3.Connection:
         """Open, waiting out another process that is creating or changing the file."""
