@@ -168,6 +168,14 @@ class StateStore:
             db.execute("PRAGMA busy_timeout = 10000")
             version = db.execute("PRAGMA user_version").fetchone()[0]
             tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if version == 0 and tables:
+                # read apart, the two may straddle another process creating the file (format 0,
+                # then its table): the format is read again as one view (as ``index_db`` does)
+                db.execute("BEGIN")
+                try:
+                    version = db.execute("PRAGMA user_version").fetchone()[0]
+                finally:
+                    db.execute("COMMIT")
             if version == 0 and not tables:
                 db.execute("BEGIN IMMEDIATE")
                 if db.execute("PRAGMA user_version").fetchone()[0] == 0:
@@ -183,18 +191,7 @@ class StateStore:
                     if not _is_locked(exc):
                         raise
             elif version != SCHEMA_VERSION or "marks" not in tables:
-                # read apart, the two may straddle another process creating the file (format 0,
-                # then its table): it is damage only if one view of both says so
-                db.execute("BEGIN")
-                try:
-                    version = db.execute("PRAGMA user_version").fetchone()[0]
-                    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-                finally:
-                    db.execute("COMMIT")
-                if version != SCHEMA_VERSION or "marks" not in tables:
-                    raise sqlite3.DatabaseError(
-                        f"it is not a chiptui marks file of format {SCHEMA_VERSION} (format {version})"
-                    )
+                raise sqlite3.DatabaseError(f"it is not a chiptui marks file of format {SCHEMA_VERSION} (format {version})")
             db.execute("PRAGMA synchronous = FULL")
             return db
         except BaseException:
