@@ -44,8 +44,9 @@ def parse_files(
     sink: Sink | None = None,
 ) -> list[FileRecord]:
     """Each file's record, without its search text: parsed in this process for a few files,
-    else in forked workers, or in ``parse_worker`` subprocesses from a process with threads. ``sink`` is handed each batch with the stored bytes and search texts as it
-    arrives (the index stores them while the workers go on); only the records are kept."""
+    else in forked workers, or in ``parse_worker`` subprocesses from a process with threads.
+    ``sink`` is handed each batch with the stored bytes and search texts as it arrives (the
+    index stores them while the workers go on); only the records are kept."""
     total = len(paths)
     if progress:
         progress(0, total)
