@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from chiptui.corpus.sqlite_files import settled_version
 from chiptui.paths import cache_dir
 
 # bump when the tables or the pickled records change shape, or what the cleaner gives full-text search
@@ -201,14 +202,7 @@ class IndexFile:
             db.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
             version = db.execute("PRAGMA user_version").fetchone()[0]
             tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
-            if version == 0 and tables:
-                # read apart, the two may straddle another process creating the index (format 0,
-                # then its tables): read again as one view before it is called another version's
-                db.execute("BEGIN")
-                try:
-                    version = db.execute("PRAGMA user_version").fetchone()[0]
-                finally:
-                    db.execute("COMMIT")
+            version = settled_version(db, version, tables)  # (another process may be creating it)
             if version == 0 and not tables:
                 db.execute("PRAGMA journal_mode = WAL")
                 self._create(db)

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from chiptui.corpus.loader import url_key
+from chiptui.corpus.sqlite_files import settled_version
 from chiptui.paths import data_dir
 
 FILE_NAME = "state.sqlite3"
@@ -168,14 +169,7 @@ class StateStore:
             db.execute("PRAGMA busy_timeout = 10000")
             version = db.execute("PRAGMA user_version").fetchone()[0]
             tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            if version == 0 and tables:
-                # read apart, the two may straddle another process creating the file (format 0,
-                # then its table): the format is read again as one view (as ``index_db`` does)
-                db.execute("BEGIN")
-                try:
-                    version = db.execute("PRAGMA user_version").fetchone()[0]
-                finally:
-                    db.execute("COMMIT")
+            version = settled_version(db, version, tables)  # (another process may be creating it)
             if version == 0 and not tables:
                 db.execute("BEGIN IMMEDIATE")
                 if db.execute("PRAGMA user_version").fetchone()[0] == 0:
