@@ -56,6 +56,12 @@ def _any_in(words: tuple[str, ...]) -> Callable[[str], bool]:
     return eval("lambda s: " + " or ".join(f"{word!r} in s" for word in words))  # (our own constant words)
 
 
+def _count_in(words: tuple[str, ...]) -> Callable[[str], int]:
+    """How many of WORDS are in a string, as one expression ('("a" in s) + ("b" in s) ...'),
+    for the reason ``_any_in`` gives."""
+    return eval("lambda s: " + " + ".join(f"({word!r} in s)" for word in words))  # (our own constant words)
+
+
 def _guarded(parts: list[str], heads: str, extra: str = "", flags: int = _I) -> re.Pattern[str]:
     """PARTS as one alternation behind a lookahead for their first words (HEADS, space-separated,
     or the regex EXTRA). Python's re tries every alternative at every position; the trie in
@@ -279,7 +285,22 @@ _BOX_HEADING = re.compile(
 # tests/test_clean.py checks that no match is ever skipped.
 _KEY_CHARS = 5
 # (_STRONG_KEYS: the key words of its parts, see _STRONG_PART_KEYS below)
-_FOOTER_KEYS = frozenset("reser \u00a9 copyr priva terms sell missi follo stori artic news like comme".split())
+# The footer parts' keys, each with the second word its parts need where the key alone is
+# common in prose ("privacy", "more", "like", "follow"): searched when a key and its partner are there
+_FOOTER_PARTNERS = {"reser": None, "\u00a9": None, "copyr": None, "terms": None, "sell": None, "missi": None,
+                    "comme": None, "priva": "polic", "more": "from", "like": "you", "follo": "us"}
+_FOOTER_KEYS = frozenset(_FOOTER_PARTNERS)
+
+
+def _may_be_footer(keys: set[str]) -> bool:
+    """Whether a sentence with these KEYS may hold a _FOOTER_PARTS part (see above)."""
+    for key in keys & _FOOTER_KEYS:
+        partner = _FOOTER_PARTNERS[key]
+        if partner is None or partner in keys:
+            return True
+    return False
+
+
 _META_KEYS = frozenset("read ago getty shutt photo via reute".split())
 
 
@@ -409,17 +430,33 @@ _FOOTER_START = re.compile(
             r"more (?:[\w-]+ ){1,3}(?:stories|articles|reads)\b",  # "More Great Example Stories"
             r"(?:\d+ comments?|comments)\b",
             r"(?:tags|topics|filed under|schlagw\u00f6rter|mots-cl\u00e9s|etiquetas)\s*:",
-            # an author's bio: "Jane Roe is a senior writer at ...", "Jane Roe writes about ..."
-            r"(?-i:(?:[A-Z][\w.'\u2019-]+ ){1,3})(?:is an? (?:[\w-]+ ){0,3}(?:writer|reporter|editor|"
-            r"correspondent|journalist|columnist|contributor)\b|writes about\b)",
             rf"(?:{trie_pattern(_END_HEADINGS)})(?!\w)",  # (a trie: one look per letter, not one per heading)
-            # a brand's picks: "DW recommends Hip Berliners ..." (a title follows, not "that")
-            r"(?-i:[A-Z][\w.&'\u2019-]*(?: [A-Z][\w.&'\u2019-]*)?) recommends (?-i:[A-Z])",
             r"related\s*(?:[\u2014\u2013:|-]|$)",  # "Related — ..." (a bare "Related research" is prose)
         ]
     ),
     _I,
 )
+# The same at a sentence that starts with a name: tried only where its words are in the sentence
+# (most sentences start with a capital, and trying these on each cost a twentieth of the cleaner)
+_FOOTER_NAMED = re.compile(
+    r"|".join(
+        [
+            # an author's bio: "Jane Roe is a senior writer at ...", "Jane Roe writes about ..."
+            r"(?-i:(?:[A-Z][\w.'\u2019-]+ ){1,3})(?:is an? (?:[\w-]+ ){0,3}(?:writer|reporter|editor|"
+            r"correspondent|journalist|columnist|contributor)\b|writes about\b)",
+            # a brand's picks: "DW recommends Hip Berliners ..." (a title follows, not "that")
+            r"(?-i:[A-Z][\w.&'\u2019-]*(?: [A-Z][\w.&'\u2019-]*)?) recommends (?-i:[A-Z])",
+        ]
+    ),
+    _I,
+)
+_NAMED_WORDS = (" is a", "writes about", " recommends ")
+_HAS_NAMED_WORD = _any_in(_NAMED_WORDS)
+
+
+def _footer_start(sentence: str, low: str) -> bool:
+    """Whether SENTENCE (LOW: lower-cased) starts with a marker that ends an article."""
+    return bool(_FOOTER_START.match(sentence) or (_HAS_NAMED_WORD(low) and _FOOTER_NAMED.match(sentence)))
 
 
 def _heading_cases(phrase: str) -> list[str]:
@@ -646,8 +683,17 @@ _SOCIAL_RUN = _guarded(
 _NETWORK = re.compile(rf"(?i:\b(?:{_NETWORKS})\b)")
 
 
-_NETWORK_NAMES = tuple(_NETWORKS.split("|"))
 _X_AT_WORD_END = re.compile(r"x\b")
+_NAMES_IN = _count_in(tuple(name for name in _NETWORKS.split("|") if name != "x"))
+
+
+def _networks_in(low: str) -> int:
+    """How many networks the lower-cased block LOW names: a loose look (a name inside a word
+    counts), but "x" is inside most blocks' words: it counts only where a word ends with it,
+    as every pattern that names it needs."""
+    return _NAMES_IN(low) + ("x" in low and _X_AT_WORD_END.search(low) is not None)
+
+
 # (as the credit parts write them, capitalised: "image" in a sentence starts none; a slash is
 # in those that name a photographer and an agency)
 _CREDIT_WORDS = ("Photo", "Image", "Picture", "Credit", "Foto", "Bild", "Illustration", "/")
@@ -677,7 +723,7 @@ _HAS_SHARE_VERB = _any_in(_SHARE_VERBS)
 _HAS_INLINE_WORD = _any_in(_INLINE_WORDS)
 
 
-def _may_inline(low: str, networks: list[str]) -> bool:
+def _may_inline(low: str, networks: int) -> bool:
     """Whether _INLINE can find anything in the lower-cased block LOW: a share verb before a
     network's name, "mail" or "link", or one of the other parts' words."""
     if (networks or "mail" in low or "link" in low) and _HAS_SHARE_VERB(low):
@@ -750,9 +796,11 @@ _ABBREVIATIONS = frozenset(
 )
 _INITIALISM = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]")  # "u.s", "e.g", "p.m", "l.a": initials with their dots
 _SENTENCE_END = re.compile(
-    r"(?=[.!?\u2026\u3002\uff01\uff1f])"  # (the marks up front: re scans for them, as for one part)
-    r"(?:[.!?\u2026]+[\"\u201d\u2019')\]]*\s+(?=[\"\u201c\u2018'(\[]?[A-Z0-9\u00c0-\u024f])"
-    r"|[\u3002\uff01\uff1f]+[\u300d\u300f\uff09\u201d]*\s*)"  # (Chinese and Japanese: no space after)
+    # the marks up front as one class, which re scans for before it tries the rest (with a
+    # lookahead up front it tries every position: twice the time), then the look back at which
+    r"[.!?\u2026\u3002\uff01\uff1f]"
+    r"(?:(?<=[.!?\u2026])[.!?\u2026]*[\"\u201d\u2019')\]]*\s+(?=[\"\u201c\u2018'(\[]?[A-Z0-9\u00c0-\u024f])"
+    r"|(?<=[\u3002\uff01\uff1f])[\u3002\uff01\uff1f]*[\u300d\u300f\uff09\u201d]*\s*)"  # (Chinese and Japanese: no space after)
 )
 _BLANK_LINE = re.compile(r"\n\s*\n")
 _HEADLINE_CANDIDATES = 8  # places the title stands that are weighed as the headline
@@ -1024,7 +1072,16 @@ def _blocks(text: str) -> list[str]:
     if not text:
         return []
     raw = _BLANK_LINE.split(text) if "\n\n" in text else text.split("\n")
-    return [b for b in (" ".join(block.split()) for block in raw) if b]  # white space runs -> one space
+    return [b for b in map(_one_spaced, raw) if b]
+
+
+def _one_spaced(block: str) -> str:
+    """BLOCK with each run of white space one space, trimmed. Most lines have no white space
+    but single spaces, and nothing else that is white space is printable: they are kept as
+    they are (a split and a join cost twice the look)."""
+    if block.isprintable() and "  " not in block and block[:1] != " " and block[-1:] != " ":
+        return block
+    return " ".join(block.split())
 
 
 _BYLINE_START = re.compile(r"(?:by|von|par|por|di|door|av|af|de|da)\s+[^\W\d_]", re.IGNORECASE)
@@ -1192,10 +1249,8 @@ def _sentences(block: str) -> list[str]:
         block = _ONE_PAGE.sub(" ", block)
     if " 1" in block and _CONTENTS_ONE.search(block):
         block = _drop_contents(block)
-    # a loose look (a name inside a word counts), but "x" is inside most blocks' words: it
-    # counts only where a word ends with it, as every pattern that names it needs
-    networks = [name for name in _NETWORK_NAMES if name in low and (name != "x" or _X_AT_WORD_END.search(low))]
-    if len(networks) >= 2:
+    networks = _networks_in(low)
+    if networks >= 2:
         block = _drop_social_runs(block)
     pieces = _INLINE.split(block) if _may_inline(low, networks) else [block]
     pieces = [glued for piece in pieces for glued in _GLUED_HEADING.split(piece)]
@@ -1260,8 +1315,8 @@ def _classify(sentence: str) -> _Segment:
     if "\u00a9" in sentence:
         keys.add("\u00a9")
     footer = bool(
-        _FOOTER_START.match(sentence)
-        or (keys & _FOOTER_KEYS and _FOOTER_ANY(sentence, low))
+        _footer_start(sentence, low)
+        or (keys & _FOOTER_KEYS and _may_be_footer(keys) and _FOOTER_ANY(sentence, low))
         or (keys & _RESERVED_KEYS and _RESERVED(sentence, low))
         or _in_comments(sentence, keys)
     )
