@@ -290,6 +290,10 @@ def test_index_command_prints_a_summary(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert "5 files: 5 parsed, 0 unchanged, 0 removed; 4 articles, 0 errors, 0 warnings" in proc.stdout
+    # the command ends without freeing what it built (``cli.run``), but not before the index
+    # is closed: all of it in the main file, no write-ahead log left beside it
+    db_path = Path(proc.stdout.split("index: ", 1)[1].split("\n", 1)[0])
+    assert db_path.is_file() and not Path(f"{db_path}-wal").exists()
     again = subprocess.run(
         [sys.executable, "-m", "chiptui", "index", str(SEEDS)], capture_output=True, text=True, env=env, timeout=60
     )

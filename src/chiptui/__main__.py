@@ -1,5 +1,5 @@
 from __future__ import annotations
 
-from chiptui.cli import main
+from chiptui.cli import run
 
-raise SystemExit(main())
+run()
