@@ -384,6 +384,14 @@ PARA_FR_2 = (
     "Les opérateurs disent regretter une décision prise sans concertation, mais promettent de récupérer "
     "leurs engins dans les délais fixés par la mairie."
 )
+PARA_ES = (
+    "El Consejo de Ministros ha aprobado este martes un plan para que todos los municipios tengan acceso a "
+    "internet de alta velocidad antes de 2025. La medida pretende cerrar la brecha entre las ciudades y el campo."
+)
+PARA_ES_2 = (
+    "Según los datos del ministerio, cerca de un millón de hogares siguen sin una conexión rápida. La mayoría "
+    "están en pueblos de menos de cinco mil habitantes del interior del país."
+)
 PARA_EN = (
     "The council voted on Monday to close the old bridge to cars from next spring, citing the cost of "
     "repairs and a survey that found cracks in two of its piers."
@@ -509,6 +517,18 @@ def test_share_buttons_with_or_without_a_verb_are_removed() -> None:
     assert body == [PARA_DE, PARA_DE_2]
     body = clean_body(f"{PARA_FR}\nPartager sur Facebook Envoyer par courriel {PARA_FR_2}", None)
     assert body == [PARA_FR, PARA_FR_2]
+    # in Spanish, Italian, Portuguese and Dutch, on a line of their own or glued to a paragraph
+    for bar in (
+        "Compartir en Facebook Compartir en Twitter Enviar por correo",
+        "Condividi su Facebook Condividi su WhatsApp Invia per email",
+        "Compartilhar no Facebook Compartilhar no WhatsApp",
+        "Delen op Facebook Delen op LinkedIn",
+    ):
+        assert clean_body(f"{PARA_ES}\n{bar}\n{PARA_ES_2}", None) == [PARA_ES, PARA_ES_2], bar
+        assert clean_body(f"{PARA_ES}\n{bar} {PARA_ES_2}", None) == [PARA_ES, PARA_ES_2], bar
+    # the verbs in prose are not buttons
+    prose = "La empresa quiere compartir en Europa lo que aprendió en sus fábricas de Asia durante diez años."
+    assert clean_body(f"{PARA_ES}\n{prose}\n{PARA_ES_2}", None) == [PARA_ES, prose, PARA_ES_2]
 
 
 def test_a_quotation_and_a_glued_byline_do_not_drop_the_sentence() -> None:
@@ -554,6 +574,12 @@ def _cleaner_lines() -> list[str]:
     ]
     lines += (NEWSPAPER_LINES + "\n" + BLOG_ONE_RUN).splitlines()
     lines += ["(Image: \u00a9 NASA) said it", "\u00a9 2024 Example", "Share Tweet Reddit Flipboard Email x"]
+    lines += [  # share buttons in other languages, one a line
+        "auf Twitter folgen", "eine E-Mail senden", "Partager sur Facebook", "Suivre sur X", "Envoyer par courriel",
+        "Compartir en Facebook", "Enviar por correo", "Condividi su WhatsApp", "Condividi via email",
+        "Invia per email", "Compartilhar no Facebook", "Partilhar no X", "Seguici su Instagram", "Seguir no X",
+        "Delen op LinkedIn", "Deel op Facebook", "Volg ons op X",
+    ]
     real = REPO.parent / "shared" / "corpora" / "bodies-real"
     for path in sorted(real.glob("*_body.txt")):  # more furniture to check against, when it is here
         lines += path.read_text(encoding="utf-8").splitlines()
@@ -742,6 +768,15 @@ def test_a_comment_section_without_comments_yet_ends_the_article() -> None:
     assert clean_body(text, None) == [PARA_EN, PARA_EN_2]
     text = f"{PARA_EN}\nArticle bookmarked Find your bookmarks in your Premium section, under my profile\n{PARA_EN_2}"
     assert clean_body(text, None) == [PARA_EN, PARA_EN_2]
+
+
+def test_a_comment_sections_heading_in_other_languages_ends_the_article() -> None:
+    """Kind 4: "Comentários", "Commenti", "Kommentare" heading a comment section end the
+    article before its rules and threads, as "Comments" does."""
+    rules = "Os comentários não representam a opinião do jornal; a responsabilidade é do autor da mensagem."
+    for heading in ("Comentários", "Comentarios", "Commenti", "Kommentare", "Commentaires", "Reacties", "3 Comments"):
+        text = f"{PARA_ES}\n{PARA_ES_2}\n{heading}\n{rules}"
+        assert clean_body(text, None) == [PARA_ES, PARA_ES_2], heading
 
 
 def test_a_block_as_long_as_a_page_comes_out_in_paragraphs() -> None:

@@ -428,7 +428,8 @@ _FOOTER_START = re.compile(
         [
             r"\W*\u00a9",  # a copyright line, not a photo credit's sign
             r"more (?:[\w-]+ ){1,3}(?:stories|articles|reads)\b",  # "More Great Example Stories"
-            r"(?:\d+ comments?|comments)\b",
+            # a comment section's heading, in the languages of the end headings
+            r"(?:\d+ comments?|comments|comentarios|coment\u00e1rios|commenti|kommentare|commentaires|reacties|komentarze)\b",
             r"(?:tags|topics|filed under|schlagw\u00f6rter|mots-cl\u00e9s|etiquetas)\s*:",
             rf"(?:{trie_pattern(_END_HEADINGS)})(?!\w)",  # (a trie: one look per letter, not one per heading)
             r"related\s*(?:[\u2014\u2013:|-]|$)",  # "Related — ..." (a bare "Related research" is prose)
@@ -661,14 +662,19 @@ _INLINE_PARTS = [
     r"|share this(?: article| story)?)\b[ |,]*)+)",
     r"\b(?:ADVERTISEMENT|Advertisement|SPONSORED CONTENT|Story continues below(?: advertisement)?"
     r"|Read More|READ MORE|Sign Me Up|Sign Up|Subscribe Now)\b",
-    # the same buttons in German and French: "auf Twitter folgen", "eine E-Mail senden", "partager sur Facebook"
+    # the same buttons in other languages: "auf Twitter folgen", "eine E-Mail senden", "partager sur
+    # Facebook", "Compartir en Twitter", "Enviar por correo", "Condividi su WhatsApp", "Delen op LinkedIn"
     rf"(?i:\b(?:(?:auf|bei) (?:{_NETWORKS}) (?:folgen|teilen)|(?:eine |per )?e-?mail (?:senden|teilen)"
-    rf"|partager sur (?:{_NETWORKS})|suivre sur (?:{_NETWORKS})|envoyer par (?:e-?mail|courriel))\b)",
+    rf"|(?:partager|suivre) sur (?:{_NETWORKS})|envoyer par (?:e-?mail|courriel)"
+    rf"|(?:compartir|seguir(?:nos)?) en (?:{_NETWORKS})|(?:compartilhar|partilhar|seguir) (?:no|na|em|via) (?:{_NETWORKS})"
+    rf"|(?:condividi|segui(?:ci)?) su (?:{_NETWORKS})|(?:delen|deel|volg ons) op (?:{_NETWORKS})"
+    rf"|(?:enviar|invia) (?:por|per) (?:e-?mail|correo(?: electr\u00f3nico)?)|condividi (?:via|per) e-?mail)\b)",
 ]
 _INLINE = _guarded(
     _INLINE_PARTS,
     "share post tweet email pin send copy advertisement sponsored story read sign subscribe "
-    "auf bei eine per e-mail partager suivre envoyer",
+    "auf bei eine per e-mail partager suivre envoyer compartir seguir seguirnos compartilhar partilhar "
+    "condividi segui seguici delen deel volg enviar invia",
     flags=0,
 )
 
@@ -698,8 +704,13 @@ def _networks_in(low: str) -> int:
 # in those that name a photographer and an agency)
 _CREDIT_WORDS = ("Photo", "Image", "Picture", "Credit", "Foto", "Bild", "Illustration", "/")
 _HAS_CREDIT_WORD = _any_in(_CREDIT_WORDS)
-# the words some _INLINE part needs besides a network's name
+# the words some _INLINE part needs besides a network's name (or "mail", "link"): English, then
+# the other languages' (the buttons in those name a network, "mail", "correo" or "courriel" too)
 _SHARE_VERBS = ("share", "post", "tweet", "mail", "pin", "send", "copy")  # (e-mail, email)
+_OTHER_SHARE_VERBS = (
+    "folgen", "teilen", "senden", "partager", "suivre", "envoyer", "compartir", "partilhar", "segui",
+    "condividi", "delen", "deel op", "volg ons", "enviar",
+)  # ("partilhar" is in "compartilhar", "segui" in "seguir" and "seguici"; "invia per email" has "mail")
 # the words the other _INLINE parts need
 _INLINE_WORDS = (
     "share this",
@@ -710,23 +721,20 @@ _INLINE_WORDS = (
     "sign me up",
     "sign up",
     "subscribe now",
-    "folgen",
-    "teilen",
-    "senden",
-    "partager",
-    "suivre",
-    "envoyer",
 )
 
 
 _HAS_SHARE_VERB = _any_in(_SHARE_VERBS)
+_HAS_OTHER_SHARE_VERB = _any_in(_OTHER_SHARE_VERBS)
 _HAS_INLINE_WORD = _any_in(_INLINE_WORDS)
 
 
 def _may_inline(low: str, networks: int) -> bool:
     """Whether _INLINE can find anything in the lower-cased block LOW: a share verb before a
-    network's name, "mail" or "link", or one of the other parts' words."""
-    if (networks or "mail" in low or "link" in low) and _HAS_SHARE_VERB(low):
+    network's name, "mail", "correo" or "link", or one of the other parts' words."""
+    if (networks or "mail" in low or "link" in low or "correo" in low or "courriel" in low) and (
+        _HAS_SHARE_VERB(low) or _HAS_OTHER_SHARE_VERB(low)
+    ):
         return True
     return _HAS_INLINE_WORD(low)
 
