@@ -239,6 +239,12 @@ def test_a_promo_box_in_a_line_of_its_own_goes_with_its_pitch() -> None:
     assert clean_body(f"{PARA_EN}\n{promo}\n{PARA_EN_2}", None) == [PARA_EN, PARA_EN_2]
     opening = f"Subscribe to our newsletter. {PARA_EN} {PARA_EN_2}"
     assert clean_body(f"{opening}\n{PARA_DE}", None) == [f"{PARA_EN} {PARA_EN_2}", PARA_DE]
+    # a pitch of its own after the article, its heading a word ("Newsletter") and its button gone
+    pitch = "Get our best reviews in your inbox every week. Sign up"
+    assert clean_body(f"{PARA_EN}\n{PARA_EN_2}\nNewsletter\n{pitch}", None) == [PARA_EN, PARA_EN_2]
+    # but an article about e-mail keeps its sentences about the reader's inbox
+    inbox = "The filter moves most of the spam that lands in your inbox to a folder of its own."
+    assert clean_body(f"{PARA_EN}\n{inbox}\n{PARA_EN_2}", None) == [PARA_EN, inbox, PARA_EN_2]
 
 
 def test_a_read_also_link_before_the_last_paragraph_does_not_end_the_article() -> None:
@@ -630,7 +636,7 @@ def test_key_words_never_hide_a_match() -> None:
         "Alle Rechte vorbehalten", "\u0412\u0441\u0435 \u043f\u0440\u0430\u0432\u0430 \u0437\u0430\u0449\u0438\u0449\u0435\u043d\u044b.",
         "Read our Privacy Policy", "More stories from Example News", "You may also like", "Do not sell my data",
         "Jane Roe is a senior writer at Example.", "Jane Roe Is An Editor", "Jo Doe writes about science.",
-        "DW recommends Hip Berliners",
+        "DW recommends Hip Berliners", "Get our best reviews in your inbox every week.",
     ]
     named = [sentence for sentence in sentences if clean._FOOTER_NAMED.match(sentence)]
     assert len(named) >= 4

@@ -122,6 +122,7 @@ _STRONG_PARTS = [
     r"\b(?:download (?:the )?pdf|pdf version)\b",
     r"\bsearch for this author\b",
     r"\bdelivered (?:to|straight to) your inbox\b",
+    r"\b(?:in|to) your inbox (?:every|each|daily|weekly)\b",  # a newsletter's pitch
     r"\bleave a (?:comment|reply)\b",
     r"\bview all\b",
     r"\bskip to (?:main )?content\b",
@@ -312,7 +313,7 @@ _STRONG_PART_KEYS = (
     "abonn conne créez inscr", "jetzt abo", "suscr inici regís abbon iscri", "regis", "spons", "partn",
     "adver", "click", "check", "join", "first", "first", "comme", "bookm", "commu", "comme", "learn", "read",
     "relat recom popul trend more", "like", "miss", "seat spot", "ticke", "webin", "near", "cooki", "priva",
-    "terms", "reser", "\u00a9", "copyr", "missi", "brief", "relea", "downl", "downl pdf", "autho", "inbox", "leave",
+    "terms", "reser", "\u00a9", "copyr", "missi", "brief", "relea", "downl", "downl pdf", "autho", "inbox", "inbox", "leave",
     "view", "skip", "liste", "updat upgra", "limit", "compa", "enabl turn activ", "javas", "tab windo", "appea", "trust",
     "print",
 )
