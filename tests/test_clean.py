@@ -428,6 +428,39 @@ def test_a_related_box_inside_the_article_does_not_end_it() -> None:
     assert len(body) == 3 and not any("Factbox" in p or "Related" in p for p in body)
 
 
+def test_a_box_inside_an_article_of_short_sentences_does_not_end_it() -> None:
+    """Kind 2, in a language and a style of short sentences (each shorter than a sentence of
+    prose is counted): paragraphs of two sentences or more right after the box's link show the
+    article going on; a list of teasers (a title and its sentences, a name, a date, the next
+    one) after the same heading at the end does not."""
+    lead = (
+        "De prijzen van koopwoningen zijn in het derde kwartaal niet verder gestegen. Dat blijkt uit nieuwe "
+        "cijfers van het statistiekbureau. Het is voor het eerst in twee jaar dat de prijs gelijk blijft."
+    )
+    after = [
+        "In de grote steden is het beeld anders. Daar stegen de prijzen nog licht, vooral voor kleine "
+        "appartementen. In de rest van het land daalden ze juist een beetje.",
+        "Makelaars verwachten dat de markt rustig blijft. \"Kopers nemen weer de tijd om te kijken\", zegt "
+        "een woordvoerder van de branchevereniging.",
+    ]
+    text = "\n".join([lead, "Lees ook", "Hypotheekrente daalt voor het eerst sinds de zomer", *after, "Reacties"])
+    assert clean_body(text, None) == [lead, *after]
+    teasers = [
+        "Lees ook",
+        "Banken Rente omlaag De grote banken verlagen volgende maand de rente. Dat maakten ze vandaag in "
+        "Amsterdam bekend. Klanten merken het al in november.",
+        "Jan Jansen",
+        "12 oktober 2023",
+        "Wonen Minder bouw Er worden dit jaar minder nieuwe huizen gebouwd. De bouwers wachten op lagere "
+        "kosten. Dat kan nog een jaar duren.",
+        "Piet Pieters",
+        "11 oktober 2023",
+        "Economie Groei valt tegen De economie groeide minder dan eerst gedacht. De export bleef flink "
+        "achter. Ook de consument gaf minder uit.",
+    ]
+    assert clean_body("\n".join([lead, *after, *teasers]), None) == [lead, *after]
+
+
 def test_a_box_heading_and_its_tagline_glued_to_a_paragraph_go_the_paragraph_stays() -> None:
     """Kind 2: a box inside the article whose heading and tagline are glued to the next
     paragraph: the paragraph is kept from its first word, the box's words are not."""

@@ -1024,16 +1024,19 @@ def _box_inside(classified: _Classified, at: int, index: int, heading: re.Match[
     segment = classified[at][index]
     prose = total = prose_words = 0
     before_prose: list[_Segment] = []
-    for later in classified.after(at, index):
+    run = True  # in the run of prose right after the box's link titles
+    for later, in_paragraph in _with_paragraphs(classified, at, index):
         if later.footer:
             break
         size = len(later.text)
         total += size
-        if _is_prose(later):
+        if _is_prose(later) or (run and in_paragraph):
             prose += size
             prose_words += later.words
         elif not prose:
             before_prose.append(later)
+        else:
+            run = False  # a name, a date, a link title after it: a list of teasers, not an article going on
     # a link in a line of its own ("Related: Title", "Lire aussi | Title") is a box of one:
     # one sentence of prose after it shows the article going on
     one_link = segment.text[heading.end() :].lstrip()[:1] in _LINK_AFTER
@@ -1069,6 +1072,27 @@ def _cut_box_start(segment: _Segment, heading: re.Match[str]) -> None:
     if words >= _PROSE_WORDS:
         segment.text = segment.text[start.end() :]
         segment.words = words
+
+
+_PARAGRAPH_WORDS = 20  # words of a paragraph of two sentences or more that is prose whatever their length
+
+
+def _with_paragraphs(classified: _Classified, at: int, index: int) -> Iterator[tuple[_Segment, bool]]:
+    """The segments after the INDEXth of block AT, each with whether it is in a paragraph of
+    prose: two sentences or more, all of them closed, of _PARAGRAPH_WORDS words or more, in a
+    language or a style of short sentences ("Daar stegen de prijzen nog licht. In de rest van
+    het land daalden ze juist een beetje.", each shorter than ``_is_prose`` asks)."""
+    for block in range(at, len(classified._blocks)):
+        segments = classified[block][index + 1 :] if block == at else classified[block]
+        sentences = [s for s in segments if s.kind == "content" and s.text.endswith(_TERMINAL)]
+        paragraph = (
+            block != at
+            and len(sentences) >= 2
+            and len(sentences) == len(segments)
+            and sum(s.words for s in sentences) >= _PARAGRAPH_WORDS
+        )
+        for later in segments:
+            yield later, paragraph
 
 
 def _is_prose(segment: _Segment) -> bool:
