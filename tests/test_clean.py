@@ -240,8 +240,8 @@ def test_a_promo_box_in_a_line_of_its_own_goes_with_its_pitch() -> None:
     opening = f"Subscribe to our newsletter. {PARA_EN} {PARA_EN_2}"
     assert clean_body(f"{opening}\n{PARA_DE}", None) == [f"{PARA_EN} {PARA_EN_2}", PARA_DE]
     # a pitch of its own after the article, its heading a word ("Newsletter") and its button gone
-    pitch = "Get our best reviews in your inbox every week. Sign up"
-    assert clean_body(f"{PARA_EN}\n{PARA_EN_2}\nNewsletter\n{pitch}", None) == [PARA_EN, PARA_EN_2]
+    for pitch in ("Get our best reviews in your inbox every week. Sign up", "Get the best of Example News in your inbox."):
+        assert clean_body(f"{PARA_EN}\n{PARA_EN_2}\nNewsletter\n{pitch}", None) == [PARA_EN, PARA_EN_2], pitch
     # but an article about e-mail keeps its sentences about the reader's inbox
     inbox = "The filter moves most of the spam that lands in your inbox to a folder of its own."
     assert clean_body(f"{PARA_EN}\n{inbox}\n{PARA_EN_2}", None) == [PARA_EN, inbox, PARA_EN_2]
@@ -461,6 +461,16 @@ def test_a_box_inside_an_article_of_short_sentences_does_not_end_it() -> None:
     assert clean_body("\n".join([lead, *after, *teasers]), None) == [lead, *after]
 
 
+def test_a_table_of_contents_entry_is_not_kept_beside_the_heading_it_points_to() -> None:
+    """A paragraph the page has twice stays once, where it stands last: a table of contents
+    that lists a question heading ("Where will it go?") before the section it heads."""
+    question = "Where will the new bridge go?"
+    text = "\n".join(
+        [PARA_EN, "Contents", "Why close it", question, "Why close it", PARA_EN_2, question, PARA_DE, PARA_FR]
+    )
+    assert clean_body(text, None) == [PARA_EN, PARA_EN_2, question, PARA_DE, PARA_FR]
+
+
 def test_a_box_heading_and_its_tagline_glued_to_a_paragraph_go_the_paragraph_stays() -> None:
     """Kind 2: a box inside the article whose heading and tagline are glued to the next
     paragraph: the paragraph is kept from its first word, the box's words are not."""
@@ -473,8 +483,12 @@ def test_a_box_heading_and_its_tagline_glued_to_a_paragraph_go_the_paragraph_sta
         "Les mesures reprendront au printemps sur trois glaciers des Alpes, avec des capteurs "
         "installés par les étudiants de l'université pendant l'hiver."
     )
-    body = clean_body("\n".join([PARA_FR, PARA_FR_2, glued, PARA_FR, PARA_FR_2, more]), None)
-    assert body == [PARA_FR, PARA_FR_2, para, PARA_FR, PARA_FR_2, more]
+    between = (
+        "Selon elle, il faudra au moins dix ans de relevés pour savoir si la fonte observée cet été "
+        "marque une rupture ou une simple année exceptionnelle."
+    )
+    body = clean_body("\n".join([PARA_FR, PARA_FR_2, glued, between, more]), None)
+    assert body == [PARA_FR, PARA_FR_2, para, between, more]
 
 
 def test_a_heading_glued_into_a_run_ends_the_article_there() -> None:
@@ -670,6 +684,7 @@ def test_key_words_never_hide_a_match() -> None:
         "Read our Privacy Policy", "More stories from Example News", "You may also like", "Do not sell my data",
         "Jane Roe is a senior writer at Example.", "Jane Roe Is An Editor", "Jo Doe writes about science.",
         "DW recommends Hip Berliners", "Get our best reviews in your inbox every week.",
+        "Get the best of Example News in your inbox.",
     ]
     named = [sentence for sentence in sentences if clean._FOOTER_NAMED.match(sentence)]
     assert len(named) >= 4

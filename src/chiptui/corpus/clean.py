@@ -123,6 +123,7 @@ _STRONG_PARTS = [
     r"\bsearch for this author\b",
     r"\bdelivered (?:to|straight to) your inbox\b",
     r"\b(?:in|to) your inbox (?:every|each|daily|weekly)\b",  # a newsletter's pitch
+    r"\bget the (?:best|latest|top) [^.!?]{0,60}\b(?:in|to) your inbox\b",  # "Get the best of Example in your inbox"
     r"\bleave a (?:comment|reply)\b",
     r"\bview all\b",
     r"\bskip to (?:main )?content\b",
@@ -313,7 +314,7 @@ _STRONG_PART_KEYS = (
     "abonn conne créez inscr", "jetzt abo", "suscr inici regís abbon iscri", "regis", "spons", "partn",
     "adver", "click", "check", "join", "first", "first", "comme", "bookm", "commu", "comme", "learn", "read",
     "relat recom popul trend more", "like", "miss", "seat spot", "ticke", "webin", "near", "cooki", "priva",
-    "terms", "reser", "\u00a9", "copyr", "missi", "brief", "relea", "downl", "downl pdf", "autho", "inbox", "inbox", "leave",
+    "terms", "reser", "\u00a9", "copyr", "missi", "brief", "relea", "downl", "downl pdf", "autho", "inbox", "inbox", "inbox", "leave",
     "view", "skip", "liste", "updat upgra", "limit", "compa", "enabl turn activ", "javas", "tab windo", "appea", "trust",
     "print",
 )
@@ -891,7 +892,11 @@ def clean_body(text: str, title: str | None = None) -> list[str]:
             if not (before and after):
                 continue
         paragraphs.append(paragraph)
-    return paragraphs
+    # a paragraph the page has twice is kept where it stands last: the first is a table of
+    # contents' entry ("When will it arrive?" before the section it heads), a pull quote or
+    # a teaser of the article on its own page
+    last = {paragraph: index for index, paragraph in enumerate(paragraphs)}
+    return [paragraph for index, paragraph in enumerate(paragraphs) if last[paragraph] == index]
 
 
 def _mostly_junk(segments: list[_Segment]) -> bool:
