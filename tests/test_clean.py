@@ -592,6 +592,25 @@ def test_a_quotation_and_a_glued_byline_do_not_drop_the_sentence() -> None:
     assert clean_body(text, None) == [PARA_EN, quote, PARA_EN_2]
 
 
+def test_a_name_and_a_date_glued_to_the_lead_go_without_it() -> None:
+    """Kind 6: a writer's or an agency's name and a date (a time, "Updated:", a bar) glued before
+    a paragraph's first sentence, with no "By", go; a sentence that opens with "On" and its date
+    stays, and so does a name and a date before a photo credit's label (the credit would take
+    the sentence with it)."""
+    for lead in (
+        "Jane Roe March 3, 2022",
+        "Example Wire Updated: January 16, 2020",
+        "Shares Jo Doe January 10, 2020 9:00AM (UTC)",
+        "May 4, 2022 |",
+        "By Jane Roe - 4 May 2022 |",
+    ):
+        assert clean_body(f"{lead} {PARA_EN}\n{PARA_EN_2}", None) == [PARA_EN, PARA_EN_2], lead
+    sentence = "On March 3, 2021 The Example Times reported that the bridge had been closed to lorries for good."
+    assert clean_body(f"{PARA_EN}\n{sentence}\n{PARA_EN_2}", None) == [PARA_EN, sentence, PARA_EN_2]
+    credit = f"Jane Roe March 3, 2022 Image: Example Council {PARA_EN}"  # (the credit's label: left as it was)
+    assert clean_body(f"{credit}\n{PARA_EN_2}", None)[0].startswith("Jane Roe March 3, 2022")
+
+
 def test_an_interviews_questions_and_answers_are_the_article() -> None:
     """Kind 6: "you" and "we" together are an interview's question and answer as often as a
     promo's pitch (an answer was dropped before); with an exclamation they are the pitch."""

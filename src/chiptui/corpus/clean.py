@@ -652,6 +652,22 @@ _BYLINE_PREFIX = re.compile(
     r"(?:[\u2022|\u00b7\u2013\u2014-] ?)?(?:\d{1,2}\.? \w+ \d{4},? |\w+ \d{1,2}, \d{4},? )?(?=[A-Z\u00c0-\u024f\u201c\"])"
 )
 
+# A name (or a share count, an agency) and a date glued before a paragraph's first sentence,
+# with no "By": "Josiah Motley August 21, 2019 Rocket League is ...", "Reuters Updated: January
+# 16, 2020 Microsoft plans ...", "May 4, 2022 | A senior official ...". Not a sentence that opens
+# with its date ("On March 3, 2021 the company ...", "January 16, 2020 was ...").
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|"
+    r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_DATED_LEAD = re.compile(
+    r"(?!(?:On|In|At|By|Since|From|Until|Till|Before|After|As|Through|Between|During|Last|Next|This|Early|Late)\b)"
+    r"(?:[A-Z][\w.'\u2019-]*,? ){0,4}(?:[\u2013\u2014-] )?(?:(?:Updated|Published|Posted|Last updated)(?: on)?:? )?"
+    rf"(?:{_MONTH} \d{{1,2}},? \d{{4}}|\d{{1,2}}\.? {_MONTH} \d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"
+    r"(?:,? (?:at )?\d{1,2}[:.]\d{2} ?(?:[AaPp]\.?[Mm]\.?)?(?: \(?[A-Z]{2,4}\)?)?)?"
+    r"(?:\s*[|\u2022\u00b7])?\s+(?=[A-Z\"\u201c][\w'\u2019]* )"  # (a word, not a label: "Image: ...")
+)
+
 # The social networks' names, as share buttons and runs of them name them.
 _NETWORKS = (
     "facebook|twitter|x|linkedin|reddit|whatsapp|pinterest|telegram|flipboard|messenger|threads|bluesky|"
@@ -1306,9 +1322,15 @@ def _sentences(block: str) -> list[str]:
             piece = piece.strip()
         parts.extend(_split_sentences(piece))
     if parts:
+        first = 0  # the first sentence, after a byline split from it
         lead = _BYLINE_PREFIX.match(parts[0])
         if lead and len(_WORDS.findall(parts[0][lead.end() :])) >= 3:
             parts[0:1] = [parts[0][: lead.end()].strip(), parts[0][lead.end() :]]
+            first = 1
+        sentence = parts[first]
+        if sentence[:1].isupper() and (dated := _DATED_LEAD.match(sentence)):
+            if len(_WORDS.findall(sentence, dated.end())) >= 3:
+                parts[first] = sentence[dated.end() :]  # (the name and the date go, whatever they read like)
     return [p for p in parts if p]
 
 
