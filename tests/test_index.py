@@ -58,6 +58,29 @@ def test_index_lives_in_the_cache_dir_and_a_second_run_parses_nothing(write, cor
     assert titles(second) == ["First", "Second"]
 
 
+def test_a_new_index_has_large_pages_and_one_made_with_small_pages_goes_on_working(
+    write, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new index file is made with pages of PAGE_SIZE (its blobs chain fewer pages); a file made
+    before with SQLite's 4 KB pages is used as it is, not rebuilt."""
+    write("a.md", card_text('"First"'))
+    index, _ = refresh(corpus_dir)
+    with sqlite3.connect(index.db_path) as db:
+        assert db.execute("PRAGMA page_size").fetchone()[0] == index_db.PAGE_SIZE == 16384
+    index.close()
+    for name in os.listdir(Path(index.db_path).parent):
+        os.remove(Path(index.db_path).parent / name)
+    monkeypatch.setattr(index_db, "PAGE_SIZE", 4096)
+    old, _ = refresh(corpus_dir)
+    old.close()
+    monkeypatch.setattr(index_db, "PAGE_SIZE", 16384)
+    write("b.md", card_text('"Second"'))
+    again, snapshot = refresh(corpus_dir)
+    assert snapshot.status.rebuilt is None and snapshot.status.parsed == 1 and titles(snapshot) == ["First", "Second"]
+    with sqlite3.connect(again.db_path) as db:
+        assert db.execute("PRAGMA page_size").fetchone()[0] == 4096
+
+
 def test_edit_add_delete_and_touch_are_picked_up(write, corpus_dir: Path) -> None:
     a = write("a.md", card_text('"First"'))
     b = write("b.md", card_text('"Second"'))
