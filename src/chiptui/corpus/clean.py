@@ -1010,10 +1010,13 @@ class _Classified:
             _captions_before_credits(segments)
         return segments
 
+    def __len__(self) -> int:
+        return len(self._blocks)
+
     def after(self, at: int, index: int) -> Iterator[_Segment]:
         """The segments after the INDEXth of block AT, to the page's end."""
         yield from self[at][index + 1 :]
-        for later in range(at + 1, len(self._blocks)):
+        for later in range(at + 1, len(self)):
             yield from self[later]
 
 
@@ -1103,7 +1106,7 @@ def _with_paragraphs(classified: _Classified, at: int, index: int) -> Iterator[t
     prose: two sentences or more, all of them closed, of _PARAGRAPH_WORDS words or more, in a
     language or a style of short sentences ("Daar stegen de prijzen nog licht. In de rest van
     het land daalden ze juist een beetje.", each shorter than ``_is_prose`` asks)."""
-    for block in range(at, len(classified._blocks)):
+    for block in range(at, len(classified)):
         segments = classified[block][index + 1 :] if block == at else classified[block]
         sentences = [s for s in segments if s.kind == "content" and s.text.endswith(_TERMINAL)]
         paragraph = (
