@@ -594,9 +594,9 @@ def test_a_quotation_and_a_glued_byline_do_not_drop_the_sentence() -> None:
 
 def test_a_name_and_a_date_glued_to_the_lead_go_without_it() -> None:
     """Kind 6: a writer's or an agency's name and a date (a time, "Updated:", a bar) glued before
-    a paragraph's first sentence, with no "By", go; a sentence that opens with "On" and its date
-    stays, and so does a name and a date before a photo credit's label (the credit would take
-    the sentence with it)."""
+    a paragraph's first sentence, with no "By", go; a sentence that opens with "On" and its date,
+    or with its date and a verb, stays (date lines still go), and so does a name and a date
+    before a photo credit's label (the credit would take the sentence with it)."""
     for lead in (
         "Jane Roe March 3, 2022",
         "Example Wire Updated: January 16, 2020",
@@ -605,8 +605,13 @@ def test_a_name_and_a_date_glued_to_the_lead_go_without_it() -> None:
         "By Jane Roe - 4 May 2022 |",
     ):
         assert clean_body(f"{lead} {PARA_EN}\n{PARA_EN_2}", None) == [PARA_EN, PARA_EN_2], lead
-    sentence = "On March 3, 2021 The Example Times reported that the bridge had been closed to lorries for good."
-    assert clean_body(f"{PARA_EN}\n{sentence}\n{PARA_EN_2}", None) == [PARA_EN, sentence, PARA_EN_2]
+    for sentence in (
+        "On March 3, 2021 The Example Times reported that the bridge had been closed to lorries for good.",
+        "January 16, 2020 was the day the council first voted to close the bridge to cars for a year.",
+    ):  # (the second was taken for a date line before)
+        assert clean_body(f"{PARA_EN}\n{sentence}\n{PARA_EN_2}", None) == [PARA_EN, sentence, PARA_EN_2]
+    for line in ("January 16, 2020 at 9:00 a.m. ET", "Jan 5, 2024 updated 3 hours ago", "2021-03-03 10:00"):
+        assert clean_body(f"{PARA_EN}\n{line}\n{PARA_EN_2}", None) == [PARA_EN, PARA_EN_2], line
     credit = f"Jane Roe March 3, 2022 Image: Example Council {PARA_EN}"  # (the credit's label: left as it was)
     assert clean_body(f"{credit}\n{PARA_EN_2}", None)[0].startswith("Jane Roe March 3, 2022")
 

@@ -608,6 +608,7 @@ def _glued_lead(sentence: str) -> int:
 
 
 # Bylines, dates, reading times, captions and credits: dropped when short.
+_NOT_PROSE_AFTER = r"(?!,?\s+(?-i:[a-z\u00df-\u00ff]+)\s+(?-i:[a-z\u00df-\u00ff]))"
 _META_START = re.compile(
     r"|".join(
         [
@@ -621,9 +622,11 @@ _META_START = re.compile(
             r"(?:credit|source|caption)\s*:",
             r"\(?(?:photo(?:graph)?|image|picture)s? (?:by|courtesy|credit)\b",
             r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+\w+\s+\d",
-            r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}\b",
-            r"\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\s+\d{4}\b",
-            r"\d{4}-\d{2}-\d{2}\b",
+            # a date line, not a sentence that opens with its date ("January 16, 2020 was the
+            # day ...": two lower-case words after it; "... 2020 at 9:00" is still a date line)
+            r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}\b" + _NOT_PROSE_AFTER,
+            r"\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\s+\d{4}\b" + _NOT_PROSE_AFTER,
+            r"\d{4}-\d{2}-\d{2}\b" + _NOT_PROSE_AFTER,
         ]
     ),
     _I,
