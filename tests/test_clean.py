@@ -214,6 +214,19 @@ def test_more_languages_box_headings_and_copyright_lines_end_the_article() -> No
     assert clean_body(f"{PARA_DE}\n{badge}\n{PARA_DE_2}", None) == [PARA_DE, PARA_DE_2]
 
 
+def test_a_caption_after_its_label_on_a_line_of_its_own_goes_with_the_label() -> None:
+    """Kind 5: "Image caption," (or "Bildunterschrift:") on a line of its own, its caption on
+    the next, between the article's paragraphs: both go; a paragraph after a stray label stays."""
+    for label, caption in (
+        ("Image caption,", "Emperor penguins gather on sea ice in Antarctica"),
+        ("Bildunterschrift:", "Ein Zug der Deutschen Bahn im Hauptbahnhof von Frankfurt am Main"),
+    ):
+        text = "\n".join([PARA_DE, "Image source, Getty Images", label, caption, PARA_DE_2])
+        assert clean_body(text, None) == [PARA_DE, PARA_DE_2], label
+    long = f"{PARA_EN} {PARA_EN_2} {PARA_EN}"  # (more words than a caption has)
+    assert clean_body(f"{PARA_DE}\nCaption:\n{long}", None) == [PARA_DE, long]
+
+
 def test_a_caption_before_a_credit_standing_as_its_own_sentence_goes_with_it() -> None:
     """Kind 5: a gallery's caption line ends with its credit as a sentence of its own
     ("... February 2023. REUTERS/Jane Roe/File Photo"): the sentence before the credit is the

@@ -855,7 +855,7 @@ def clean_body(text: str, title: str | None = None) -> list[str]:
     blocks = _blocks(clean_text(text))
     if title:
         blocks = _after_headline(blocks, title)
-    blocks = _without_lists(blocks)
+    blocks = _without_captions(_without_lists(blocks))
     one_run = len(blocks) <= 2 and sum(map(len, blocks)) > _RUN_CHARS
 
     kept: list[tuple[str, bool]] = []  # (paragraph, is_short)
@@ -943,6 +943,34 @@ def _promo(segments: list[_Segment], content: list[_Segment]) -> bool:
 
 _LIST_OPENING = 4  # words that the blocks of a gallery or a teaser list start with alike ...
 _LIST_BLOCKS = 3  # ... in this many blocks or more
+
+
+# A caption's label on a line of its own, its caption on the next ("Image caption," then
+# "Emperor penguins gather on sea ice"), in the languages of the end headings
+_CAPTION_LABEL = re.compile(
+    r"(?:(?:image|photo|media|video|picture) )?(?:caption|bildunterschrift|l\u00e9gende|pie de foto|didascalia|legenda)"
+    r"\s*[,:]?",
+    _I,
+).fullmatch
+_CAPTION_WORDS_AT_MOST = 40  # words of the caption after its label (a paragraph is not one)
+
+
+def _without_captions(blocks: list[str]) -> list[str]:
+    """BLOCKS without caption labels standing alone and the captions after them."""
+    if not any(len(block) <= 24 and _CAPTION_LABEL(block) for block in blocks):
+        return blocks
+    kept: list[str] = []
+    skip = False
+    for block in blocks:
+        if skip:
+            skip = False
+            if len(_WORDS.findall(block)) <= _CAPTION_WORDS_AT_MOST:
+                continue
+        if len(block) <= 24 and _CAPTION_LABEL(block):
+            skip = True
+            continue
+        kept.append(block)
+    return kept
 
 
 def _without_lists(blocks: list[str]) -> list[str]:
