@@ -952,25 +952,19 @@ _CAPTION_LABEL = re.compile(
     r"\s*[,:]?",
     _I,
 ).fullmatch
-_CAPTION_WORDS_AT_MOST = 40  # words of the caption after its label (a paragraph is not one)
 
 
 def _without_captions(blocks: list[str]) -> list[str]:
-    """BLOCKS without caption labels standing alone and the captions after them."""
-    if not any(len(block) <= 24 and _CAPTION_LABEL(block) for block in blocks):
+    """BLOCKS without caption labels standing alone and the captions after them (a caption is
+    _CAPTION_WORDS long at most: a paragraph after a stray label stays)."""
+    labels = [len(block) <= 24 and _CAPTION_LABEL(block) is not None for block in blocks]
+    if not any(labels):
         return blocks
-    kept: list[str] = []
-    skip = False
-    for block in blocks:
-        if skip:
-            skip = False
-            if len(_WORDS.findall(block)) <= _CAPTION_WORDS_AT_MOST:
-                continue
-        if len(block) <= 24 and _CAPTION_LABEL(block):
-            skip = True
-            continue
-        kept.append(block)
-    return kept
+    return [
+        block
+        for at, block in enumerate(blocks)
+        if not labels[at] and not (at and labels[at - 1] and len(_WORDS.findall(block)) <= _CAPTION_WORDS)
+    ]
 
 
 def _without_lists(blocks: list[str]) -> list[str]:
@@ -1044,11 +1038,6 @@ class _Classified:
     def __len__(self) -> int:
         return len(self._blocks)
 
-    def after(self, at: int, index: int) -> Iterator[_Segment]:
-        """The segments after the INDEXth of block AT, to the page's end."""
-        yield from self[at][index + 1 :]
-        for later in range(at + 1, len(self)):
-            yield from self[later]
 
 
 # A photo credit standing as a sentence of its own ("REUTERS/Jane Roe/File Photo", "Photo: Getty
@@ -1362,9 +1351,9 @@ def _sentences(block: str) -> list[str]:
             parts[0:1] = [parts[0][: lead.end()].strip(), parts[0][lead.end() :]]
             first = 1
         sentence = parts[first]
-        if sentence[:1].isupper() and (dated := _DATED_LEAD.match(sentence)):
-            if len(_WORDS.findall(sentence, dated.end())) >= 3:
-                parts[first] = sentence[dated.end() :]  # (the name and the date go, whatever they read like)
+        dated = _DATED_LEAD.match(sentence) if sentence[:1].isupper() else None
+        if dated and len(_WORDS.findall(sentence, dated.end())) >= 3:
+            parts[first] = sentence[dated.end() :]  # (the name and the date go, whatever they read like)
     return [p for p in parts if p]
 
 
@@ -1410,7 +1399,7 @@ def _classify(sentence: str) -> _Segment:
         keys.add("\u00a9")
     footer = bool(
         _footer_start(sentence, low)
-        or (keys & _FOOTER_KEYS and _may_be_footer(keys) and _FOOTER_ANY(sentence, low))
+        or (keys & _FOOTER_KEYS and _may_be_footer(keys) and _FOOTER_ANY(sentence, low))  # (the cheap look first)
         or (keys & _RESERVED_KEYS and _RESERVED(sentence, low))
         or _in_comments(sentence, keys)
     )
