@@ -51,7 +51,6 @@ from chiptui.corpus.index_db import (
     fts5_available,
     index_path,
     is_full,
-    is_locked,
     is_read_only,
     prune,
     put_meta,
@@ -77,6 +76,7 @@ from chiptui.corpus.records import data_dumps, data_loads, from_db, rows_by_path
 from chiptui.corpus.scan_worker import digest_of
 from chiptui.corpus.search import extras_of, vocabulary_of
 from chiptui.corpus.snapshot import Snapshot, file_problems, load_snapshot, patch, save_snapshot
+from chiptui.corpus.sqlite_files import is_locked
 from chiptui.corpus.state import state_key, state_keys_of
 
 __all__ = [

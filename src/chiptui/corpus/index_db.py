@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from chiptui.corpus.sqlite_files import settled_version
+from chiptui.corpus.sqlite_files import is_locked, settled_version
 from chiptui.paths import cache_dir
 
 # bump when the tables or the pickled records change shape, or what the cleaner gives full-text search
@@ -326,11 +326,6 @@ def put_meta(db: sqlite3.Connection, generation: int, rows: list[tuple[str, obje
     except BaseException:
         rollback(db)
         raise
-
-
-def is_locked(exc: BaseException) -> bool:
-    text = str(exc).lower()
-    return "locked" in text or "busy" in text
 
 
 def rollback(db: sqlite3.Connection) -> None:

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from chiptui.corpus.index_db import IndexStatus, is_locked, put_meta
+from chiptui.corpus.index_db import IndexStatus, put_meta
 from chiptui.corpus.loader import (
     C_BODY,
     C_HEAT,
@@ -32,6 +32,7 @@ from chiptui.corpus.loader import (
 from chiptui.corpus.models import Columns, Problem, StrColumn
 from chiptui.corpus.records import data_dumps, data_loads
 from chiptui.corpus.search import extras_of, vocabulary_of
+from chiptui.corpus.sqlite_files import is_locked
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""What the SQLite files chiptui keeps (the index, the marks) share when they are opened."""
+"""What the SQLite files chiptui keeps (the index, the marks) share: how they are opened, and
+what SQLite's errors say."""
 
 from __future__ import annotations
 
@@ -17,3 +18,9 @@ def settled_version(db: sqlite3.Connection, version: int, tables: set[str]) -> i
         return db.execute("PRAGMA user_version").fetchone()[0]
     finally:
         db.execute("COMMIT")
+
+
+def is_locked(exc: BaseException) -> bool:
+    """SQLite's error says another connection holds the file (locked, busy)."""
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from chiptui.corpus.loader import url_key
-from chiptui.corpus.sqlite_files import settled_version
+from chiptui.corpus.sqlite_files import is_locked, settled_version
 from chiptui.paths import data_dir
 
 FILE_NAME = "state.sqlite3"
@@ -104,7 +104,7 @@ class StateStore:
         try:
             self._db = self._connect_retrying()
         except sqlite3.DatabaseError as exc:
-            if _is_locked(exc):
+            if is_locked(exc):
                 self._read_only(f"the marks file {self.path} is locked by another program ({exc})")
                 return
             if _is_read_only(exc) or not os.access(os.path.dirname(self.path) or ".", os.W_OK):
@@ -155,7 +155,7 @@ class StateStore:
             try:
                 return self._connect(self.path)
             except sqlite3.OperationalError as exc:
-                if not _is_locked(exc) or attempt == 19:
+                if not is_locked(exc) or attempt == 19:
                     raise
                 time.sleep(0.02 * (attempt + 1))
         raise AssertionError("unreachable")
@@ -182,7 +182,7 @@ class StateStore:
                 try:
                     db.execute("PRAGMA journal_mode = WAL")  # kept in the file: once is enough
                 except sqlite3.OperationalError as exc:
-                    if not _is_locked(exc):
+                    if not is_locked(exc):
                         raise
             elif version != SCHEMA_VERSION or "marks" not in tables:
                 raise sqlite3.DatabaseError(f"it is not a chiptui marks file of format {SCHEMA_VERSION} (format {version})")
@@ -370,7 +370,7 @@ class StateStore:
                         db.execute("ROLLBACK")
                         raise
                 except sqlite3.OperationalError as exc:
-                    if _is_locked(exc) and attempt < RETRIES - 1:
+                    if is_locked(exc) and attempt < RETRIES - 1:
                         time.sleep(0.05 * (attempt + 1))  # back off and retry: another process holds the lock
                         continue
                     raise StateError(f"the mark was not saved: {exc}") from None
@@ -428,11 +428,6 @@ def _from_iso(value: object) -> float | None:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
     return parsed.timestamp()
-
-
-def _is_locked(exc: BaseException) -> bool:
-    text = str(exc).lower()
-    return "locked" in text or "busy" in text
 
 
 def _is_read_only(exc: BaseException) -> bool:
