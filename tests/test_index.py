@@ -873,6 +873,44 @@ def test_forked_workers_share_a_queue_and_a_dead_one_loses_no_file(write, corpus
     assert done.stdout == "jobs True [1, 499]\nparsed True True\n"
 
 
+_SCAN_DIES_SCRIPT = """
+import os, sys
+from chiptui.corpus import loader
+
+root, parent = sys.argv[1], os.getpid()
+plain = loader.scan_found([root], [], workers=1)  # (every folder walked here)
+real = loader._walk_subtree
+walked_here = []
+def walk(directory, root_key):
+    if os.getpid() == parent:
+        walked_here.append(os.path.basename(directory))
+    elif directory.endswith("f3"):
+        os._exit(3)  # a scan worker dies at its folder
+    return real(directory, root_key)
+loader._walk_subtree = walk
+found = loader.scan_found([root], [], workers=2)
+print(found.stats() == plain.stats(), walked_here)
+"""
+
+
+def test_a_dead_scan_worker_leaves_only_its_folder_to_walk_here(write, corpus_dir: Path) -> None:
+    """The scan's forked workers walk a folder a job; when one dies, the folders it did not
+    answer for are walked in this process (each once), not all of them again. Run in a process
+    of its own: workers fork only where no other thread runs."""
+    from chiptui.corpus.workers import can_fork
+
+    if not can_fork():
+        pytest.skip("this platform does not fork: the scan walks every folder here")
+    for folder in range(8):
+        for n in range(3):
+            write(f"f{folder}/c{n}.md", card_text(f'"Card {folder}-{n}"'))
+    done = subprocess.run(
+        [sys.executable, "-c", _SCAN_DIES_SCRIPT, str(corpus_dir)], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "True ['f3']\n"
+
+
 def test_ready_gets_the_snapshot_before_it_is_saved_and_nothing_when_nothing_changed(write, corpus_dir: Path) -> None:
     """``refresh(ready=...)`` hands a new snapshot on before saving it for the next start (the
     browser shows it meanwhile), the one it returns; a refresh that finds nothing new hands on

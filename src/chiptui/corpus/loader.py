@@ -302,8 +302,9 @@ def _scan_in_parts(
             if children and meanwhile is not None:
                 meanwhile()
             walked = dict(message for _, message in messages({child.read_end: child for child in children}))
-    if len(walked) != len(folders):  # (not forked, or a worker failed): here
-        walked = {directory: _walk_subtree(directory, root_key) for directory, root_key in folders}
+    for directory, root_key in folders:  # what no worker walked (none forked, or one failed): here
+        if directory not in walked:
+            walked[directory] = _walk_subtree(directory, root_key)
     # the root's own files, in the same order a walk of the root gives, between the subtrees
     parts: list[tuple[bytes, bytes]] = []
     problems: list[Problem] = []
