@@ -873,6 +873,18 @@ def test_forked_workers_share_a_queue_and_a_dead_one_loses_no_file(write, corpus
     assert done.stdout == "jobs True [1, 499]\nparsed True True\n"
 
 
+def test_jobs_keep_their_order_and_fit_a_queue() -> None:
+    """The parse's and the scan's jobs: the items in order, SIZE a job, and larger jobs where
+    that many would not fit in a queue (a corpus of millions of files)."""
+    from chiptui.corpus.workers import MAX_JOBS, in_jobs
+
+    assert in_jobs(list(range(7)), 3) == [[0, 1, 2], [3, 4, 5], [6]]
+    assert in_jobs(["a", "b"]) == [["a"], ["b"]] and in_jobs([]) == []
+    many = list(range(MAX_JOBS * 250 + 1))
+    jobs = in_jobs(many, 250)
+    assert len(jobs) <= MAX_JOBS and [n for job in jobs for n in job] == many
+
+
 _SCAN_DIES_SCRIPT = """
 import os, sys
 from chiptui.corpus import loader

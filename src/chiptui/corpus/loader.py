@@ -276,7 +276,7 @@ def _scan_in_parts(
     1,000,000 files of a corpus a command had indexed last (2.7 s) to find 100 new ones."""
     import threading
 
-    from chiptui.corpus.workers import MAX_JOBS, can_fork, forked_workers, messages
+    from chiptui.corpus.workers import can_fork, forked_workers, in_jobs, messages
 
     if len(paths) != 1:
         return None
@@ -296,9 +296,7 @@ def _scan_in_parts(
     folders = [(e.path, key) for e in plain]
     walked: dict[str, tuple[tuple[bytes, bytes] | None, list[Problem], bool]] = {}
     if workers > 1 and threading.active_count() == 1 and can_fork():
-        size = -(-len(folders) // MAX_JOBS)  # (folders a job: one, but in a corpus of very many)
-        jobs = [folders[i : i + size] for i in range(0, len(folders), size)]
-        with forked_workers(_walk_subtrees, jobs, workers) as children:
+        with forked_workers(_walk_subtrees, in_jobs(folders), workers) as children:  # (a folder a job)
             if children and meanwhile is not None:
                 meanwhile()
             walked = dict(message for _, message in messages({child.read_end: child for child in children}))

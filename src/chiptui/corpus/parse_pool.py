@@ -21,7 +21,7 @@ from typing import BinaryIO
 
 from chiptui.corpus.loader import FileRecord, index_file, record_blob, record_of_fields
 from chiptui.corpus.records import _CHECK
-from chiptui.corpus.workers import MAX_JOBS, can_fork, forked_workers, job_queue, messages, send, take_jobs
+from chiptui.corpus.workers import can_fork, forked_workers, in_jobs, job_queue, messages, send, take_jobs
 
 PARALLEL_FROM = 256  # fewer changed files than this are parsed in this process
 WORKER_BATCH = 250  # files in a worker's job, answered with one batch
@@ -78,8 +78,7 @@ Job = tuple[list[str], list[tuple[int, int]], int]  # files, their stats and the
 def _jobs(paths: list[str], stats: dict[str, tuple[int, int]], max_bytes: int) -> list[Job]:
     """The files in jobs of ``WORKER_BATCH`` (more in a corpus too large for a queue of them):
     a worker answers each with one batch, and takes the next."""
-    size = max(WORKER_BATCH, -(-len(paths) // MAX_JOBS))
-    return [(part, [stats[p] for p in part], max_bytes) for part in (paths[i : i + size] for i in range(0, len(paths), size))]
+    return [(part, [stats[p] for p in part], max_bytes) for part in in_jobs(paths, WORKER_BATCH)]
 
 
 def _deliver(

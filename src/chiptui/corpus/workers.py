@@ -152,6 +152,13 @@ MAX_JOBS = 2048  # jobs a queue holds (their numbers, 8 KB, fit in any pipe with
 _JOB = struct.Struct("!I")
 
 
+def in_jobs(items: list[Any], size: int = 1) -> list[list[Any]]:
+    """ITEMS cut into jobs of SIZE in order, larger where that many would not fit a queue
+    (``MAX_JOBS``)."""
+    size = max(size, -(-len(items) // MAX_JOBS))
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
 def job_queue(count: int) -> int:
     """The read end of a pipe holding the job numbers 0 to COUNT - 1 (at most ``MAX_JOBS``), its
     write end closed: workers sharing it take their next job with ``next_job``, so a worker
